@@ -1,0 +1,203 @@
+/**
+ * Options are checked and normalised once, at the edge: adapters only ever see an UploadRequest.
+ * Nothing here throws; a bad option is a reason string that becomes `uploadFile:fail <reason>`.
+ */
+import { parameterError, typeName, wrongType } from './errors';
+import { baseName, contentTypeOf } from './mime';
+import type { HeaderRecord, RetryOptions, UploadFileOptions } from './types';
+
+export const DEFAULT_TIMEOUT = 60000;
+/** setTimeout's largest delay; a larger one would fire at once. */
+export const MAX_TIMEOUT = 2147483647;
+export const MAX_RETRIES = 10;
+export const DEFAULT_BACKOFF = 1000;
+
+export interface FormField {
+  name: string;
+  value: string;
+}
+
+export interface NormalizedRetry {
+  count: number;
+  backoff: number;
+}
+
+/** What an adapter receives: every field checked, defaults applied. */
+export interface UploadRequest<Source> {
+  url: string;
+  source: Source;
+  name: string;
+  header: HeaderRecord;
+  formData: FormField[];
+  fileName: string;
+  contentType: string;
+  timeout: number;
+  retry: NormalizedRetry;
+}
+
+/** How a target checks its own kind of file source (a path string, a Blob, ...). */
+export interface SourceRules<Source> {
+  /** A reason when the value is not a usable source, undefined when it is. */
+  check(value: unknown): string | undefined;
+  /** The default multipart file name for a source. */
+  fileName(source: Source): string;
+}
+
+export const stringPathRules: SourceRules<string> = {
+  check(value) {
+    if (typeof value !== 'string') return wrongType('filePath', 'String', value);
+    if (value === '') return parameterError('parameter.filePath should be a non-empty String');
+    if (/[\0\r\n]/.test(value)) return parameterError('parameter.filePath must not contain NUL, CR or LF');
+    return undefined;
+  },
+  fileName: baseName,
+};
+
+export type Checked<T> = { ok: true; value: T } | { ok: false; reason: string };
+
+const TOKEN = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/;
+const CONTROL_IN_VALUE = /[\0\r\n]/;
+const URL_SHAPE = /^https?:\/\/[^\s/?#\\]+(?:[/?#][^\s]*)?$/i;
+
+function isPlainObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+function shorten(text: string): string {
+  return text.length > 80 ? `${text.slice(0, 77)}...` : text;
+}
+
+function absent(value: unknown): boolean {
+  return value === undefined || value === null;
+}
+
+function checkUrl(url: unknown): string | undefined {
+  if (typeof url !== 'string') return wrongType('url', 'String', url);
+  const scheme = /^([a-z][a-z0-9+.-]*):/i.exec(url);
+  if (!scheme) return `invalid url: "${shorten(url)}" is not an absolute http(s) URL`;
+  const name = scheme[1].toLowerCase();
+  if (name !== 'http' && name !== 'https') {
+    return `invalid url: only http and https are supported, not ${shorten(name)}: in "${shorten(url)}"`;
+  }
+  if (!URL_SHAPE.test(url) || /[\0-\x1f\x7f]/.test(url)) return `invalid url: "${shorten(url)}" is not a valid http(s) URL`;
+  return undefined;
+}
+
+function checkHeader(header: unknown): Checked<HeaderRecord> {
+  const out: HeaderRecord = {};
+  if (absent(header)) return { ok: true, value: out };
+  if (!isPlainObject(header)) return { ok: false, reason: wrongType('header', 'Object', header) };
+  for (const key of Object.keys(header)) {
+    const raw = header[key];
+    if (raw === undefined || raw === null) continue;
+    if (typeof raw !== 'string' && typeof raw !== 'number' && typeof raw !== 'boolean') {
+      return { ok: false, reason: wrongType(`header["${shorten(key)}"]`, 'String', raw) };
+    }
+    const value = String(raw);
+    if (CONTROL_IN_VALUE.test(key) || CONTROL_IN_VALUE.test(value)) {
+      return { ok: false, reason: parameterError(`parameter.header["${shorten(JSON.stringify(key).slice(1, -1))}"] contains CR, LF or NUL`) };
+    }
+    if (!TOKEN.test(key)) return { ok: false, reason: parameterError(`parameter.header has an invalid header name "${shorten(key)}"`) };
+    // The multipart body and its boundary are the library's: a caller's Content-Type would break them.
+    if (key.toLowerCase() === 'content-type') continue;
+    out[key] = value;
+  }
+  return { ok: true, value: out };
+}
+
+function checkFormData(formData: unknown): Checked<FormField[]> {
+  const out: FormField[] = [];
+  if (absent(formData)) return { ok: true, value: out };
+  if (!isPlainObject(formData)) return { ok: false, reason: wrongType('formData', 'Object', formData) };
+  for (const name of Object.keys(formData)) {
+    if (CONTROL_IN_VALUE.test(name)) {
+      return { ok: false, reason: parameterError('parameter.formData has a field name with CR, LF or NUL') };
+    }
+    const raw = formData[name];
+    if (raw === undefined) continue;
+    let value: string | undefined;
+    if (typeof raw === 'string') value = raw;
+    else {
+      try {
+        value = JSON.stringify(raw);
+      } catch (err) {
+        value = undefined;
+      }
+    }
+    if (value === undefined) {
+      return { ok: false, reason: parameterError(`parameter.formData["${shorten(name)}"] (${typeName(raw)}) cannot be sent as text`) };
+    }
+    out.push({ name, value });
+  }
+  return { ok: true, value: out };
+}
+
+function checkTimeout(timeout: unknown): Checked<number> {
+  if (absent(timeout)) return { ok: true, value: DEFAULT_TIMEOUT };
+  if (typeof timeout !== 'number') return { ok: false, reason: wrongType('timeout', 'Number', timeout) };
+  if (!(timeout > 0) || timeout > MAX_TIMEOUT) {
+    return { ok: false, reason: parameterError(`parameter.timeout should be between 1 and ${MAX_TIMEOUT} milliseconds, got ${timeout}`) };
+  }
+  return { ok: true, value: timeout };
+}
+
+function checkRetry(retry: unknown): Checked<NormalizedRetry> {
+  if (absent(retry)) return { ok: true, value: { count: 0, backoff: DEFAULT_BACKOFF } };
+  if (!isPlainObject(retry)) return { ok: false, reason: wrongType('retry', 'Object', retry) };
+  const r = retry as Partial<RetryOptions>;
+  if (typeof r.count !== 'number') return { ok: false, reason: wrongType('retry.count', 'Number', r.count) };
+  if (!Number.isInteger(r.count) || r.count < 0 || r.count > MAX_RETRIES) {
+    return { ok: false, reason: parameterError(`parameter.retry.count should be an integer from 0 to ${MAX_RETRIES}, got ${r.count}`) };
+  }
+  if (absent(r.backoff)) return { ok: true, value: { count: r.count, backoff: DEFAULT_BACKOFF } };
+  if (typeof r.backoff !== 'number') return { ok: false, reason: wrongType('retry.backoff', 'Number', r.backoff) };
+  if (!(r.backoff >= 0) || r.backoff > MAX_TIMEOUT) {
+    return { ok: false, reason: parameterError(`parameter.retry.backoff should be between 0 and ${MAX_TIMEOUT} milliseconds, got ${r.backoff}`) };
+  }
+  return { ok: true, value: { count: r.count, backoff: r.backoff } };
+}
+
+function checkName(path: string, value: unknown): string | undefined {
+  if (typeof value !== 'string') return wrongType(path, 'String', value);
+  if (value === '') return parameterError(`parameter.${path} should be a non-empty String`);
+  if (CONTROL_IN_VALUE.test(value)) return parameterError(`parameter.${path} must not contain CR, LF or NUL`);
+  return undefined;
+}
+
+const CALLBACKS = ['success', 'fail', 'complete'] as const;
+
+/** Checks the whole options object; the first problem found is the reason. */
+export function normalizeOptions<Source>(options: unknown, rules: SourceRules<Source>): Checked<UploadRequest<Source>> {
+  if (!isPlainObject(options)) return { ok: false, reason: parameterError(`options should be Object instead of ${typeName(options)}`) };
+  const o = options as Partial<UploadFileOptions<unknown>> & Record<string, unknown>;
+  for (const key of CALLBACKS) {
+    if (!absent(o[key]) && typeof o[key] !== 'function') return { ok: false, reason: wrongType(key, 'Function', o[key]) };
+  }
+  const problem = checkUrl(o.url) ?? rules.check(o.filePath) ?? checkName('name', o.name)
+    ?? (absent(o.fileName) ? undefined : checkName('fileName', o.fileName));
+  if (problem) return { ok: false, reason: problem };
+  const header = checkHeader(o.header);
+  if (!header.ok) return header;
+  const formData = checkFormData(o.formData);
+  if (!formData.ok) return formData;
+  const timeout = checkTimeout(o.timeout);
+  if (!timeout.ok) return timeout;
+  const retry = checkRetry(o.retry);
+  if (!retry.ok) return retry;
+  const source = o.filePath as Source;
+  const fileName = absent(o.fileName) ? rules.fileName(source) : (o.fileName as string);
+  return {
+    ok: true,
+    value: {
+      url: o.url as string,
+      source,
+      name: o.name as string,
+      header: header.value,
+      formData: formData.value,
+      fileName,
+      contentType: contentTypeOf(fileName),
+      timeout: timeout.value,
+      retry: retry.value,
+    },
+  };
+}

@@ -1,0 +1,293 @@
+/**
+ * The upload task state machine and the uploadFile entry point every target is built from.
+ *
+ *   waiting ──run──▶ running ──success / fail / abort / timeout──▶ done
+ *      └───────────────abort────────────────────────────────────────▲
+ *
+ * Exactly one outcome: `success` xor `fail`, then `complete`, each once, then the promise settles.
+ * Nothing is dispatched after the outcome; at the outcome the timers, the platform task and every
+ * listener are released. Callbacks never run inside the call that caused them (uploadFile, abort).
+ */
+import { describeThrown, failMsg, OK_MSG, Reason } from './errors';
+import { normalizeOptions } from './options';
+import type { SourceRules, UploadRequest } from './options';
+import { ProgressReducer } from './progress';
+import { ListenerRegistry } from './registry';
+import { DEFAULT_MAX_CONCURRENT, Scheduler } from './scheduler';
+import type { Job } from './scheduler';
+import type { Transport, TransportHandle, TransportResponse, TransportSink } from './transport';
+import type {
+  HeaderRecord,
+  HeadersListener,
+  HeadersReceived,
+  ProgressListener,
+  ProgressUpdate,
+  UploadFileFailResult,
+  UploadFileOptions,
+  UploadFileSuccessResult,
+  UploadSettings,
+  UploadTaskPromise,
+} from './types';
+
+type Phase = 'waiting' | 'running' | 'done';
+type Timer = ReturnType<typeof setTimeout>;
+
+type Outcome = { ok: true; result: UploadFileSuccessResult; totalBytes: number } | { ok: false; result: UploadFileFailResult };
+
+interface Callbacks {
+  success?: (result: UploadFileSuccessResult) => void;
+  fail?: (result: UploadFileFailResult) => void;
+  complete?: (result: UploadFileSuccessResult | UploadFileFailResult) => void;
+}
+
+export interface EngineStats {
+  /** Tasks whose outcome is not known yet. */
+  live: number;
+  running: number;
+  waiting: number;
+  limit: number;
+}
+
+export interface UploadEngine<Options> {
+  uploadFile(options: Options): UploadTaskPromise;
+  configure(settings: UploadSettings): void;
+  stats(): EngineStats;
+}
+
+const resolved = Promise.resolve();
+function later(fn: () => void): void {
+  resolved.then(fn).catch((err: unknown) => console.error('[harmony-upload-task]', err));
+}
+
+function callSafely<T>(label: string, fn: ((value: T) => void) | undefined, value: T): void {
+  if (typeof fn !== 'function') return;
+  try {
+    fn(value);
+  } catch (err) {
+    console.error(`[harmony-upload-task] the ${label} callback threw:`, err);
+  }
+}
+
+function closeQuietly(handle: TransportHandle | undefined): void {
+  if (!handle) return;
+  try {
+    handle.close();
+  } catch (err) {
+    console.error('[harmony-upload-task] a transport failed to close:', err);
+  }
+}
+
+class UploadRun<Source, Options> implements Job {
+  phase: Phase = 'waiting';
+  readonly progressListeners = new ListenerRegistry<ProgressUpdate>('onProgressUpdate');
+  readonly headersListeners = new ListenerRegistry<HeadersReceived>('onHeadersReceived');
+  private readonly reducer = new ProgressReducer();
+  private handle: TransportHandle | undefined;
+  private deadline: Timer | undefined;
+  private retryTimer: Timer | undefined;
+  private attempt = 0;
+  private headersSeen = false;
+
+  constructor(
+    private readonly engine: EngineState<Source, Options>,
+    private readonly request: UploadRequest<Source>,
+    private readonly options: Options,
+    private readonly callbacks: Callbacks,
+    private readonly resolve: (result: UploadFileSuccessResult) => void,
+    private readonly reject: (result: UploadFileFailResult) => void,
+  ) {}
+
+  run(): void {
+    if (this.phase !== 'waiting') return;
+    this.phase = 'running';
+    this.deadline = setTimeout(() => this.finish({ ok: false, result: { errMsg: failMsg(Reason.timeout) } }), this.request.timeout);
+    this.startAttempt();
+  }
+
+  abort(): void {
+    if (this.phase === 'done') return;
+    if (this.phase === 'waiting') this.engine.scheduler.withdraw(this);
+    this.finish({ ok: false, result: { errMsg: failMsg(Reason.abort) } });
+  }
+
+  /** Ends a task that never ran: a bad option. */
+  reportInvalid(reason: string): void {
+    this.finish({ ok: false, result: { errMsg: failMsg(reason) } });
+  }
+
+  private startAttempt(): void {
+    const attempt = this.attempt;
+    const current = (): boolean => this.phase === 'running' && this.attempt === attempt;
+    const sink: TransportSink = {
+      progress: (sent, total) => {
+        if (!current()) return;
+        const update = this.reducer.report(sent, total);
+        if (update) this.progressListeners.emit(update);
+      },
+      headers: (header) => {
+        if (current()) this.dispatchHeaders(header);
+      },
+      success: (response) => {
+        if (current()) this.finish(this.successOutcome(response));
+      },
+      fail: (reason, retryable) => {
+        if (current()) this.failAttempt(reason, retryable === true);
+      },
+    };
+    let handle: TransportHandle | undefined;
+    try {
+      handle = this.engine.transport.start(this.request, this.options, sink);
+    } catch (err) {
+      if (current()) this.finish({ ok: false, result: { errMsg: failMsg(describeThrown(err)) } });
+    }
+    // An attempt that already ended while starting (a missing file, say) is closed at once.
+    if (current()) this.handle = handle;
+    else closeQuietly(handle);
+  }
+
+  private failAttempt(reason: string, retryable: boolean): void {
+    const { count, backoff } = this.request.retry;
+    if (!retryable || this.headersSeen || this.attempt >= count) {
+      this.finish({ ok: false, result: { errMsg: failMsg(reason) } });
+      return;
+    }
+    this.closeHandle();
+    const delay = backoff * 2 ** this.attempt;
+    this.attempt++;
+    this.retryTimer = setTimeout(() => {
+      this.retryTimer = undefined;
+      if (this.phase === 'running') this.startAttempt();
+    }, delay);
+  }
+
+  private successOutcome(response: TransportResponse): Outcome {
+    return {
+      ok: true,
+      totalBytes: response.totalBytes,
+      result: { data: response.data, statusCode: response.statusCode, header: response.header, errMsg: OK_MSG },
+    };
+  }
+
+  private dispatchHeaders(header: HeaderRecord): void {
+    if (this.headersSeen) return;
+    this.headersSeen = true;
+    this.headersListeners.emit({ header });
+  }
+
+  private closeHandle(): void {
+    const handle = this.handle;
+    this.handle = undefined;
+    closeQuietly(handle);
+  }
+
+  private finish(outcome: Outcome): void {
+    if (this.phase === 'done') return;
+    const wasRunning = this.phase === 'running';
+    this.phase = 'done';
+    clearTimeout(this.deadline);
+    clearTimeout(this.retryTimer);
+    this.closeHandle();
+    if (outcome.ok) {
+      this.dispatchHeaders(outcome.result.header);
+      this.progressListeners.emit(this.reducer.final(outcome.totalBytes));
+    }
+    this.progressListeners.clear();
+    this.headersListeners.clear();
+    this.engine.live.delete(this);
+    if (wasRunning) this.engine.scheduler.release();
+    later(() => this.deliver(outcome));
+  }
+
+  private deliver(outcome: Outcome): void {
+    const { success, fail, complete } = this.callbacks;
+    if (outcome.ok) {
+      callSafely('success', success, outcome.result);
+      callSafely('complete', complete, outcome.result);
+      this.resolve(outcome.result);
+    } else {
+      callSafely('fail', fail, outcome.result);
+      callSafely('complete', complete, outcome.result);
+      this.reject(outcome.result);
+    }
+  }
+}
+
+interface EngineState<Source, Options> {
+  readonly transport: Transport<Source, Options>;
+  readonly scheduler: Scheduler;
+  readonly live: Set<UploadRun<Source, Options>>;
+}
+
+/** A throwaway request for a task whose options were rejected: it never reaches a transport. */
+function invalidRequest<Source>(): UploadRequest<Source> {
+  return {
+    url: '', source: undefined as unknown as Source, name: '', header: {}, formData: [], fileName: '', contentType: '',
+    timeout: 0, retry: { count: 0, backoff: 0 },
+  };
+}
+
+function pickCallbacks(options: unknown): Callbacks {
+  if (typeof options !== 'object' || options === null) return {};
+  const o = options as Callbacks;
+  const pick = <K extends keyof Callbacks>(key: K): Callbacks[K] => (typeof o[key] === 'function' ? o[key] : undefined);
+  return { success: pick('success'), fail: pick('fail'), complete: pick('complete') };
+}
+
+/**
+ * Builds a target's uploadFile from its file-source rules and its transport. Each engine has its own
+ * queue: at most `maxConcurrent` (default 10) of its uploads run at once.
+ */
+export function createUploadEngine<Source, Options extends UploadFileOptions<Source>>(
+  rules: SourceRules<Source>,
+  transport: Transport<Source, Options>,
+): UploadEngine<Options> {
+  const state: EngineState<Source, Options> = { transport, scheduler: new Scheduler(DEFAULT_MAX_CONCURRENT), live: new Set() };
+
+  function uploadFile(options: Options): UploadTaskPromise {
+    const callbacks = pickCallbacks(options);
+    let resolve!: (result: UploadFileSuccessResult) => void;
+    let reject!: (result: UploadFileFailResult) => void;
+    const promise = new Promise<UploadFileSuccessResult>((res, rej) => {
+      resolve = res;
+      reject = rej;
+    });
+    // Callback-style callers handle the outcome in their callbacks: no unhandled-rejection warning for them.
+    if (callbacks.success || callbacks.fail || callbacks.complete) promise.catch(() => undefined);
+
+    const checked = normalizeOptions(options, rules);
+    const run = new UploadRun<Source, Options>(state, checked.ok ? checked.value : invalidRequest<Source>(), options, callbacks, resolve, reject);
+    const task = promise as UploadTaskPromise;
+    task.abort = () => run.abort();
+    task.onProgressUpdate = (listener: ProgressListener) => {
+      if (run.phase !== 'done') run.progressListeners.add(listener);
+    };
+    task.offProgressUpdate = (listener?: ProgressListener) => run.progressListeners.remove(listener);
+    task.onHeadersReceived = (listener: HeadersListener) => {
+      if (run.phase !== 'done') run.headersListeners.add(listener);
+    };
+    task.offHeadersReceived = (listener?: HeadersListener) => run.headersListeners.remove(listener);
+
+    if (checked.ok) {
+      state.live.add(run);
+      state.scheduler.submit(run);
+    } else {
+      run.reportInvalid(checked.reason);
+    }
+    return task;
+  }
+
+  function configure(settings: UploadSettings): void {
+    if (settings.maxConcurrent !== undefined) {
+      const n = settings.maxConcurrent;
+      if (!Number.isInteger(n) || n < 1) throw new RangeError(`maxConcurrent should be an integer >= 1, got ${String(n)}`);
+      state.scheduler.setLimit(n);
+    }
+  }
+
+  function stats(): EngineStats {
+    const s = state.scheduler.stats;
+    return { live: state.live.size, running: s.running, waiting: s.waiting, limit: s.limit };
+  }
+
+  return { uploadFile, configure, stats };
+}

@@ -1,0 +1,41 @@
+/**
+ * The one small interface each platform implements: start an upload, report what happens, stop it.
+ * The core owns everything else (options, queue, timeout, retries, events, the single outcome).
+ */
+import type { UploadRequest } from './options';
+import type { HeaderRecord } from './types';
+
+export interface TransportResponse {
+  statusCode: number;
+  header: HeaderRecord;
+  data: string;
+  /** The file's size in bytes, for the final progress event. */
+  totalBytes: number;
+}
+
+/** Where a transport reports. Calls after the outcome, or after `close()`, are ignored. */
+export interface TransportSink {
+  /** File bytes sent so far of the file's size, at whatever rate the platform gives. */
+  progress(sent: number, total: number): void;
+  /** The response's headers; the first call is dispatched, later ones are ignored. */
+  headers(header: HeaderRecord): void;
+  /** The server answered (any HTTP status). */
+  success(response: TransportResponse): void;
+  /**
+   * The upload cannot finish. `retryable` marks a network failure before any response, which the
+   * caller's `retry` option may try again.
+   */
+  fail(reason: string, retryable?: boolean): void;
+}
+
+export interface TransportHandle {
+  /**
+   * Called exactly once when the task ends, whatever ended it: stop any transfer still running and
+   * release every platform resource. Must not throw and must not report anything afterwards.
+   */
+  close(): void;
+}
+
+export interface Transport<Source, Options> {
+  start(request: UploadRequest<Source>, options: Options, sink: TransportSink): TransportHandle;
+}

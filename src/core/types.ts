@@ -1,0 +1,93 @@
+/**
+ * The public shapes of uploadFile / UploadTask, the same on every target.
+ * They follow the mini-program contract (WeChat `wx.uploadFile`, `Taro.uploadFile`).
+ */
+
+/** Response and request headers: lower-cased names on responses, values joined with ", ". */
+export type HeaderRecord = Record<string, string>;
+
+/** A formData value; anything that is not a string is sent as its JSON text, as mini-program hosts do. */
+export type FormDataValue = string | number | boolean | null | undefined | object;
+
+export interface UploadFileSuccessResult {
+  /** The response body as text, never parsed. */
+  data: string;
+  /** The HTTP status. 4xx and 5xx are successes too: check it. */
+  statusCode: number;
+  /** The response headers, names lower-cased. */
+  header: HeaderRecord;
+  /** Always `uploadFile:ok`. */
+  errMsg: string;
+}
+
+export interface UploadFileFailResult {
+  /** `uploadFile:fail <reason>`, e.g. `uploadFile:fail abort`, `uploadFile:fail timeout`. */
+  errMsg: string;
+}
+
+export type UploadFileCompleteResult = UploadFileSuccessResult | UploadFileFailResult;
+
+export interface ProgressUpdate {
+  /** Integer percent, 0 to 100, never decreasing; 100 only once the server's answer is in. */
+  progress: number;
+  /** File bytes sent so far. */
+  totalBytesSent: number;
+  /** The file's size in bytes. */
+  totalBytesExpectedToSend: number;
+}
+
+export interface HeadersReceived {
+  header: HeaderRecord;
+}
+
+export type ProgressListener = (update: ProgressUpdate) => void;
+export type HeadersListener = (event: HeadersReceived) => void;
+
+/** Retries for network failures that happen before any response; never after one, never after abort. */
+export interface RetryOptions {
+  /** How many more attempts after the first one (0 to 10). */
+  count: number;
+  /** Milliseconds before the first retry, doubled for each next one. Default 1000. */
+  backoff?: number;
+}
+
+export interface UploadFileOptions<Source = string> {
+  /** The server's http(s) URL. */
+  url: string;
+  /** The file to send. */
+  filePath: Source;
+  /** The multipart field name of the file. */
+  name: string;
+  /** Extra request headers. `Content-Type` is the library's own (multipart with its boundary). */
+  header?: Record<string, string | number | boolean>;
+  /** Extra multipart fields. */
+  formData?: Record<string, FormDataValue>;
+  /** Milliseconds from the start of the transfer until `uploadFile:fail timeout`; default 60000. */
+  timeout?: number;
+  /** The file name sent in the multipart part; default the last segment of filePath. */
+  fileName?: string;
+  /** Off by default. */
+  retry?: RetryOptions;
+  success?: (result: UploadFileSuccessResult) => void;
+  fail?: (result: UploadFileFailResult) => void;
+  complete?: (result: UploadFileCompleteResult) => void;
+}
+
+export interface UploadTask {
+  /** Ends the upload with `uploadFile:fail abort`; idempotent, a no-op once the outcome is known. */
+  abort(): void;
+  onProgressUpdate(listener: ProgressListener): void;
+  /** Without an argument, removes every progress listener. */
+  offProgressUpdate(listener?: ProgressListener): void;
+  onHeadersReceived(listener: HeadersListener): void;
+  /** Without an argument, removes every headers listener. */
+  offHeadersReceived(listener?: HeadersListener): void;
+}
+
+/** What uploadFile returns: the task, and a promise of the success result. */
+export interface UploadTaskPromise extends Promise<UploadFileSuccessResult>, UploadTask {}
+
+export interface UploadSettings {
+  /** Uploads that may run at once; the rest wait in order. Default 10. */
+  maxConcurrent?: number;
+}
