@@ -22,5 +22,7 @@ export default defineConfig({
     testTimeout: 30000,
     hookTimeout: 30000,
     pool: 'forks',
+    // Listeners that throw on purpose are reported by the library with console.error; keep the output readable.
+    onConsoleLog: (log: string) => !log.includes('(expected by the test)'),
   },
 });

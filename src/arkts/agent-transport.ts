@@ -1,0 +1,154 @@
+/**
+ * Uploads with request.agent (API 10+; `response` since API 12): a FOREGROUND POST multipart task with
+ * the file as a FileSpec and formData as string FormItems.
+ *
+ * What the platform gives, and what it withholds:
+ * - `response` fires for every HTTP response, 4xx/5xx included: statusCode and headers;
+ * - `completed` carries the body in Progress.extras (2xx); for 4xx/5xx the task ends `failed` and the
+ *   body is not delivered, so such a success has `data: ''`;
+ * - `progress` comes at most once a second;
+ * - `failed` says nothing of why; agent.show() gives the fault.
+ */
+import { request } from '@kit.BasicServicesKit';
+import type { UploadRequest } from '../core/options';
+import type { Transport, TransportHandle, TransportSink } from '../core/transport';
+import type { HeaderRecord } from '../core/types';
+import { decodeUtf8 } from '../core/utf8';
+import { resolveContext } from './context';
+import { openLocalFile } from './files';
+import type { LocalFile } from './files';
+import { reasonOfError, reasonOfFault } from './platform-errors';
+import type { ArkTsUploadFileOptions } from './types';
+
+type Task = request.agent.Task;
+type Progress = request.agent.Progress;
+
+export function headersOfMap(headers: Map<string, Array<string>>): HeaderRecord {
+  const out: HeaderRecord = {};
+  headers.forEach((values, name) => {
+    out[name.toLowerCase()] = values.join(', ');
+  });
+  return out;
+}
+
+export function bodyText(body: unknown): string {
+  if (typeof body === 'string') return body;
+  if (body instanceof ArrayBuffer) return decodeUtf8(body);
+  return '';
+}
+
+function isRedirect(status: number): boolean {
+  return status >= 300 && status < 400;
+}
+
+export function agentConfig(req: UploadRequest<string>, file: LocalFile): request.agent.Config {
+  const data: request.agent.FormItem[] = req.formData.map((f) => ({ name: f.name, value: f.value }));
+  const spec: request.agent.FileSpec = { path: file.path, filename: req.fileName, mimeType: req.contentType };
+  data.push({ name: req.name, value: spec });
+  const headers: Record<string, string> = { ...req.header, 'Content-Type': 'multipart/form-data' };
+  return {
+    action: request.agent.Action.UPLOAD,
+    url: req.url,
+    method: 'POST',
+    mode: request.agent.Mode.FOREGROUND,
+    headers,
+    data,
+    redirect: true,
+    retry: false,
+  };
+}
+
+class AgentUpload implements TransportHandle {
+  private closed = false;
+  private task: Task | undefined;
+  private file: LocalFile | undefined;
+  private status = 0;
+  private header: HeaderRecord = {};
+
+  constructor(
+    private readonly req: UploadRequest<string>,
+    private readonly options: ArkTsUploadFileOptions,
+    private readonly sink: TransportSink,
+  ) {}
+
+  async run(): Promise<void> {
+    const context = resolveContext(this.options.context);
+    const file = await openLocalFile(this.req.source, context);
+    this.file = file;
+    if (this.closed) return;
+    const task = await request.agent.create(context, agentConfig(this.req, file));
+    if (this.closed) {
+      this.removeTask(task);
+      return;
+    }
+    this.task = task;
+    task.on('progress', (p: Progress) => this.sink.progress(p.processed, file.size));
+    task.on('response', (r: request.agent.HttpResponse) => this.onResponse(r));
+    task.on('completed', (p: Progress) => this.onCompleted(p));
+    task.on('failed', () => {
+      this.onFailed(task.tid).catch((err: unknown) => this.sink.fail(reasonOfError(err).message));
+    });
+    await task.start();
+  }
+
+  private onResponse(r: request.agent.HttpResponse): void {
+    this.status = r.statusCode;
+    this.header = headersOfMap(r.headers);
+    if (!isRedirect(r.statusCode)) this.sink.headers(this.header);
+  }
+
+  private onCompleted(p: Progress): void {
+    const size = this.file ? this.file.size : p.processed;
+    const extras = (p.extras ?? {}) as Record<string, unknown>;
+    this.sink.progress(size, size);
+    this.sink.success({ statusCode: this.status || 200, header: this.header, data: bodyText(extras.body), totalBytes: size });
+  }
+
+  private async onFailed(tid: string): Promise<void> {
+    const size = this.file ? this.file.size : 0;
+    if (this.status >= 400) {
+      // The server answered: a success with its status, as on the mini-program platforms. The
+      // platform does not hand over the body of an error response.
+      this.sink.success({ statusCode: this.status, header: this.header, data: '', totalBytes: size });
+      return;
+    }
+    let info: request.agent.TaskInfo | undefined;
+    try {
+      info = await request.agent.show(tid);
+    } catch (err) {
+      info = undefined;
+    }
+    const failure = reasonOfFault(info?.faults, info?.reason ?? '');
+    this.sink.fail(failure.message, failure.retryable && this.status === 0);
+  }
+
+  private removeTask(task: Task): void {
+    task.off('progress');
+    task.off('response');
+    task.off('completed');
+    task.off('failed');
+    request.agent.remove(task.tid).catch((err: unknown) => {
+      console.error(`[harmony-upload-task] request.agent.remove(${task.tid}) failed:`, err);
+    });
+  }
+
+  close(): void {
+    if (this.closed) return;
+    this.closed = true;
+    const task = this.task;
+    this.task = undefined;
+    if (task) this.removeTask(task);
+  }
+}
+
+export const agentTransport: Transport<string, ArkTsUploadFileOptions> = {
+  start(req, options, sink) {
+    const upload = new AgentUpload(req, options, sink);
+    upload.run().catch((err: unknown) => {
+      const failure = reasonOfError(err);
+      sink.fail(failure.message, failure.retryable);
+    });
+    return upload;
+  },
+};
+

@@ -1,0 +1,18 @@
+import type { common } from '@kit.AbilityKit';
+import type { UploadFileOptions, UploadSettings } from '../core/types';
+
+/** uploadFile's options on ArkTS: the common ones, plus the application context if not configured. */
+export interface ArkTsUploadFileOptions extends UploadFileOptions<string> {
+  /** The context whose sandbox holds the file; default: configure()'s, else getContext(). */
+  context?: common.Context;
+}
+
+/** Which @ohos.request API carries the uploads. */
+export type ArkTsBackend = 'auto' | 'agent' | 'uploadFile';
+
+export interface ArkTsSettings extends UploadSettings {
+  /** The default application context (e.g. `this.context` in a UIAbility). */
+  context?: common.Context;
+  /** `auto` (default): request.agent where the system has it, else request.uploadFile. */
+  backend?: ArkTsBackend;
+}

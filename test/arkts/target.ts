@@ -1,0 +1,64 @@
+/**
+ * The ArkTS target as the contract suite sees it: the real adapter (src/arkts) over the @ohos.request
+ * emulation, uploading to the real local server.
+ */
+import { COPY_DIR } from '../../src/arkts/legacy-transport';
+import { configure, uploadFile, uploadStats } from '../../src/arkts/index';
+import type { ArkTsBackend } from '../../src/arkts/types';
+import type { ContractTarget, TargetFile } from '../contract/cases';
+import { runScenario } from '../contract/driver';
+import { emulationStats } from '../emulation/control';
+import { getSandbox } from '../emulation/sandbox';
+import type { UploadServer } from '../server/types';
+
+let files = 0;
+let unhandled = 0;
+process.on('unhandledRejection', () => {
+  unhandled++;
+});
+
+export function arktsTarget(server: UploadServer, backend: ArkTsBackend): ContractTarget {
+  const sandbox = getSandbox();
+  const context = sandbox.createContext();
+  configure({ context, backend });
+  return {
+    name: `ArkTS (${backend})`,
+    server,
+    errorResponses: backend === 'uploadFile' ? { status: 'withheld', body: false } : { status: 'success', body: false },
+    async file(size: number, name = 'file.bin'): Promise<TargetFile> {
+      const filePath = `${context.filesDir}/contract/${++files}-${name}`;
+      const sha256 = await sandbox.writeFile(filePath, { size, seed: files });
+      return { filePath, sha256, size };
+    },
+    missingFile() {
+      const filePath = `${context.filesDir}/no-such-file-${Date.now()}.bin`;
+      return { filePath, errMsg: `uploadFile:fail file not found: ${filePath}` };
+    },
+    run: (scenario) => runScenario(uploadFile, scenario),
+    runMany: (scenarios) => Promise.all(scenarios.map((s) => runScenario(uploadFile, s))),
+    async configure(settings) {
+      configure(settings);
+    },
+    async takeUnhandledRejections() {
+      await new Promise((r) => setTimeout(r, 50));
+      const n = unhandled;
+      unhandled = 0;
+      return n;
+    },
+    async leaks() {
+      const s = uploadStats();
+      const e = emulationStats();
+      return {
+        libraryTasks: s.live,
+        running: s.running,
+        waiting: s.waiting,
+        agentTasks: e.agentTasks,
+        uploadFileTasks: e.uploadTasks,
+        platformListeners: e.listeners,
+        clientSockets: e.openSockets,
+        serverSockets: server.openSockets(),
+        cacheCopies: sandbox.list(`${context.cacheDir}/${COPY_DIR}`).length,
+      };
+    },
+  };
+}

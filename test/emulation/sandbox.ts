@@ -1,0 +1,187 @@
+/**
+ * The app sandbox of the emulated device: a real directory standing for the app's view of the file system.
+ *
+ * Only the application storage areas exist for the app: `/data/storage/el1/base/...` and
+ * `/data/storage/el2/base/...` (the base directories the request service accepts, request_request
+ * `js_initialize.cpp` `CheckBelongAppBaseDir`; SDK doc of `agent.FileSpec.path`). The context directories are
+ * those of the entry module of a stage-model app, as `getContext()` gives them on a device.
+ */
+import { createHash } from 'node:crypto';
+import { createWriteStream, mkdirSync, mkdtempSync, readdirSync, realpathSync, rmSync } from 'node:fs';
+import { mkdir, writeFile as writeWhole } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { dirname, join, posix } from 'node:path';
+import type common from '@ohos.app.ability.common';
+
+export const BUNDLE_NAME = 'com.example.uploaddemo';
+
+/** The storage areas that exist for the app, each mapped to a folder of the real root. */
+const AREAS = ['/data/storage/el1/base', '/data/storage/el2/base'] as const;
+
+export const MODULE_BASE_DIR = '/data/storage/el2/base/haps/entry';
+export const CONTEXT_DIRS = Object.freeze({
+  cacheDir: `${MODULE_BASE_DIR}/cache`,
+  filesDir: `${MODULE_BASE_DIR}/files`,
+  tempDir: `${MODULE_BASE_DIR}/temp`,
+});
+
+const FILE_URI_PREFIX = `file://${BUNDLE_NAME}/`;
+const GENERATED_CHUNK_BYTES = 64 * 1024;
+
+/** Content for `writeFile`: bytes, text, or `size` pseudo-random bytes generated from `seed`. */
+export type SandboxContent = string | Uint8Array | { size: number; seed?: number };
+
+export interface Sandbox {
+  /** The real directory standing for `/` of the app (tests may inspect it; the emulation maps into it). */
+  readonly root: string;
+  /**
+   * The real path of a sandbox path (`/data/storage/el1|el2/base/...`, or a `file://<own bundle>/data/...` URI),
+   * or undefined when the app has no such place. `..` may not leave the storage area.
+   */
+  realPath(virtualPath: string): string | undefined;
+  /** Creates or replaces a file (and its parent directories); resolves with the sha256 (hex) of its content. */
+  writeFile(virtualPath: string, content: SandboxContent): Promise<string>;
+  /** Names of the entries of a sandbox directory, sorted; [] when it does not exist. */
+  list(virtualDir: string): string[];
+  /** A stage-model context whose directories are in this sandbox (usable as `common.Context`). */
+  createContext(): common.Context;
+  /** Removes every file and recreates the empty context directories. */
+  clear(): void;
+}
+
+let instance: SandboxImpl | undefined;
+
+export function getSandbox(): Sandbox {
+  instance ??= new SandboxImpl();
+  return instance;
+}
+
+class SandboxImpl implements Sandbox {
+  readonly root: string;
+
+  constructor() {
+    // realpath: the sandbox root must not hide a symlink (e.g. /tmp -> /private/tmp), see requestPaths.
+    this.root = realpathSync(mkdtempSync(join(tmpdir(), 'ohos-sandbox-')));
+    const root = this.root;
+    process.once('exit', () => rmSync(root, { recursive: true, force: true }));
+    this.createContextDirs();
+  }
+
+  realPath(virtualPath: string): string | undefined {
+    let path = virtualPath;
+    if (path.startsWith(FILE_URI_PREFIX)) path = path.slice(FILE_URI_PREFIX.length - 1);
+    if (!path.startsWith('/')) return undefined;
+    const normal = posix.normalize(path);
+    for (const area of AREAS) {
+      if (normal === area || normal.startsWith(`${area}/`)) {
+        return join(this.root, ...normal.split('/').filter((part) => part !== ''));
+      }
+    }
+    return undefined;
+  }
+
+  async writeFile(virtualPath: string, content: SandboxContent): Promise<string> {
+    const real = this.realPath(virtualPath);
+    if (real === undefined) throw new Error(`not a path of the app sandbox: ${virtualPath}`);
+    await mkdir(dirname(real), { recursive: true });
+    if (typeof content === 'string' || content instanceof Uint8Array) {
+      const bytes = typeof content === 'string' ? Buffer.from(content, 'utf8') : content;
+      await writeWhole(real, bytes);
+      return createHash('sha256').update(bytes).digest('hex');
+    }
+    return writeGenerated(real, content.size, content.seed ?? 1);
+  }
+
+  list(virtualDir: string): string[] {
+    const real = this.realPath(virtualDir);
+    if (real === undefined) return [];
+    try {
+      return readdirSync(real).sort();
+    } catch {
+      return [];
+    }
+  }
+
+  createContext(): common.Context {
+    return { stageMode: true, ...CONTEXT_DIRS };
+  }
+
+  clear(): void {
+    for (const entry of readdirSync(this.root)) rmSync(join(this.root, entry), { recursive: true, force: true });
+    this.createContextDirs();
+  }
+
+  private createContextDirs(): void {
+    for (const area of AREAS) mkdirSync(this.realPathOrThrow(area), { recursive: true });
+    for (const dir of Object.values(CONTEXT_DIRS)) mkdirSync(this.realPathOrThrow(dir), { recursive: true });
+  }
+
+  private realPathOrThrow(virtualPath: string): string {
+    const real = this.realPath(virtualPath);
+    if (real === undefined) throw new Error(`not a path of the app sandbox: ${virtualPath}`);
+    return real;
+  }
+}
+
+/** Writes `size` pseudo-random bytes chunk by chunk, honouring backpressure; never holds the file in memory. */
+async function writeGenerated(realPath: string, size: number, seed: number): Promise<string> {
+  if (!Number.isSafeInteger(size) || size < 0) throw new Error(`invalid size ${size}`);
+  const hash = createHash('sha256');
+  const out = createWriteStream(realPath);
+  const random = xorshift32(seed);
+  const finished = new Promise<void>((resolve, reject) => {
+    out.once('finish', resolve);
+    out.once('error', reject);
+  });
+  try {
+    for (let left = size; left > 0; ) {
+      const chunk = Buffer.allocUnsafe(Math.min(GENERATED_CHUNK_BYTES, left));
+      fillRandom(chunk, random);
+      hash.update(chunk);
+      left -= chunk.length;
+      if (!out.write(chunk)) await drainOrError(out);
+    }
+    out.end();
+    await finished;
+  } catch (error) {
+    out.destroy();
+    throw error;
+  }
+  return hash.digest('hex');
+}
+
+function drainOrError(out: NodeJS.WritableStream): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const onDrain = (): void => {
+      out.off('error', onError);
+      resolve();
+    };
+    const onError = (error: Error): void => {
+      out.off('drain', onDrain);
+      reject(error);
+    };
+    out.once('drain', onDrain);
+    out.once('error', onError);
+  });
+}
+
+function xorshift32(seed: number): () => number {
+  let state = seed >>> 0 || 0x9e3779b9;
+  return () => {
+    state ^= state << 13;
+    state >>>= 0;
+    state ^= state >>> 17;
+    state ^= state << 5;
+    state >>>= 0;
+    return state;
+  };
+}
+
+function fillRandom(chunk: Buffer, random: () => number): void {
+  let i = 0;
+  for (; i + 4 <= chunk.length; i += 4) chunk.writeUInt32LE(random(), i);
+  if (i < chunk.length) {
+    const last = random();
+    for (let shift = 0; i < chunk.length; i++, shift += 8) chunk[i] = (last >>> shift) & 0xff;
+  }
+}
