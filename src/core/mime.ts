@@ -20,8 +20,14 @@ export function contentTypeOf(fileName: string): string {
   return TYPES[fileName.slice(dot + 1).toLowerCase()] ?? DEFAULT_CONTENT_TYPE;
 }
 
-/** The last segment of a path; `file` when there is none. */
+/** The last segment of a path; `file` when there is none. A file:// URI's segment is percent-decoded. */
 export function baseName(path: string): string {
   const clean = path.replace(/\/+$/, '');
-  return clean.slice(clean.lastIndexOf('/') + 1) || 'file';
+  const name = clean.slice(clean.lastIndexOf('/') + 1) || 'file';
+  if (!path.startsWith('file://')) return name;
+  try {
+    return decodeURIComponent(name) || name;
+  } catch (err) {
+    return name;
+  }
 }

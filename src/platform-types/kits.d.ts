@@ -12,3 +12,7 @@ declare module '@kit.AbilityKit' {
   import common from '@ohos.app.ability.common';
   export { common };
 }
+declare module '@kit.ArkWeb' {
+  import webview from '@ohos.web.webview';
+  export { webview };
+}
