@@ -1,5 +1,4 @@
-// api/@ohos.app.ability.common.d.ts, api/application/BaseContext.d.ts, api/application/Context.d.ts
-// and the ArkUI global getContext() of component/common.d.ts (API 12).
+// api/@ohos.app.ability.common.d.ts, api/application/BaseContext.d.ts, api/application/Context.d.ts (API 12).
 declare module '@ohos.app.ability.common' {
   abstract class BaseContext {
     stageMode: boolean;
@@ -16,4 +15,3 @@ declare module '@ohos.app.ability.common' {
   export default common;
 }
 
-declare function getContext(component?: Object): import('@ohos.app.ability.common').default.Context;

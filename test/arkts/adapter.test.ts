@@ -105,6 +105,18 @@ describe('the application context', () => {
     expect(res.statusCode).toBe(200);
   });
 
+  it("falls back to ArkUI's getContext() when the app configured none", async () => {
+    configure({ context: undefined });
+    const holder = globalThis as { getContext?: () => unknown };
+    holder.getContext = () => context;
+    try {
+      const res = await uploadFile({ url: server.uploadUrl, filePath: `${context.filesDir}/ctx.bin`, name: 'file' });
+      expect(res.statusCode).toBe(200);
+    } finally {
+      delete holder.getContext;
+    }
+  });
+
   it('a per-call context that is not a Context is a parameter error', async () => {
     const bad = { cacheDir: 3 } as unknown as typeof context;
     await expect(uploadFile({ url: server.uploadUrl, filePath: `${context.filesDir}/ctx.bin`, name: 'file', context: bad })).rejects.toEqual({
