@@ -43,7 +43,8 @@ export function reasonOfFault(fault: request.agent.Faults | undefined, text: str
     case request.agent.Faults.TIMEOUT:
       return new UploadFailure('timeout');
     case request.agent.Faults.PROTOCOL:
-      return new UploadFailure(`http protocol error${suffix}`);
+      // Without a response (the caller checks), this is a connection closed before the answer.
+      return new UploadFailure(`http protocol error${suffix}`, true);
     case request.agent.Faults.PARAM:
       return new UploadFailure(`parameter error (refused by @ohos.request)${suffix}`);
     case request.agent.Faults.FSIO:

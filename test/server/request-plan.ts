@@ -20,6 +20,23 @@ export interface UploadPlan {
   redirect?: { status: number; location: string };
   /** From `header.<Name>=<value>`, in query order. */
   headers: Array<[string, string]>;
+  /** The faults and status apply only to the first n requests with the same id (for retries). */
+  faultTimes?: number;
+}
+
+/** The plan of a request past `faultTimes`: a normal upload, still with its pacing and headers. */
+export function withoutFaults(plan: UploadPlan): UploadPlan {
+  return {
+    ...plan,
+    status: undefined,
+    body: undefined,
+    stallAfter: undefined,
+    resetAfter: undefined,
+    closeEarly: false,
+    respondEarly: false,
+    neverEnd: false,
+    redirect: undefined,
+  };
 }
 
 /** A query parameter that cannot be honoured; answered with 400. */
@@ -44,6 +61,7 @@ export function parsePlan(url: URL): UploadPlan {
     neverEnd: flag(q, 'neverEnd'),
     redirect: parseRedirect(url),
     headers: parseHeaders(q),
+    faultTimes: optionalInt(q, 'faultTimes', 0),
   };
 }
 

@@ -20,6 +20,8 @@
  *   redirect=<301|302|303|307|308>  answer with that redirect to `to` (default /upload without redirect)
  *   to=<path or URL>       target of redirect
  *   header.<Name>=<value>  add a response header
+ *   faultTimes=<n>         the faults above (and status, body, redirect) apply only to the first n
+ *                          requests with the same id; later ones are normal uploads (retry tests)
  *
  * The JSON summary (the default answer) is `UploadSummary`.
  */

@@ -639,3 +639,18 @@ describe('records and lifecycle', () => {
     expect(refused.code).toBe('ECONNREFUSED');
   });
 });
+
+describe('faultTimes', () => {
+  it('applies the faults to the first n requests of an id only', async () => {
+    const server = await startUploadServer();
+    try {
+      const url = `${server.uploadUrl}?id=ft&status=503&faultTimes=1`;
+      const first = await fetch(url, { method: 'POST', body: 'a' });
+      const second = await fetch(url, { method: 'POST', body: 'a' });
+      expect([first.status, second.status]).toEqual([503, 200]);
+      expect(server.byId('ft')).toHaveLength(2);
+    } finally {
+      await server.close();
+    }
+  });
+});

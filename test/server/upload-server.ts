@@ -6,7 +6,7 @@ import { createServer, type IncomingMessage, type OutgoingHttpHeaders, type Serv
 import type { AddressInfo, Socket } from 'node:net';
 import { readBody } from './body-reader.js';
 import { RecordStore } from './record-store.js';
-import { errorMessage, parsePlan, PlanError, type UploadPlan } from './request-plan.js';
+import { errorMessage, parsePlan, PlanError, withoutFaults, type UploadPlan } from './request-plan.js';
 import { serveStatic } from './static-files.js';
 import { Timers } from './timers.js';
 import type { UploadRecord, UploadServer, UploadServerOptions, UploadSummary } from './types.js';
@@ -143,6 +143,7 @@ async function handleUpload(ctx: ServerContext, req: IncomingMessage, res: Serve
     if (!(error instanceof PlanError)) throw error;
     return exchange.send(400, jsonBody({ error: error.message }));
   }
+  if (plan.faultTimes !== undefined && ctx.store.byId(exchange.record.id).length > plan.faultTimes) plan = withoutFaults(plan);
   if (plan.closeEarly) {
     req.socket.destroy();
     return;

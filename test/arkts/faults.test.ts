@@ -1,0 +1,40 @@
+/** Server faults and retries on the ArkTS target, over both @ohos.request APIs. */
+import { afterAll, beforeAll, describe, it } from 'vitest';
+import type { ContractTarget } from '../contract/cases';
+import { faultCases } from '../contract/faults';
+import type { FaultProfile } from '../contract/faults';
+import { configureEmulation, resetEmulation } from '../emulation/control';
+import { startUploadServer } from '../server/upload-server';
+import type { UploadServer } from '../server/types';
+import { arktsTarget } from './target';
+
+/**
+ * Both APIs share the request service's HTTP client: 307/308 are followed with the body, 301/302 as GET
+ * (which the upload URL answers with 405: a success with that status on request.agent, a failure on
+ * request.uploadFile, which withholds error statuses). request.uploadFile's background tasks also
+ * retry network failures by themselves.
+ */
+const profiles: Record<'agent' | 'uploadFile', FaultProfile> = {
+  agent: { redirects: { 301: 'asGet', 302: 'asGet', 307: 'resent', 308: 'resent' }, platformRetries: false },
+  uploadFile: { redirects: { 301: 'fails', 302: 'fails', 307: 'resent', 308: 'resent' }, platformRetries: true },
+};
+
+describe.each(['agent', 'uploadFile'] as const)('faults on request.%s', (backend) => {
+  let server: UploadServer;
+  let target: ContractTarget;
+
+  beforeAll(async () => {
+    server = await startUploadServer();
+    configureEmulation({ progressIntervalMs: 100 });
+    target = arktsTarget(server, backend);
+  });
+
+  afterAll(async () => {
+    await resetEmulation();
+    await server.close();
+  });
+
+  for (const c of faultCases(() => profiles[backend])) {
+    it(c.name, () => c.run(target));
+  }
+});
