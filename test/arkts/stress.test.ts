@@ -1,0 +1,55 @@
+/** Abort storms, load and leaks on the ArkTS target, with the process's own counts (timers, memory). */
+import { setFlagsFromString } from 'node:v8';
+import { runInNewContext } from 'node:vm';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { uploadFile } from '../../src/arkts/index';
+import type { ContractTarget } from '../contract/cases';
+import { stressCases } from '../contract/stress';
+import { configureEmulation, resetEmulation } from '../emulation/control';
+import { startUploadServer } from '../server/upload-server';
+import type { UploadServer } from '../server/types';
+import { arktsTarget } from './target';
+
+setFlagsFromString('--expose-gc');
+const gc = runInNewContext('gc') as () => void;
+
+function activeTimers(): number {
+  return process.getActiveResourcesInfo().filter((r) => r === 'Timeout').length;
+}
+
+describe.each(['agent', 'uploadFile'] as const)('load and aborts on request.%s', (backend) => {
+  let server: UploadServer;
+  let target: ContractTarget;
+
+  beforeAll(async () => {
+    server = await startUploadServer();
+    configureEmulation({ progressIntervalMs: 100 });
+    target = arktsTarget(server, backend);
+  });
+
+  afterAll(async () => {
+    await resetEmulation();
+    await server.close();
+  });
+
+  for (const c of stressCases({ storm: 300, sequential: 1000, parallel: 200 })) {
+    it(c.name, () => c.run(target), 120000);
+  }
+
+  it('timers and memory return to their level after 500 uploads', async () => {
+    const filePath = (await target.file(4096, 'mem.bin')).filePath as string;
+    const round = (n: number): Promise<unknown> =>
+      Promise.all(Array.from({ length: n }, () => uploadFile({ url: server.uploadUrl, filePath, name: 'file', timeout: 30000 })));
+    await round(50);
+    await new Promise((r) => setTimeout(r, 300));
+    gc();
+    const timersBefore = activeTimers();
+    const heapBefore = process.memoryUsage().heapUsed;
+    for (let i = 0; i < 5; i++) await round(100);
+    await new Promise((r) => setTimeout(r, 300));
+    gc();
+    expect(activeTimers()).toBeLessThanOrEqual(timersBefore);
+    const growth = process.memoryUsage().heapUsed - heapBefore;
+    expect(growth).toBeLessThan(8 * 1024 * 1024);
+  }, 120000);
+});

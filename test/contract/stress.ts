@@ -1,0 +1,137 @@
+/**
+ * Load, abort storms and leaks, for every target: hundreds of uploads aborted at random moments, many
+ * in sequence and at once; every task reaches exactly one consistent outcome, the server sees aborted
+ * uploads end, and the target's resource counts return to zero.
+ */
+import { expect } from 'vitest';
+import type { ContractCase, ContractTarget } from './cases';
+import { maxOverlap, uniqueId, urlFor } from './cases';
+import type { AbortPlan, Recording, Scenario } from './driver';
+
+export interface StressSizes {
+  /** Tasks in the abort storm. */
+  storm: number;
+  /** Uploads one after another. */
+  sequential: number;
+  /** Uploads at once. */
+  parallel: number;
+}
+
+/** A small deterministic generator, so a failing storm can be replayed from its seed. */
+export function lcg(seed: number): () => number {
+  let s = seed >>> 0 || 1;
+  return () => {
+    s = (Math.imul(s, 1664525) + 1013904223) >>> 0;
+    return s / 2 ** 32;
+  };
+}
+
+const PLANS: Array<AbortPlan | undefined> = ['sync', 'firstProgress', 'headers', 'afterOutcome', undefined];
+
+function pickPlan(rand: () => number): AbortPlan | undefined {
+  const i = Math.floor(rand() * (PLANS.length + 2));
+  if (i < PLANS.length) return PLANS[i];
+  return { afterMs: Math.floor(rand() * 400) };
+}
+
+function outcomeKinds(r: Recording): string[] {
+  return r.events.map((e) => e.kind).filter((k) => k === 'success' || k === 'fail' || k === 'complete' || k === 'resolved' || k === 'rejected');
+}
+
+/** Consistent: one outcome; `fail abort` exactly when abort() came first; nothing after the outcome. */
+export function expectConsistent(r: Recording, label: string): void {
+  const k = r.events.map((e) => e.kind);
+  const tail = outcomeKinds(r);
+  expect(tail.length === 3 && (tail.join() === 'success,complete,resolved' || tail.join() === 'fail,complete,rejected'), `${label}: ${tail.join()}`).toBe(true);
+  const outcomeAt = k.findIndex((x) => x === 'success' || x === 'fail');
+  expect(k.slice(outcomeAt).filter((x) => x === 'progress' || x === 'headers'), label).toEqual([]);
+  const abortedAt = k.indexOf('aborted');
+  const fail = r.events.find((e) => e.kind === 'fail');
+  // The final 100 % event is dispatched once the outcome is decided: an abort() from it is too late.
+  const decidedAt = r.events.findIndex((e) => e.kind === 'progress' && e.progress === 100);
+  const abortedFirst = abortedAt >= 0 && abortedAt < outcomeAt && (decidedAt < 0 || abortedAt < decidedAt);
+  if (abortedFirst) {
+    expect(fail?.kind === 'fail' && fail.result.errMsg, label).toBe('uploadFile:fail abort');
+  } else {
+    expect(k[outcomeAt], `${label}: not aborted before the outcome, so it succeeds`).toBe('success');
+  }
+}
+
+async function settledLeaks(t: ContractTarget): Promise<Record<string, number>> {
+  const deadline = Date.now() + 5000;
+  let leaks = await t.leaks();
+  while (Object.values(leaks).some((n) => n !== 0) && Date.now() < deadline) {
+    await new Promise((r) => setTimeout(r, 100));
+    leaks = await t.leaks();
+  }
+  return leaks;
+}
+
+export function stressCases(sizes: StressSizes, seed = 20261125): ContractCase[] {
+  return [
+    {
+      name: `abort storm: ${sizes.storm} uploads aborted at random moments (before start, queued, mid-body, at the headers, after completion)`,
+      async run(t) {
+        const rand = lcg(seed);
+        const files = await Promise.all([t.file(16 * 1024, 'storm-s.bin'), t.file(6 * 1024 * 1024, 'storm-m.bin')]);
+        const tag = uniqueId('storm');
+        const scenarios: Scenario[] = Array.from({ length: sizes.storm }, (_, i) => {
+          const file = files[rand() < 0.7 ? 0 : 1];
+          const params: Record<string, string | number> = { id: `${tag}-${i}` };
+          if (rand() < 0.4) params.readBps = 8 * 1024 * 1024;
+          if (rand() < 0.2) params.delayHeadersMs = Math.floor(rand() * 200);
+          if (rand() < 0.15) params.delayBodyMs = Math.floor(rand() * 200);
+          return {
+            options: { url: urlFor(t.server, params), filePath: file.filePath, name: 'file', timeout: 20000 },
+            abort: pickPlan(rand),
+            listeners: 'standard',
+            settleMs: 50,
+          };
+        });
+        const recordings = await t.runMany(scenarios);
+        recordings.forEach((r, i) => expectConsistent(r, `task ${i} (${JSON.stringify(scenarios[i].abort)})`));
+        // Aborted uploads that had reached the server end there too: no request is left open.
+        await t.server.waitFor(() => t.server.records.filter((x) => x.id.startsWith(`${tag}-`)).every((x) => x.closedAt !== undefined), 10000);
+        for (const rec of t.server.records.filter((x) => x.id.startsWith(`${tag}-`) && x.bodyComplete && x.summary)) {
+          expect(rec.summary?.files[0].sha256).toBe(files[rec.summary?.files[0].size === files[0].size ? 0 : 1].sha256);
+        }
+        const leaks = await settledLeaks(t);
+        for (const [k, v] of Object.entries(leaks)) expect(v, k).toBe(0);
+      },
+    },
+    {
+      name: `${sizes.sequential} uploads in sequence: all arrive, nothing accumulates`,
+      async run(t) {
+        const file = await t.file(1024, 'seq.bin');
+        const tag = uniqueId('seq');
+        for (let i = 0; i < sizes.sequential; i++) {
+          const [r] = await t.runMany([{ options: { url: urlFor(t.server, { id: `${tag}-${i}` }), filePath: file.filePath, name: 'file' }, listeners: 'standard', settleMs: 0 }]);
+          expectConsistent(r, `upload ${i}`);
+        }
+        expect(t.server.records.filter((x) => x.id.startsWith(`${tag}-`) && x.summary?.files[0].sha256 === file.sha256)).toHaveLength(sizes.sequential);
+        const leaks = await settledLeaks(t);
+        for (const [k, v] of Object.entries(leaks)) expect(v, k).toBe(0);
+      },
+    },
+    {
+      name: `${sizes.parallel} uploads at once: the cap holds, all arrive, everything is released`,
+      async run(t) {
+        const file = await t.file(32 * 1024, 'par.bin');
+        const tag = uniqueId('par');
+        const recordings = await t.runMany(
+          Array.from({ length: sizes.parallel }, (_, i) => ({
+            options: { url: urlFor(t.server, { id: `${tag}-${i}` }), filePath: file.filePath, name: 'file', timeout: 30000 },
+            listeners: 'standard' as const,
+            settleMs: 0,
+          })),
+        );
+        recordings.forEach((r, i) => expectConsistent(r, `upload ${i}`));
+        const records = t.server.records.filter((x) => x.id.startsWith(`${tag}-`));
+        expect(records.filter((x) => x.summary?.files[0].sha256 === file.sha256)).toHaveLength(sizes.parallel);
+        expect(maxOverlap(records)).toBeLessThanOrEqual(10);
+        const leaks = await settledLeaks(t);
+        for (const [k, v] of Object.entries(leaks)) expect(v, k).toBe(0);
+      },
+    },
+  ];
+}
