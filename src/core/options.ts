@@ -57,7 +57,17 @@ export type Checked<T> = { ok: true; value: T } | { ok: false; reason: string };
 
 const TOKEN = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/;
 const CONTROL_IN_VALUE = /[\0\r\n]/;
+/** Control characters HTTP forbids in a header (all but horizontal tab). */
+const CONTROL_IN_HEADER = /[\0-\x08\x0a-\x1f\x7f]/;
 const URL_SHAPE = /^https?:\/\/[^\s/?#\\]+(?:[/?#][^\s]*)?$/i;
+
+/**
+ * A double quote cannot travel inside a multipart name: browsers send it as %22 (WHATWG FormData), and
+ * so does every target here, whatever the platform underneath would do with it.
+ */
+function multipartName(name: string): string {
+  return name.replace(/"/g, '%22');
+}
 
 function isPlainObject(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
@@ -94,10 +104,14 @@ function checkHeader(header: unknown): Checked<HeaderRecord> {
       return { ok: false, reason: wrongType(`header["${shorten(key)}"]`, 'String', raw) };
     }
     const value = String(raw);
-    if (CONTROL_IN_VALUE.test(key) || CONTROL_IN_VALUE.test(value)) {
-      return { ok: false, reason: parameterError(`parameter.header["${shorten(JSON.stringify(key).slice(1, -1))}"] contains CR, LF or NUL`) };
+    if (CONTROL_IN_HEADER.test(key) || CONTROL_IN_HEADER.test(value)) {
+      return { ok: false, reason: parameterError(`parameter.header["${shorten(JSON.stringify(key).slice(1, -1))}"] contains CR, LF or another control character`) };
     }
     if (!TOKEN.test(key)) return { ok: false, reason: parameterError(`parameter.header has an invalid header name "${shorten(key)}"`) };
+    // HTTP header values are bytes: text beyond ISO-8859-1 must be encoded by the caller.
+    if (/[^\u0000-\u00ff]/.test(value)) {
+      return { ok: false, reason: parameterError(`parameter.header["${shorten(key)}"] has characters beyond ISO-8859-1; encode the value (e.g. with encodeURIComponent)`) };
+    }
     // The multipart body and its boundary are the library's: a caller's Content-Type would break them.
     if (key.toLowerCase() === 'content-type') continue;
     out[key] = value;
@@ -127,7 +141,7 @@ function checkFormData(formData: unknown): Checked<FormField[]> {
     if (value === undefined) {
       return { ok: false, reason: parameterError(`parameter.formData["${shorten(name)}"] (${typeName(raw)}) cannot be sent as text`) };
     }
-    out.push({ name, value });
+    out.push({ name: multipartName(name), value });
   }
   return { ok: true, value: out };
 }
@@ -191,10 +205,10 @@ export function normalizeOptions<Source>(options: unknown, rules: SourceRules<So
     value: {
       url: o.url as string,
       source,
-      name: o.name as string,
+      name: multipartName(o.name as string),
       header: header.value,
       formData: formData.value,
-      fileName,
+      fileName: multipartName(fileName),
       contentType: contentTypeOf(fileName),
       timeout: timeout.value,
       retry: retry.value,

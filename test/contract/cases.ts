@@ -25,6 +25,11 @@ export interface ContractTarget {
     /** The body of an error response reaches `data`. */
     body: boolean;
   };
+  /**
+   * The types the target's filePath accepts, as its parameter errors name them: 'String' (the default)
+   * where it is a path, 'String or Blob' where web data (Blob, File) is accepted too.
+   */
+  readonly filePathTypes?: string;
   file(size: number, name?: string): Promise<TargetFile>;
   /** A filePath that does not exist, and the errMsg the target gives for it. */
   missingFile(): { filePath: unknown; errMsg: string };
@@ -117,7 +122,7 @@ async function expectServerSawAbort(server: UploadServer, id: string): Promise<U
 const sizeForSlowUpload = 16 * 1024 * 1024;
 const slowParams = { readBps: 4 * 1024 * 1024 };
 
-const badCases: Array<{ bad: NonNullable<Scenario['bad']>; errMsg: string }> = [
+const badCases = (filePathTypes: string): Array<{ bad: NonNullable<Scenario['bad']>; errMsg: string }> => [
   { bad: 'optionsUndefined', errMsg: 'uploadFile:fail parameter error: options should be Object instead of Undefined' },
   { bad: 'optionsString', errMsg: 'uploadFile:fail parameter error: options should be Object instead of String' },
   { bad: 'optionsArray', errMsg: 'uploadFile:fail parameter error: options should be Object instead of Array' },
@@ -126,12 +131,12 @@ const badCases: Array<{ bad: NonNullable<Scenario['bad']>; errMsg: string }> = [
   { bad: 'urlFtp', errMsg: 'uploadFile:fail invalid url: only http and https are supported, not ftp: in "ftp://127.0.0.1/upload"' },
   { bad: 'urlRelative', errMsg: 'uploadFile:fail invalid url: "/upload" is not an absolute http(s) URL' },
   { bad: 'urlSpace', errMsg: 'uploadFile:fail invalid url: "http://127.0.0.1/up load" is not a valid http(s) URL' },
-  { bad: 'filePathMissing', errMsg: 'uploadFile:fail parameter error: parameter.filePath should be String instead of Undefined' },
+  { bad: 'filePathMissing', errMsg: `uploadFile:fail parameter error: parameter.filePath should be ${filePathTypes} instead of Undefined` },
   { bad: 'nameMissing', errMsg: 'uploadFile:fail parameter error: parameter.name should be String instead of Undefined' },
   { bad: 'nameEmpty', errMsg: 'uploadFile:fail parameter error: parameter.name should be a non-empty String' },
   { bad: 'headerString', errMsg: 'uploadFile:fail parameter error: parameter.header should be Object instead of String' },
-  { bad: 'headerCrlfValue', errMsg: 'uploadFile:fail parameter error: parameter.header["X-A"] contains CR, LF or NUL' },
-  { bad: 'headerCrlfName', errMsg: 'uploadFile:fail parameter error: parameter.header["X-A\\r\\nX-B"] contains CR, LF or NUL' },
+  { bad: 'headerCrlfValue', errMsg: 'uploadFile:fail parameter error: parameter.header["X-A"] contains CR, LF or another control character' },
+  { bad: 'headerCrlfName', errMsg: 'uploadFile:fail parameter error: parameter.header["X-A\\r\\nX-B"] contains CR, LF or another control character' },
   { bad: 'headerBadName', errMsg: 'uploadFile:fail parameter error: parameter.header has an invalid header name "X A"' },
   { bad: 'formDataArray', errMsg: 'uploadFile:fail parameter error: parameter.formData should be Object instead of Array' },
   { bad: 'timeoutString', errMsg: 'uploadFile:fail parameter error: parameter.timeout should be Number instead of String' },
@@ -340,7 +345,7 @@ export const contractCases: ContractCase[] = [
     name: 'bad options: fail, complete and a rejected promise, with an errMsg that names the problem; nothing is sent',
     async run(t) {
       const file = await t.file(16, 'bad.txt');
-      for (const c of badCases) {
+      for (const c of badCases(t.filePathTypes ?? 'String')) {
         const id = uniqueId(`bad-${c.bad}`);
         const r = await t.run({ options: { url: urlFor(t.server, { id }), filePath: file.filePath, name: 'file' }, bad: c.bad, settleMs: 0 });
         if (c.bad.startsWith('options')) {

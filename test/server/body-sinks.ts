@@ -76,7 +76,8 @@ function createRawSink(method: string, contentType: string): BodySink {
 function createMultipartSink(method: string, headers: IncomingHttpHeaders): BodySink {
   let parser: BusboyParser;
   try {
-    parser = busboy({ headers, defParamCharset: 'utf8', limits: MULTIPART_LIMITS });
+    // preservePath: report the file name exactly as it arrived (tests check what clients send).
+    parser = busboy({ headers, defParamCharset: 'utf8', preservePath: true, limits: MULTIPART_LIMITS });
   } catch (error) {
     return failedSink(new BodyError(400, `malformed multipart request: ${errorMessage(error)}`));
   }

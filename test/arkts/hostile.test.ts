@@ -1,0 +1,165 @@
+/**
+ * Hostile input on the ArkTS target, property-based (fast-check): whatever the options object holds,
+ * uploadFile never throws, never hangs, ends with either a success or a clear `uploadFile:fail ...`,
+ * calls fail/complete once, and does not disturb an upload running beside it.
+ */
+import fc from 'fast-check';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { configure, uploadFile, uploadStats } from '../../src/arkts/index';
+import type { UploadFileCompleteResult, UploadFileSuccessResult } from '../../src/core/types';
+import { configureEmulation, emulationStats, resetEmulation } from '../emulation/control';
+import { getSandbox } from '../emulation/sandbox';
+import { startUploadServer } from '../server/upload-server';
+import type { UploadServer, UploadSummary } from '../server/types';
+
+let server: UploadServer;
+const sandbox = getSandbox();
+const context = sandbox.createContext();
+const goodPath = `${context.filesDir}/hostile/good.bin`;
+let goodSha = '';
+
+beforeAll(async () => {
+  server = await startUploadServer();
+  configureEmulation({ progressIntervalMs: 100 });
+  configure({ context, backend: 'agent' });
+  goodSha = await sandbox.writeFile(goodPath, { size: 2048, seed: 9 });
+});
+afterAll(async () => {
+  await resetEmulation();
+  await server.close();
+});
+
+interface Observed {
+  threw: unknown;
+  outcome: 'success' | 'fail' | 'hang';
+  errMsg?: string;
+  result?: UploadFileSuccessResult;
+  callbacks: string[];
+}
+
+/** Calls uploadFile as a careless or hostile caller might, and records what happens. */
+async function observe(options: unknown, hangMs = 8000): Promise<Observed> {
+  const callbacks: string[] = [];
+  const withCallbacks =
+    typeof options === 'object' && options !== null && !Array.isArray(options)
+      ? {
+          ...(options as Record<string, unknown>),
+          fail: () => void callbacks.push('fail'),
+          complete: (r: UploadFileCompleteResult) => void callbacks.push(`complete:${r.errMsg.split(' ')[0]}`),
+        }
+      : options;
+  let task: PromiseLike<UploadFileSuccessResult> & { abort(): void };
+  try {
+    task = uploadFile(withCallbacks as never);
+  } catch (err) {
+    return { threw: err, outcome: 'hang', callbacks };
+  }
+  const timer = new Promise<'hang'>((r) => setTimeout(() => r('hang'), hangMs));
+  const settled = Promise.resolve(task).then(
+    (result) => ({ outcome: 'success' as const, result }),
+    (err: { errMsg?: unknown }) => ({ outcome: 'fail' as const, errMsg: String(err?.errMsg) }),
+  );
+  const winner = await Promise.race([settled, timer]);
+  if (winner === 'hang') {
+    task.abort();
+    return { threw: undefined, outcome: 'hang', callbacks };
+  }
+  await new Promise((r) => setTimeout(r, 0));
+  return { threw: undefined, ...winner, callbacks };
+}
+
+const hostileString = fc.oneof(
+  fc.string({ unit: 'binary', maxLength: 40 }),
+  fc.constantFrom('', ' ', '\r\n', '\0', '"', "'", '../', '..\\', '/', '%00', 'ftp://x', 'javascript:alert(1)', 'http://', 'https://[::1', '\u2028', '\ud800'),
+  fc.string({ maxLength: 5000 }),
+);
+const hostileValue = fc.oneof(hostileString, fc.anything({ maxDepth: 2 }), fc.constant(undefined), fc.func(fc.anything()), fc.bigInt());
+
+function fieldOrHostile<T>(good: T): fc.Arbitrary<unknown> {
+  return fc.oneof({ weight: 3, arbitrary: fc.constant(good) }, { weight: 2, arbitrary: hostileValue });
+}
+
+describe('hostile options on the ArkTS target', () => {
+  it('any options object: no throw, no hang, one clear outcome, other uploads undisturbed', async () => {
+    // A slow upload runs through the whole property run: hostile calls must not affect it.
+    const canaryPath = `${context.filesDir}/hostile/canary.bin`;
+    const canarySha = await sandbox.writeFile(canaryPath, { size: 12 * 1024 * 1024, seed: 10 });
+    const canary = uploadFile({ url: `${server.uploadUrl}?readBps=${2 * 1024 * 1024}`, filePath: canaryPath, name: 'canary', timeout: 60000 });
+
+    await fc.assert(
+      fc.asyncProperty(
+        fc.oneof(
+          { weight: 1, arbitrary: hostileValue },
+          {
+            weight: 6,
+            arbitrary: fc.record(
+              {
+                url: fieldOrHostile(server.uploadUrl),
+                filePath: fieldOrHostile(goodPath),
+                name: fieldOrHostile('file'),
+                header: fieldOrHostile({ 'X-A': '1' }),
+                formData: fieldOrHostile({ a: 'b' }),
+                timeout: fieldOrHostile(5000),
+                fileName: fieldOrHostile('f.bin'),
+                retry: fieldOrHostile({ count: 0 }),
+                success: fieldOrHostile(() => undefined),
+              },
+              { requiredKeys: [] },
+            ),
+          },
+        ),
+        async (options) => {
+          const seen = await observe(options);
+          expect(seen.threw).toBeUndefined();
+          expect(seen.outcome).not.toBe('hang');
+          if (seen.outcome === 'fail') {
+            expect(seen.errMsg).toMatch(/^uploadFile:fail \S/);
+            const objectOptions = typeof options === 'object' && options !== null && !Array.isArray(options);
+            if (objectOptions && typeof (options as { fail?: unknown }).fail !== 'string') {
+              expect(seen.callbacks.filter((c) => c === 'fail')).toHaveLength(1);
+            }
+          } else {
+            expect(seen.result?.errMsg).toBe('uploadFile:ok');
+          }
+        },
+      ),
+      { numRuns: 300, seed: 424242 },
+    );
+
+    const res = await canary;
+    expect((JSON.parse(res.data) as UploadSummary).files[0].sha256).toBe(canarySha);
+    await expect.poll(() => uploadStats().live).toBe(0);
+    await expect.poll(() => emulationStats()).toMatchObject({ agentTasks: 0, openSockets: 0 });
+  }, 120000);
+
+  it('odd file names, unicode fields and huge formData: uploaded intact or refused clearly', async () => {
+    await fc.assert(
+      fc.asyncProperty(
+        fc.oneof(fc.string({ unit: 'grapheme', minLength: 1, maxLength: 40 }), fc.constantFrom('a"b.txt', "it's.txt", 'dir/x.png', '..\\..\\win.ini', 'emoji 😀.jpg', ' lead.txt', 'semi;colon=1.bin')),
+        fc.dictionary(fc.string({ unit: 'grapheme', minLength: 1, maxLength: 12 }), fc.string({ unit: 'grapheme', maxLength: 200 }), { maxKeys: 20 }),
+        async (fileName, formData) => {
+          const seen = await observe({ url: server.uploadUrl, filePath: goodPath, name: 'file', fileName, formData });
+          expect(seen.outcome).not.toBe('hang');
+          if (seen.outcome === 'fail') {
+            expect(seen.errMsg).toMatch(/^uploadFile:fail parameter error: parameter\.(fileName|formData)/);
+            return;
+          }
+          const summary = JSON.parse(seen.result?.data ?? '{}') as UploadSummary;
+          expect(summary.files[0].sha256).toBe(goodSha);
+          // Quotes travel as %22 in multipart names, as browsers send them.
+          expect(summary.files[0].filename).toBe(fileName.replace(/"/g, '%22'));
+          for (const [k, v] of Object.entries(formData)) expect(summary.fields[k.replace(/"/g, '%22')]).toBe(v);
+        },
+      ),
+      { numRuns: 60, seed: 777 },
+    );
+    const many: Record<string, string> = {};
+    for (let i = 0; i < 5000; i++) many[`field${i}`] = `value ${i} ✓`;
+    many.big = 'x'.repeat(2 * 1024 * 1024);
+    const res = await uploadFile({ url: server.uploadUrl, filePath: goodPath, name: 'file', formData: many });
+    const summary = JSON.parse(res.data) as UploadSummary;
+    expect(Object.keys(summary.fields)).toHaveLength(5001);
+    expect(summary.fields.big.length).toBe(2 * 1024 * 1024);
+    expect(summary.files[0].sha256).toBe(goodSha);
+  }, 120000);
+});
