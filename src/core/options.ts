@@ -130,7 +130,8 @@ function checkFormData(formData: unknown): Checked<FormField[]> {
     const raw = formData[name];
     if (raw === undefined) continue;
     let value: string | undefined;
-    if (typeof raw === 'string') value = raw;
+    // Line breaks as CRLF, as browsers send form fields (HTML's multipart/form-data encoding).
+    if (typeof raw === 'string') value = raw.replace(/\r\n|\r|\n/g, '\r\n');
     else {
       try {
         value = JSON.stringify(raw);

@@ -157,14 +157,15 @@ export const contractCases: ContractCase[] = [
           name: 'upload',
           fileName: 'photo.jpg',
           header: { 'X-Custom': 'hello', 'X-Number': 7 },
-          formData: { text: 'héllo wörld', count: 2, flag: true, nested: { a: [1, 'x'] }, empty: '' },
+          formData: { text: 'héllo wörld', count: 2, flag: true, nested: { a: [1, 'x'] }, empty: '', lines: 'a\nb\rc\r\nd' },
         },
       });
       expectOutcome(r, true);
       const rec = await t.server.waitFor((x) => x.id === id && x.responded);
       expect(rec.method).toBe('POST');
       expect(rec.summary?.files).toEqual([{ field: 'upload', filename: 'photo.jpg', contentType: 'image/jpeg', size: file.size, sha256: file.sha256 }]);
-      expect(rec.summary?.fields).toEqual({ text: 'héllo wörld', count: '2', flag: 'true', nested: '{"a":[1,"x"]}', empty: '' });
+      // Line breaks in fields travel as CRLF on every target, as browsers send them.
+      expect(rec.summary?.fields).toEqual({ text: 'héllo wörld', count: '2', flag: 'true', nested: '{"a":[1,"x"]}', empty: '', lines: 'a\r\nb\r\nc\r\nd' });
       expect(rec.headers['x-custom']).toBe('hello');
       expect(rec.headers['x-number']).toBe('7');
       expect(String(rec.headers['content-type'])).toMatch(/^multipart\/form-data; ?boundary=/);
@@ -483,7 +484,7 @@ export function maxOverlap(records: readonly UploadRecord[]): number {
   const points: Array<[number, number]> = [];
   for (const r of records) {
     points.push([r.startedAt, 1]);
-    points.push([r.closedAt ?? Number.MAX_SAFE_INTEGER, -1]);
+    points.push([r.endedAt ?? Number.MAX_SAFE_INTEGER, -1]);
   }
   points.sort((a, b) => a[0] - b[0] || a[1] - b[1]);
   let cur = 0;

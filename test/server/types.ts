@@ -63,6 +63,11 @@ export interface UploadRecord {
   clientAborted: boolean;
   /** When the connection of this request closed (ms since epoch), once closed. */
   closedAt?: number;
+  /**
+   * When this request ended: its answer was sent, or its connection closed, whichever came first.
+   * Clients that keep connections alive (browsers) close them much later than the request ends.
+   */
+  endedAt?: number;
   summary?: UploadSummary;
 }
 

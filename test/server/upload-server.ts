@@ -89,6 +89,7 @@ function trackSocket(ctx: ServerContext, socket: Socket): void {
     const closedAt = Date.now();
     for (const record of ctx.socketRecords.get(socket) ?? []) {
       record.closedAt = closedAt;
+      record.endedAt ??= closedAt;
       if (!record.responded) record.clientAborted = true;
       ctx.store.changed(record);
     }
@@ -185,9 +186,19 @@ class Exchange {
   ) {
     this.record = ctx.store.create(req, url);
     const socket = req.socket;
-    if (socket.destroyed) this.update((r) => (r.closedAt = Date.now()));
+    if (socket.destroyed) {
+      this.update((r) => {
+        r.closedAt = Date.now();
+        r.endedAt ??= r.closedAt;
+      });
+    }
     else ctx.socketRecords.get(socket)?.push(this.record);
-    res.on('finish', () => this.update((r) => (r.responded = true)));
+    res.on('finish', () =>
+      this.update((r) => {
+        r.responded = true;
+        r.endedAt ??= Date.now();
+      }),
+    );
   }
 
   update(change: (record: UploadRecord) => void): void {

@@ -1,0 +1,149 @@
+/**
+ * The page half of the bridge: native file paths are uploaded by the native side (attachUploadBridge),
+ * which reports back through window[RECEIVER_NAME].receive. Only messages for this page load and for a
+ * task it started are acted on.
+ */
+import { describeThrown } from '../core/errors';
+import type { Transport, TransportHandle, TransportSink } from '../core/transport';
+import { MAX_MESSAGE_LENGTH, parseNativeMessage, PROTOCOL_VERSION, PROXY_NAME, RECEIVER_NAME } from '../bridge/protocol';
+import type { NativeMessage, PageMessage } from '../bridge/protocol';
+import type { HybridSource, HybridUploadFileOptions } from './types';
+
+interface NativeProxy {
+  post(message: string): void;
+}
+
+type BridgeWindow = Window & {
+  [PROXY_NAME]?: Partial<NativeProxy>;
+  [RECEIVER_NAME]?: { receive(payload: string): void };
+};
+
+const NO_BRIDGE =
+  'no native bridge: a native file path can only be uploaded in an ArkWeb WebView whose controller has attachUploadBridge(); in a browser, pass a Blob, a File, or a blob: URL';
+
+const sinks = new Map<string, TransportSink>();
+let pageId: string | undefined;
+let taskCount = 0;
+
+function bridgeWindow(): BridgeWindow | undefined {
+  return typeof window === 'undefined' ? undefined : (window as BridgeWindow);
+}
+
+function nativeProxy(): NativeProxy | undefined {
+  const proxy = bridgeWindow()?.[PROXY_NAME];
+  return proxy && typeof proxy.post === 'function' ? (proxy as NativeProxy) : undefined;
+}
+
+/** Whether the page runs in a WebView whose native side attached the upload bridge. */
+export function hasBridge(): boolean {
+  return nativeProxy() !== undefined;
+}
+
+function randomId(): string {
+  const bytes = new Uint8Array(12);
+  crypto.getRandomValues(bytes);
+  return Array.from(bytes, (b) => b.toString(16).padStart(2, '0')).join('');
+}
+
+function decode(payload: string): string {
+  const binary = atob(payload);
+  const bytes = new Uint8Array(binary.length);
+  for (let i = 0; i < binary.length; i++) bytes[i] = binary.charCodeAt(i);
+  return new TextDecoder().decode(bytes);
+}
+
+function receive(payload: unknown): void {
+  if (typeof payload !== 'string') return;
+  let text: string;
+  try {
+    text = decode(payload);
+  } catch (err) {
+    return;
+  }
+  const parsed = parseNativeMessage(text);
+  if (!parsed.ok || parsed.message.page !== pageId) return;
+  dispatch(parsed.message);
+}
+
+function dispatch(m: NativeMessage): void {
+  const id = m.id;
+  const sink = id === undefined ? undefined : sinks.get(id);
+  if (!sink || id === undefined) {
+    if (m.type === 'refused') console.error(`[harmony-upload-task] the native bridge refused a message: ${m.reason}`);
+    return;
+  }
+  switch (m.type) {
+    case 'progress':
+      sink.progress(m.sent, m.total);
+      break;
+    case 'headers':
+      sink.headers(m.header);
+      break;
+    case 'success':
+      sinks.delete(id);
+      sink.success({ statusCode: m.statusCode, header: m.header, data: m.data, totalBytes: m.totalBytes });
+      break;
+    case 'fail':
+      // The native side already retried as asked: the page does not try again.
+      sinks.delete(id);
+      sink.fail(m.reason);
+      break;
+    case 'refused':
+      sinks.delete(id);
+      sink.fail(`refused by the native bridge: ${m.reason}`);
+      break;
+  }
+}
+
+/** Installs the receiver once per page load; the page id names this load in every message. */
+function ensureReceiver(): string {
+  if (pageId === undefined) {
+    pageId = randomId();
+    const w = bridgeWindow();
+    if (w) w[RECEIVER_NAME] = { receive };
+  }
+  return pageId;
+}
+
+function post(proxy: NativeProxy, message: PageMessage): void {
+  const text = JSON.stringify(message);
+  // The native side refuses longer messages unread; say so here, where the caller can be told.
+  if (text.length > MAX_MESSAGE_LENGTH) {
+    throw new RangeError(`the upload's options are too large for the native bridge (${text.length} characters, at most ${MAX_MESSAGE_LENGTH})`);
+  }
+  proxy.post(text);
+}
+
+const closed: TransportHandle = { close() {} };
+
+export const bridgeTransport: Transport<HybridSource, HybridUploadFileOptions> = {
+  start(req, _options, sink) {
+    const proxy = nativeProxy();
+    if (!proxy || typeof req.source !== 'string') {
+      sink.fail(NO_BRIDGE);
+      return closed;
+    }
+    const page = ensureReceiver();
+    const id = `t${++taskCount}`;
+    sinks.set(id, sink);
+    const { url, name, header, formData, fileName, timeout, retry } = req;
+    try {
+      post(proxy, { v: PROTOCOL_VERSION, page, type: 'start', id, options: { url, filePath: req.source, name, header, formData, fileName, timeout, retry } });
+    } catch (err) {
+      sinks.delete(id);
+      sink.fail(err instanceof RangeError ? err.message : `native bridge error: ${describeThrown(err)}`);
+      return closed;
+    }
+    return {
+      close() {
+        // Still ours: the outcome came from this side (abort, timeout); tell the native side to stop.
+        if (!sinks.delete(id)) return;
+        try {
+          post(proxy, { v: PROTOCOL_VERSION, page, type: 'abort', id });
+        } catch (err) {
+          console.error('[harmony-upload-task] could not ask the native side to abort:', err);
+        }
+      },
+    };
+  },
+};

@@ -1,0 +1,61 @@
+/**
+ * harmony-upload-task/hybrid: the same uploadFile / UploadTask for web code in an ArkWeb WebView.
+ *
+ * Web data (Blob, File, blob: and data: URLs) is uploaded from the page itself with XMLHttpRequest; a
+ * native file path goes over the bridge to the native side (attachUploadBridge in the ArkTS container),
+ * which uploads it with @ohos.request. Both ways run on the one core, so the events and results are the
+ * same as on the ArkTS target.
+ */
+import { createUploadEngine } from '../core/task';
+import type { EngineStats } from '../core/task';
+import type { Transport } from '../core/transport';
+import type { UploadTaskPromise } from '../core/types';
+import { bridgeTransport, hasBridge } from './bridge-transport';
+import { pageTransport } from './page-transport';
+import { hybridSourceRules, routeOf } from './sources';
+import type { HybridSettings, HybridSource, HybridUploadFileOptions } from './types';
+
+const hybridTransport: Transport<HybridSource, HybridUploadFileOptions> = {
+  start(req, options, sink) {
+    return (routeOf(req.source) === 'page' ? pageTransport : bridgeTransport).start(req, options, sink);
+  },
+};
+
+const engine = createUploadEngine<HybridSource, HybridUploadFileOptions>(hybridSourceRules, hybridTransport);
+
+/** Starts an upload; returns at once the task, which is also a promise of the result. */
+export function uploadFile(options: HybridUploadFileOptions): UploadTaskPromise {
+  return engine.uploadFile(options);
+}
+
+/** Sets library-wide defaults: how many uploads run at once (default 10). */
+export function configure(settings: HybridSettings): void {
+  engine.configure(settings);
+}
+
+/** Uploads not finished yet, running and waiting. */
+export function uploadStats(): EngineStats {
+  return engine.stats();
+}
+
+/** Whether the native side's bridge is present (the page runs in an ArkWeb WebView with attachUploadBridge). */
+export { hasBridge };
+
+export type { HybridSettings, HybridSource, HybridUploadFileOptions } from './types';
+export type { EngineStats } from '../core/task';
+export type {
+  FormDataValue,
+  HeaderRecord,
+  HeadersListener,
+  HeadersReceived,
+  ProgressListener,
+  ProgressUpdate,
+  RetryOptions,
+  UploadFileCompleteResult,
+  UploadFileFailResult,
+  UploadFileOptions,
+  UploadFileSuccessResult,
+  UploadSettings,
+  UploadTask,
+  UploadTaskPromise,
+} from '../core/types';

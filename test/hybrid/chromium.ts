@@ -1,0 +1,47 @@
+/**
+ * Debian's Chromium, driven by playwright-core (the registry's browser downloads are not reachable here).
+ * The flags keep it off the network: without the background-networking ones it keeps trying to reach
+ * Google's hosts, and this machine refuses those connections.
+ */
+import { chromium } from 'playwright-core';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+
+export const CHROMIUM_PATH = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+
+const ARGS = [
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+];
+
+export async function launchChromium(): Promise<Browser> {
+  try {
+    return await chromium.launch({ executablePath: CHROMIUM_PATH, args: ARGS });
+  } catch (err) {
+    const hint = `cannot start Chromium at ${CHROMIUM_PATH} (install Debian's chromium: bash scripts/ensure-chromium.sh, or set CHROMIUM_PATH)`;
+    throw new Error(`${hint}: ${err instanceof Error ? err.message : String(err)}`);
+  }
+}
+
+/**
+ * Closes the idle keep-alive connections of a browser context, through chrome://net-internals (the one
+ * switch Chromium offers for it). The browser keeps finished requests' connections for reuse; once they
+ * are closed, a connection the server still sees is held by a request that is still running.
+ */
+export class IdleSocketCloser {
+  private constructor(private readonly page: Page) {}
+
+  static async open(context: BrowserContext): Promise<IdleSocketCloser> {
+    const page = await context.newPage();
+    await page.goto('chrome://net-internals/#sockets');
+    return new IdleSocketCloser(page);
+  }
+
+  async closeIdleSockets(): Promise<void> {
+    await this.page.click('#sockets-view-close-idle-button', { timeout: 5000 });
+  }
+}

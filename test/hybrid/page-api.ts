@@ -1,0 +1,56 @@
+/**
+ * What the test page (page-entry.ts, bundled into the page) exposes to the Node side as `window.harness`.
+ * Everything crosses `page.evaluate` as JSON, so file sources are named by strings: a `blobref:<key>`
+ * filePath is swapped in the page for the Blob or File registered under that key.
+ */
+import type { Recording, Scenario } from '../contract/driver';
+
+export const BLOB_REF = 'blobref:';
+
+export interface EngineCounts {
+  live: number;
+  running: number;
+  waiting: number;
+}
+
+export interface XhrCounts {
+  /** XHRs sent whose loadend has not fired yet: a request the library left running. */
+  open: number;
+  /** XHRs sent since the page loaded. */
+  sent: number;
+  /** The most XHRs open at once since resetXhrPeak(). */
+  peak: number;
+}
+
+export interface LoadFileOptions {
+  /** Register a File of that name (its name is then the default multipart file name); else a Blob. */
+  fileName?: string;
+  /** The Blob's or File's own type (the library re-types the part from the file name anyway). */
+  type?: string;
+}
+
+export interface PageHarness {
+  /** Fetches the bytes at url into a Blob (or File) kept under key; resolves with its size. */
+  loadFile(key: string, url: string, options?: LoadFileOptions): Promise<number>;
+  /** A blob: URL of a registered file; revoked by releaseFiles(). */
+  blobUrl(key: string): string;
+  /** A blob: URL that was revoked at once: what a page holds after the data is gone. */
+  revokedBlobUrl(): string;
+  /** Forgets every registered file and revokes every blob: URL made by blobUrl(). */
+  releaseFiles(): void;
+  run(scenario: Scenario): Promise<Recording>;
+  runMany(scenarios: Scenario[]): Promise<Recording[]>;
+  configure(settings: { maxConcurrent?: number }): void;
+  uploadStats(): EngineCounts;
+  xhrCounts(): XhrCounts;
+  resetXhrPeak(): void;
+  /** Unhandled promise rejections (window 'unhandledrejection') since the last call. */
+  takeUnhandledRejections(): number;
+  hasBridge(): boolean;
+}
+
+declare global {
+  interface Window {
+    harness: PageHarness;
+  }
+}

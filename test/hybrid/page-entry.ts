@@ -1,0 +1,100 @@
+/**
+ * The test page's script (bundled by esbuild at test time into an IIFE): the real hybrid entry
+ * (src/hybrid/index.ts), the shared contract driver, and what the Node side needs to watch it.
+ * Test page only: XMLHttpRequest is instrumented here to count requests left open.
+ */
+import { configure, hasBridge, uploadFile, uploadStats } from '../../src/hybrid/index';
+import { runScenario } from '../contract/driver';
+import type { Recording, Scenario } from '../contract/driver';
+import { BLOB_REF } from './page-api';
+import type { LoadFileOptions, PageHarness, XhrCounts } from './page-api';
+
+const xhrs: XhrCounts = { open: 0, sent: 0, peak: 0 };
+
+/**
+ * Counts every XHR from send() until it is DONE, which it also becomes on abort() and on errors. DONE, not
+ * loadend: the library starts the next queued upload from the load handler, before loadend fires.
+ */
+class CountingXMLHttpRequest extends XMLHttpRequest {
+  override send(body?: Document | XMLHttpRequestBodyInit | null): void {
+    super.send(body);
+    xhrs.sent++;
+    xhrs.open++;
+    xhrs.peak = Math.max(xhrs.peak, xhrs.open);
+    const done = (): void => {
+      if (this.readyState !== XMLHttpRequest.DONE) return;
+      this.removeEventListener('readystatechange', done);
+      xhrs.open--;
+    };
+    this.addEventListener('readystatechange', done);
+  }
+}
+window.XMLHttpRequest = CountingXMLHttpRequest;
+
+let unhandledRejections = 0;
+window.addEventListener('unhandledrejection', () => {
+  unhandledRejections++;
+});
+
+const files = new Map<string, Blob>();
+const blobUrls = new Set<string>();
+
+function registered(key: string): Blob {
+  const blob = files.get(key);
+  if (!blob) throw new Error(`no file registered as "${key}"`);
+  return blob;
+}
+
+/** The scenario with a `blobref:<key>` filePath replaced by the registered Blob or File. */
+function withSources(scenario: Scenario): Scenario {
+  const filePath = scenario.options.filePath;
+  if (typeof filePath !== 'string' || !filePath.startsWith(BLOB_REF)) return scenario;
+  return { ...scenario, options: { ...scenario.options, filePath: registered(filePath.slice(BLOB_REF.length)) } };
+}
+
+async function loadFile(key: string, url: string, options: LoadFileOptions = {}): Promise<number> {
+  const response = await fetch(url);
+  if (!response.ok) throw new Error(`GET ${url}: ${response.status}`);
+  const bytes = await response.blob();
+  const type = options.type ?? '';
+  const blob = options.fileName === undefined ? bytes.slice(0, bytes.size, type) : new File([bytes], options.fileName, { type });
+  files.set(key, blob);
+  return blob.size;
+}
+
+const harness: PageHarness = {
+  loadFile,
+  blobUrl(key) {
+    const url = URL.createObjectURL(registered(key));
+    blobUrls.add(url);
+    return url;
+  },
+  revokedBlobUrl() {
+    const url = URL.createObjectURL(new Blob(['gone']));
+    URL.revokeObjectURL(url);
+    return url;
+  },
+  releaseFiles() {
+    files.clear();
+    for (const url of blobUrls) URL.revokeObjectURL(url);
+    blobUrls.clear();
+  },
+  run: (scenario): Promise<Recording> => runScenario(uploadFile, withSources(scenario)),
+  runMany: (scenarios) => Promise.all(scenarios.map((s) => runScenario(uploadFile, withSources(s)))),
+  configure,
+  uploadStats() {
+    const { live, running, waiting } = uploadStats();
+    return { live, running, waiting };
+  },
+  xhrCounts: () => ({ ...xhrs }),
+  resetXhrPeak() {
+    xhrs.peak = xhrs.open;
+  },
+  takeUnhandledRejections() {
+    const n = unhandledRejections;
+    unhandledRejections = 0;
+    return n;
+  },
+  hasBridge,
+};
+window.harness = harness;
