@@ -115,6 +115,7 @@ function post(proxy: NativeProxy, message: PageMessage): void {
 }
 
 const closed: TransportHandle = { close() {} };
+const resolved = Promise.resolve();
 
 export const bridgeTransport: Transport<HybridSource, HybridUploadFileOptions> = {
   start(req, _options, sink) {
@@ -127,17 +128,24 @@ export const bridgeTransport: Transport<HybridSource, HybridUploadFileOptions> =
     const id = `t${++taskCount}`;
     sinks.set(id, sink);
     const { url, name, header, formData, fileName, timeout, retry } = req;
-    try {
-      post(proxy, { v: PROTOCOL_VERSION, page, type: 'start', id, options: { url, filePath: req.source, name, header, formData, fileName, timeout, retry } });
-    } catch (err) {
-      sinks.delete(id);
-      sink.fail(err instanceof RangeError ? err.message : `native bridge error: ${describeThrown(err)}`);
-      return closed;
-    }
+    const message: PageMessage = { v: PROTOCOL_VERSION, page, type: 'start', id, options: { url, filePath: req.source, name, header, formData, fileName, timeout, retry } };
+    let posted = false;
+    // Posted from a microtask: an abort() right after uploadFile() then cancels with no message at all,
+    // where a start already posted could reach the native side, and the server, before the abort.
+    resolved.then(() => {
+      if (!sinks.has(id)) return;
+      try {
+        post(proxy, message);
+        posted = true;
+      } catch (err) {
+        sinks.delete(id);
+        sink.fail(err instanceof RangeError ? err.message : `native bridge error: ${describeThrown(err)}`);
+      }
+    });
     return {
       close() {
         // Still ours: the outcome came from this side (abort, timeout); tell the native side to stop.
-        if (!sinks.delete(id)) return;
+        if (!sinks.delete(id) || !posted) return;
         try {
           post(proxy, { v: PROTOCOL_VERSION, page, type: 'abort', id });
         } catch (err) {

@@ -1,16 +1,16 @@
 // api/@ohos.app.ability.common.d.ts, api/application/BaseContext.d.ts, api/application/Context.d.ts (API 12).
 declare module '@ohos.app.ability.common' {
-  abstract class BaseContext {
+  abstract class _BaseContext {
     stageMode: boolean;
   }
-  class Context extends BaseContext {
+  class _Context extends _BaseContext {
     cacheDir: string;
     tempDir: string;
     filesDir: string;
   }
   namespace common {
-    export type BaseContext = BaseContext;
-    export type Context = Context;
+    export type BaseContext = _BaseContext;
+    export type Context = _Context;
   }
   export default common;
 }

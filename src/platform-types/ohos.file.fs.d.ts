@@ -2,7 +2,7 @@
 declare module '@ohos.file.fs' {
   import { AsyncCallback } from '@ohos.base';
 
-  declare namespace fileIo {
+  namespace fileIo {
     export { access };
     export { copyFile };
     export { lstat };
@@ -14,15 +14,15 @@ declare module '@ohos.file.fs' {
   }
   export default fileIo;
 
-  declare function access(path: string, mode?: AccessModeType): Promise<boolean>;
-  declare function copyFile(src: string | number, dest: string | number, mode?: number): Promise<void>;
-  declare function lstat(path: string): Promise<Stat>;
-  declare function mkdir(path: string, recursion: boolean): Promise<void>;
-  declare function stat(file: string | number): Promise<Stat>;
-  declare function unlink(path: string): Promise<void>;
-  declare function unlink(path: string, callback: AsyncCallback<void>): void;
+  function access(path: string, mode?: AccessModeType): Promise<boolean>;
+  function copyFile(src: string | number, dest: string | number, mode?: number): Promise<void>;
+  function lstat(path: string): Promise<Stat>;
+  function mkdir(path: string, recursion: boolean): Promise<void>;
+  function stat(file: string | number): Promise<Stat>;
+  function unlink(path: string): Promise<void>;
+  function unlink(path: string, callback: AsyncCallback<void>): void;
 
-  declare interface Stat {
+  interface Stat {
     readonly mode: number;
     readonly size: number;
     readonly mtime: number;
@@ -31,7 +31,7 @@ declare module '@ohos.file.fs' {
     isSymbolicLink(): boolean;
   }
 
-  declare enum AccessModeType {
+  enum AccessModeType {
     EXIST = 0,
     WRITE = 2,
     READ = 4,

@@ -5,7 +5,7 @@ declare module '@ohos.request' {
 
   type BaseContext = common.BaseContext;
 
-  declare namespace request {
+  namespace request {
     const EXCEPTION_PERMISSION: number;
     const EXCEPTION_PARAMCHECK: number;
     const EXCEPTION_UNSUPPORTED: number;

@@ -2,7 +2,7 @@
 declare module '@ohos.web.webview' {
   import { AsyncCallback } from '@ohos.base';
 
-  declare namespace webview {
+  namespace webview {
     class WebviewController {
       constructor(webTag?: string);
       refresh(): void;

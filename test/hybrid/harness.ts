@@ -59,15 +59,21 @@ export class Harness {
     page.on('pageerror', (err) => this.pageErrors.push(err.message));
   }
 
-  static async start(): Promise<Harness> {
+  /**
+   * `beforeLoad` runs once the page exists and before it loads the test page: the bridge tests attach
+   * the ArkWeb controller stand-in there, as an app attaches its bridge before the Web component loads.
+   */
+  static async start(options: { beforeLoad?: (page: Page, origin: string) => Promise<void> } = {}): Promise<Harness> {
     const script = await buildPageScript();
     const host = await startPageHost({
       '/': { contentType: 'text/html; charset=utf-8', body: PAGE_HTML },
+      '/other.html': { contentType: 'text/html; charset=utf-8', body: PAGE_HTML },
       '/harness.js': { contentType: 'text/javascript; charset=utf-8', body: script },
     });
     const browser = await launchChromium();
     const context = await browser.newContext();
     const page = await context.newPage();
+    await options.beforeLoad?.(page, host.origin);
     await page.goto(host.origin + '/');
     await page.waitForFunction(() => window.harness !== undefined);
     return new Harness(browser, page, host, await IdleSocketCloser.open(context));

@@ -1,0 +1,98 @@
+/**
+ * A stand-in for ArkWeb's WebviewController over a Playwright page in real Chromium, with the semantics
+ * the bridge relies on (ohos-platform.md §6, @ohos.web.webview.d.ts):
+ * - registerJavaScriptProxy exposes `window[name]` from the next page load on; methods in
+ *   asyncMethodList return nothing to the page (here: Playwright bindings, which are asynchronous too);
+ * - getLastJavascriptProxyCallingFrameUrl() is the URL of the frame that made the last proxy call;
+ * - runJavaScript(script) runs in the page currently displayed and resolves with the result as a string,
+ *   or null when the script fails;
+ * - the Web component's onPageBegin is the app's to wire: `onPageBegin()` here fires on each main-frame
+ *   navigation when the test asks for it.
+ */
+import type { Frame, Page } from 'playwright-core';
+
+export class PlaywrightWebview {
+  private lastFrameUrl = '';
+  private readonly removed = new Set<string>();
+  private readonly exposed = new Set<string>();
+  private pending: Promise<void> = Promise.resolve();
+  /** Scripts run through runJavaScript, for counting messages. */
+  readonly scripts: string[] = [];
+
+  private constructor(readonly page: Page) {}
+
+  static async create(page: Page): Promise<PlaywrightWebview> {
+    return new PlaywrightWebview(page);
+  }
+
+  /** Calls `listener(url)` on each navigation of the main frame, as the Web component's onPageBegin. */
+  onPageBegin(listener: (url: string) => void): void {
+    this.page.on('framenavigated', (frame: Frame) => {
+      if (frame === this.page.mainFrame()) listener(frame.url());
+    });
+  }
+
+  registerJavaScriptProxy(object: object, name: string, methodList: string[], asyncMethodList: string[] = []): void {
+    this.removed.delete(name);
+    const target = object as Record<string, (...args: unknown[]) => unknown>;
+    const methods = [...methodList, ...asyncMethodList];
+    this.pending = (async () => {
+      for (const method of methods) {
+        if (this.exposed.has(`${name}.${method}`)) continue;
+        this.exposed.add(`${name}.${method}`);
+        await this.page.exposeBinding(`__arkweb_${name}_${method}`, (source, ...args: unknown[]) => {
+          if (this.removed.has(name)) return undefined;
+          this.lastFrameUrl = source.frame.url();
+          const result = target[method](...args);
+          return asyncMethodList.includes(method) ? undefined : result;
+        });
+      }
+      await this.page.addInitScript(
+        ({ proxyName, proxyMethods }) => {
+          const proxy: Record<string, (...args: unknown[]) => void> = {};
+          // ArkWeb delivers a page's proxy calls in order; Playwright's bindings may not, so chain them.
+          let chain: Promise<unknown> = Promise.resolve();
+          for (const m of proxyMethods) {
+            const binding = (window as unknown as Record<string, (...args: unknown[]) => Promise<unknown>>)[`__arkweb_${proxyName}_${m}`];
+            proxy[m] = (...args: unknown[]) => {
+              chain = chain.then(() => binding(...args)).catch(() => undefined);
+            };
+          }
+          (window as unknown as Record<string, unknown>)[proxyName] = proxy;
+        },
+        { proxyName: name, proxyMethods: methods },
+      );
+    })();
+  }
+
+  /** Playwright registers asynchronously where ArkWeb does at once: wait before loading a page. */
+  registered(): Promise<void> {
+    return this.pending;
+  }
+
+  deleteJavaScriptRegister(name: string): void {
+    this.removed.add(name);
+  }
+
+  async runJavaScript(script: string): Promise<string> {
+    this.scripts.push(script);
+    try {
+      const result: unknown = await this.page.evaluate(script);
+      return result === undefined ? (null as unknown as string) : String(result);
+    } catch (err) {
+      return null as unknown as string;
+    }
+  }
+
+  getUrl(): string {
+    return this.page.url();
+  }
+
+  getLastJavascriptProxyCallingFrameUrl(): string {
+    return this.lastFrameUrl;
+  }
+
+  refresh(): void {
+    void this.page.reload();
+  }
+}

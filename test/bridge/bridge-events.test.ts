@@ -1,0 +1,189 @@
+/**
+ * Over the bridge, page listeners see exactly what ArkTS listeners on the native task see, in the same
+ * order; the number of messages per upload stays bounded; several WebViews work side by side; a page
+ * load aborts the uploads of the page before it.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { RecordedEvent, Recording } from '../contract/driver';
+import { uniqueId, urlFor } from '../contract/cases';
+import { configureEmulation, resetEmulation } from '../emulation/control';
+import { startUploadServer } from '../server/upload-server';
+import type { UploadServer, UploadSummary } from '../server/types';
+import { nativeFile, startBridgePage } from './bridge-harness';
+import type { BridgePage, NativeEvent } from './bridge-harness';
+
+let server: UploadServer;
+
+beforeAll(async () => {
+  server = await startUploadServer();
+  configureEmulation({ progressIntervalMs: 100 });
+});
+afterAll(async () => {
+  await resetEmulation();
+  await server.close();
+});
+
+/** The user-visible sequence, in one shape for both sides. */
+function pageSequence(r: Recording): unknown[] {
+  const out: unknown[] = [];
+  for (const e of r.events as RecordedEvent[]) {
+    if (e.kind === 'progress') out.push(['progress', e.progress, e.sent, e.expected]);
+    else if (e.kind === 'headers') out.push(['headers', e.header]);
+    else if (e.kind === 'resolved') out.push(['success', e.result]);
+    else if (e.kind === 'rejected') out.push(['fail', e.result]);
+  }
+  return out;
+}
+
+function nativeSequence(events: NativeEvent[]): unknown[] {
+  return events.map((e) => {
+    if (e.kind === 'progress') return ['progress', e.progress, e.sent, e.expected];
+    if (e.kind === 'headers') return ['headers', e.header];
+    return [e.kind === 'resolved' ? 'success' : 'fail', e.result];
+  });
+}
+
+describe('one bridge', () => {
+  let side: BridgePage;
+  beforeAll(async () => {
+    side = await startBridgePage();
+  });
+  afterAll(async () => side?.harness.close());
+
+  it('page listeners see the same sequence as ArkTS listeners of the same upload', async () => {
+    const file = await nativeFile(16 * 1024 * 1024, 'same.bin');
+    const r = await side.harness.run({ options: { url: urlFor(server, { readBps: 4 * 1024 * 1024, 'header.X-Reply': 'ok' }), filePath: file.filePath, name: 'file' } });
+    const native = side.native.uploads.at(-1);
+    if (!native) throw new Error('no native upload');
+    await native.done;
+    const page = pageSequence(r);
+    expect(page.filter((e) => (e as unknown[])[0] === 'progress').length).toBeGreaterThan(5);
+    expect(page).toEqual(nativeSequence(native.events));
+    const last = page.at(-1) as [string, { data: string }];
+    expect((JSON.parse(last[1].data) as UploadSummary).files[0].sha256).toBe(file.sha256);
+  });
+
+  it('the same for a failure (abort) and for an error status', async () => {
+    const file = await nativeFile(16 * 1024 * 1024, 'same-abort.bin');
+    const r = await side.harness.run({ options: { url: urlFor(server, { readBps: 4 * 1024 * 1024 }), filePath: file.filePath, name: 'file' }, abort: { atPercent: 40 }, settleMs: 500 });
+    const native = side.native.uploads.at(-1);
+    if (!native) throw new Error('no native upload');
+    await native.done;
+    // The page decides the abort: the native task ends with abort too, and what came before is the same.
+    expect(nativeSequence(native.events)).toEqual(pageSequence(r));
+    const err = await side.harness.run({ options: { url: urlFor(server, { status: 418 }), filePath: (await nativeFile(1000)).filePath, name: 'file' } });
+    const nativeErr = side.native.uploads.at(-1);
+    await nativeErr?.done;
+    expect(pageSequence(err)).toEqual(nativeSequence(nativeErr?.events ?? []));
+  });
+
+  it.each([1, 100])('messages per upload stay bounded (%i MB): at most 105 runJavaScript deliveries', async (mb) => {
+    const file = await nativeFile(mb * 1024 * 1024, `count-${mb}.bin`);
+    const before = side.webview.scripts.length;
+    const r = await side.harness.run({ options: { url: urlFor(server, { readBps: 64 * 1024 * 1024 }), filePath: file.filePath, name: 'file', timeout: 60000 } });
+    expect(r.outcome).toBe('success');
+    const sent = side.webview.scripts.length - before;
+    expect(sent).toBeLessThanOrEqual(105);
+    expect(sent).toBeGreaterThanOrEqual(3);
+  }, 60000);
+
+  it('answers cross as data: quotes, </script>, U+2028, backslashes and invalid UTF-8 arrive as the native side read them', async () => {
+    const file = await nativeFile(100);
+    const tricky = `"'\`</script><script>alert(1)</script>\u2028\u2029\\\\" + "\\u0000 ${'😀'} \r\n end`;
+    const r1 = await side.harness.run({ options: { url: urlFor(server, { body: tricky }), filePath: file.filePath, name: 'file' } });
+    const s1 = r1.events.find((e) => e.kind === 'success');
+    expect(s1?.kind === 'success' && s1.result.data).toBe(tricky);
+    const invalid = Buffer.from([0x61, 0xff, 0xfe, 0x62, 0xe2, 0x82, 0x22, 0x3c]).toString('base64');
+    const r2 = await side.harness.run({ options: { url: urlFor(server, { bodyB64: invalid }), filePath: file.filePath, name: 'file' } });
+    const native = side.native.uploads.at(-1);
+    await native?.done;
+    const s2 = r2.events.find((e) => e.kind === 'success');
+    const n2 = native?.events.find((e) => e.kind === 'resolved');
+    expect(s2?.kind === 'success' && s2.result.data).toBe(n2?.kind === 'resolved' ? n2.result.data : 'missing');
+    expect(s2?.kind === 'success' && s2.result.data).toBe(new TextDecoder().decode(Buffer.from(invalid, 'base64')));
+  });
+
+  it('a reload aborts the uploads of the page before it: the server sees them end, nothing reaches the new page', async () => {
+    const file = await nativeFile(16 * 1024 * 1024, 'reload.bin');
+    const id = uniqueId('reload');
+    // Start an upload and leave it running: the page is reloaded under it.
+    await side.harness.page.evaluate(
+      ([url, filePath]) => {
+        void window.harness.run({ options: { url, filePath, name: 'file' } });
+      },
+      [urlFor(server, { id, readBps: 1024 * 1024 }), file.filePath] as const,
+    );
+    await server.waitFor((x) => x.id === id && x.bytesReceived > 0, 5000);
+    const scriptsBefore = side.webview.scripts.length;
+    await side.harness.page.reload();
+    await side.harness.page.waitForFunction(() => window.harness !== undefined);
+    const rec = await server.waitFor((x) => x.id === id && x.closedAt !== undefined, 10000);
+    expect(rec.bodyComplete).toBe(false);
+    const native = side.native.uploads.at(-1);
+    await native?.done;
+    expect(native?.events.at(-1)).toEqual({ kind: 'rejected', result: { errMsg: 'uploadFile:fail abort' } });
+    expect(side.bridge.activeUploads).toBe(0);
+    expect(side.webview.scripts.length - scriptsBefore).toBeLessThanOrEqual(1);
+    // The new page uploads as usual.
+    const again = await side.harness.run({ options: { url: urlFor(server), filePath: file.filePath, name: 'file', timeout: 60000 } });
+    expect(again.outcome).toBe('success');
+  }, 60000);
+});
+
+describe('without onPageBegin wired', () => {
+  it('the first upload of a new page load aborts the uploads of the page before it', async () => {
+    const side = await startBridgePage({ wirePageBegin: false });
+    try {
+      const big = await nativeFile(16 * 1024 * 1024, 'nowire.bin');
+      const id = uniqueId('nowire');
+      await side.harness.page.evaluate(
+        ([url, filePath]) => {
+          void window.harness.run({ options: { url, filePath, name: 'file' } });
+        },
+        [urlFor(server, { id, readBps: 1024 * 1024 }), big.filePath] as const,
+      );
+      await server.waitFor((x) => x.id === id && x.bytesReceived > 0, 5000);
+      await side.harness.page.reload();
+      await side.harness.page.waitForFunction(() => window.harness !== undefined);
+      const small = await nativeFile(100);
+      const r = await side.harness.run({ options: { url: urlFor(server), filePath: small.filePath, name: 'file' } });
+      expect(r.outcome).toBe('success');
+      const rec = await server.waitFor((x) => x.id === id && x.closedAt !== undefined, 10000);
+      expect(rec.bodyComplete).toBe(false);
+      expect(side.bridge.activeUploads).toBe(0);
+    } finally {
+      await side.harness.close();
+    }
+  }, 60000);
+});
+
+describe('several WebViews side by side', () => {
+  it('each has its own uploads: both complete, an abort in one leaves the other alone', async () => {
+    const a = await startBridgePage();
+    const b = await startBridgePage();
+    try {
+      const fa = await nativeFile(12 * 1024 * 1024, 'side-a.bin');
+      const fb = await nativeFile(12 * 1024 * 1024, 'side-b.bin');
+      const fc = await nativeFile(12 * 1024 * 1024, 'side-c.bin');
+      const slow = { readBps: 8 * 1024 * 1024 };
+      const [ra, rb, rc] = await Promise.all([
+        a.harness.run({ options: { url: urlFor(server, slow), filePath: fa.filePath, name: 'file' } }),
+        b.harness.run({ options: { url: urlFor(server, slow), filePath: fb.filePath, name: 'file' } }),
+        b.harness.run({ options: { url: urlFor(server, slow), filePath: fc.filePath, name: 'file' }, abort: { afterMs: 200 } }),
+      ]);
+      for (const [r, f] of [
+        [ra, fa],
+        [rb, fb],
+      ] as const) {
+        const s = r.events.find((e) => e.kind === 'success');
+        expect(s?.kind === 'success' && (JSON.parse(s.result.data) as UploadSummary).files[0].sha256).toBe(f.sha256);
+      }
+      expect(rc.events.find((e) => e.kind === 'fail')).toEqual({ kind: 'fail', result: { errMsg: 'uploadFile:fail abort' } });
+      expect(a.native.uploads).toHaveLength(1);
+      expect(b.native.uploads).toHaveLength(2);
+    } finally {
+      await a.harness.close();
+      await b.harness.close();
+    }
+  }, 60000);
+});

@@ -1,0 +1,131 @@
+/**
+ * The bridge end to end: the test page (src/hybrid) in real Chromium talks, through the ArkWeb stand-in,
+ * to the native half (src/arkts/bridge-host) running in Node, which uploads with the ArkTS adapter over
+ * the @ohos.request emulation to the real server.
+ */
+import type { webview } from '@kit.ArkWeb';
+import { attachUploadBridge } from '../../src/arkts/bridge-host';
+import type { UploadBridge, UploadBridgeOptions } from '../../src/arkts/bridge-host';
+import { configure, uploadStats } from '../../src/arkts/upload';
+import type { UploadFileFailResult, UploadFileSuccessResult, UploadTask } from '../../src/core/types';
+import type { ContractTarget, TargetFile } from '../contract/cases';
+import { emulationStats } from '../emulation/control';
+import { getSandbox } from '../emulation/sandbox';
+import { Harness } from '../hybrid/harness';
+import type { UploadServer } from '../server/types';
+import { PlaywrightWebview } from './arkweb';
+
+export type NativeEvent =
+  | { kind: 'progress'; progress: number; sent: number; expected: number }
+  | { kind: 'headers'; header: Record<string, string> }
+  | { kind: 'resolved'; result: UploadFileSuccessResult }
+  | { kind: 'rejected'; result: UploadFileFailResult };
+
+/** What ArkTS listeners on the native tasks saw, one list per upload, in start order. */
+export class NativeRecorder {
+  readonly uploads: Array<{ filePath: string; events: NativeEvent[]; done: Promise<void> }> = [];
+
+  readonly onUpload = (task: UploadTask, info: { filePath: string }): void => {
+    const events: NativeEvent[] = [];
+    task.onProgressUpdate((u) => events.push({ kind: 'progress', progress: u.progress, sent: u.totalBytesSent, expected: u.totalBytesExpectedToSend }));
+    task.onHeadersReceived((h) => events.push({ kind: 'headers', header: h.header }));
+    const done = (task as unknown as Promise<UploadFileSuccessResult>).then(
+      (result) => void events.push({ kind: 'resolved', result }),
+      (result: UploadFileFailResult) => void events.push({ kind: 'rejected', result }),
+    );
+    this.uploads.push({ filePath: info.filePath, events, done });
+  };
+}
+
+export interface BridgePage {
+  harness: Harness;
+  webview: PlaywrightWebview;
+  bridge: UploadBridge;
+  native: NativeRecorder;
+  origin: string;
+}
+
+export const sandbox = getSandbox();
+export const context = sandbox.createContext();
+export const bridgeDir = `${context.cacheDir}/bridge`;
+
+export interface BridgePageOptions {
+  /** The allowed origins, given the page's own; default: just the page's. */
+  allowedOrigins?: (origin: string) => string[];
+  allowedPaths?: string[];
+  /** Wire the Web component's onPageBegin to the bridge, as an app should (default true). */
+  wirePageBegin?: boolean;
+  maxUploadsPerPage?: UploadBridgeOptions['maxUploadsPerPage'];
+}
+
+export async function startBridgePage(options: BridgePageOptions = {}): Promise<BridgePage> {
+  configure({ context, backend: 'agent' });
+  const native = new NativeRecorder();
+  let webviewRef: PlaywrightWebview | undefined;
+  let bridgeRef: UploadBridge | undefined;
+  let originRef = '';
+  const harness = await Harness.start({
+    beforeLoad: async (page, origin) => {
+      originRef = origin;
+      const view = await PlaywrightWebview.create(page);
+      const bridge = attachUploadBridge(view as unknown as webview.WebviewController, {
+        allowedOrigins: options.allowedOrigins ? options.allowedOrigins(origin) : [origin],
+        allowedPaths: options.allowedPaths ?? [bridgeDir],
+        context,
+        onUpload: native.onUpload,
+        maxUploadsPerPage: options.maxUploadsPerPage,
+      });
+      if (options.wirePageBegin !== false) view.onPageBegin((url) => bridge.onPageBegin(url));
+      await view.registered();
+      webviewRef = view;
+      bridgeRef = bridge;
+    },
+  });
+  if (!webviewRef || !bridgeRef) throw new Error('the bridge was not attached');
+  return { harness, webview: webviewRef, bridge: bridgeRef, native, origin: originRef };
+}
+
+let files = 0;
+
+export async function nativeFile(size: number, name = 'file.bin'): Promise<TargetFile> {
+  const filePath = `${bridgeDir}/${++files}-${name}`;
+  const sha256 = await sandbox.writeFile(filePath, { size, seed: 1000 + files });
+  return { filePath, sha256, size };
+}
+
+/** The bridge as the contract suite sees it: page listeners, native files, agent semantics. */
+export function bridgeTarget(side: BridgePage, server: UploadServer): ContractTarget {
+  const { harness, bridge } = side;
+  return {
+    name: 'hybrid bridge (Chromium + native host)',
+    server,
+    // The native side uploads with request.agent: statuses are seen, error bodies are withheld.
+    errorResponses: { status: 'success', body: false },
+    filePathTypes: 'String or Blob',
+    file: nativeFile,
+    missingFile() {
+      const filePath = `${bridgeDir}/missing-${Date.now()}.bin`;
+      return { filePath, errMsg: `uploadFile:fail file not found: ${filePath}` };
+    },
+    run: (scenario) => harness.run(scenario),
+    runMany: (scenarios) => harness.runMany(scenarios),
+    configure: (settings) => harness.configure(settings),
+    takeUnhandledRejections: () => harness.takeUnhandledRejections(),
+    async leaks() {
+      const page = await harness.uploadStats();
+      const nativeStats = uploadStats();
+      const e = emulationStats();
+      return {
+        pageTasks: page.live,
+        pageRunning: page.running,
+        pageWaiting: page.waiting,
+        bridgeUploads: bridge.activeUploads,
+        nativeTasks: nativeStats.live,
+        agentTasks: e.agentTasks,
+        platformListeners: e.listeners,
+        clientSockets: e.openSockets,
+        serverSockets: server.openSockets(),
+      };
+    },
+  };
+}
