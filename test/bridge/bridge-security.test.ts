@@ -1,0 +1,285 @@
+/**
+ * The bridge refuses what a page must not do: calls from a disallowed origin or from an iframe get
+ * nothing; files outside the allowed directories, through `..` or a symlink, are never opened; only
+ * http(s); malformed, oversized, wrong-version or foreign messages are refused without touching other
+ * uploads; after a navigation or detach() nothing reaches the page.
+ */
+import { symlinkSync } from 'node:fs';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { uniqueId, urlFor } from '../contract/cases';
+import type { Recording } from '../contract/driver';
+import { configureEmulation, resetEmulation } from '../emulation/control';
+import { BUNDLE_NAME } from '../emulation/sandbox';
+import { startUploadServer } from '../server/upload-server';
+import type { UploadServer } from '../server/types';
+import { bridgeDir, context, nativeFile, sandbox, startBridgePage } from './bridge-harness';
+import type { BridgePage } from './bridge-harness';
+
+let server: UploadServer;
+const secretPath = `${context.filesDir}/secret/secret.bin`;
+
+beforeAll(async () => {
+  server = await startUploadServer();
+  configureEmulation({ progressIntervalMs: 100 });
+  await sandbox.writeFile(secretPath, 'not for pages');
+});
+afterAll(async () => {
+  await resetEmulation();
+  await server.close();
+});
+
+function errMsgOf(r: Recording): string | undefined {
+  const fail = r.events.find((e) => e.kind === 'fail');
+  return fail?.kind === 'fail' ? fail.result.errMsg : undefined;
+}
+
+/** Records what the native side sends to this page, decoded, in place of the library's receiver. */
+async function captureReplies(side: BridgePage): Promise<void> {
+  await side.harness.page.evaluate(() => {
+    const w = window as unknown as { __replies: unknown[]; __harmonyUploadBridge: { receive(b64: string): void } };
+    w.__replies = [];
+    w.__harmonyUploadBridge = {
+      receive(b64: string) {
+        const bytes = Uint8Array.from(atob(b64), (c) => c.charCodeAt(0));
+        w.__replies.push(JSON.parse(new TextDecoder().decode(bytes)));
+      },
+    };
+  });
+}
+
+async function postRaw(side: BridgePage, text: string): Promise<void> {
+  await side.harness.page.evaluate((t) => {
+    (window as unknown as { __harmonyUploadNative: { post(m: string): void } }).__harmonyUploadNative.post(t);
+  }, text);
+}
+
+async function replies(side: BridgePage, settleMs = 400): Promise<Array<Record<string, unknown>>> {
+  await new Promise((r) => setTimeout(r, settleMs));
+  return side.harness.page.evaluate(() => (window as unknown as { __replies: Array<Record<string, unknown>> }).__replies);
+}
+
+describe('a page from a disallowed origin', () => {
+  it('gets nothing: no upload, no answer; its own timeout ends the task', async () => {
+    const side = await startBridgePage({ allowedOrigins: () => ['https://app.example.com'] });
+    try {
+      const file = await nativeFile(1000);
+      const id = uniqueId('origin');
+      const r = await side.harness.run({ options: { url: urlFor(server, { id }), filePath: file.filePath, name: 'file', timeout: 1500 } });
+      expect(errMsgOf(r)).toBe('uploadFile:fail timeout');
+      expect(server.byId(id)).toEqual([]);
+      expect(side.native.uploads).toEqual([]);
+      expect(side.webview.scripts).toEqual([]);
+    } finally {
+      await side.harness.close();
+    }
+  });
+});
+
+describe('paths', () => {
+  let side: BridgePage;
+  beforeAll(async () => {
+    side = await startBridgePage({ allowedPaths: [bridgeDir] });
+  });
+  afterAll(async () => side?.harness.close());
+
+  const refused = async (filePath: string): Promise<string | undefined> => {
+    const id = uniqueId('path');
+    const r = await side.harness.run({ options: { url: urlFor(server, { id }), filePath, name: 'file' } });
+    expect(server.byId(id)).toEqual([]);
+    return errMsgOf(r);
+  };
+
+  it('a path outside the allowed directories is refused, however it is written', async () => {
+    for (const filePath of [
+      secretPath,
+      `${bridgeDir}/../../files/secret/secret.bin`,
+      `${bridgeDir}/./../../files/secret/secret.bin`,
+      `file://${BUNDLE_NAME}${bridgeDir}/%2e%2e/%2e%2e/files/secret/secret.bin`,
+      `${bridgeDir}-evil/x.bin`,
+      bridgeDir,
+    ]) {
+      expect(await refused(filePath), filePath).toBe(
+        `uploadFile:fail refused by the native bridge: filePath "${filePath}" is outside the directories this app allows pages to upload from`,
+      );
+    }
+  });
+
+  it('a path the platform would not accept is refused', async () => {
+    const filePath = 'internal://cache/../files/secret/secret.bin';
+    expect(await refused(filePath)).toBe(`uploadFile:fail refused by the native bridge: filePath "${filePath}" is not a path the bridge accepts`);
+  });
+
+  it('a symlink inside an allowed directory is not followed, to a file or through a directory', async () => {
+    const realBridge = sandbox.realPath(bridgeDir);
+    const realSecretDir = sandbox.realPath(`${context.filesDir}/secret`);
+    if (!realBridge || !realSecretDir) throw new Error('sandbox paths');
+    await nativeFile(1, 'anchor.bin');
+    symlinkSync(`${realSecretDir}/secret.bin`, `${realBridge}/link.bin`);
+    symlinkSync(realSecretDir, `${realBridge}/linkdir`);
+    for (const filePath of [`${bridgeDir}/link.bin`, `${bridgeDir}/linkdir/secret.bin`]) {
+      expect(await refused(filePath), filePath).toBe(
+        `uploadFile:fail refused by the native bridge: filePath "${filePath}" goes through a symbolic link, which the bridge does not follow`,
+      );
+    }
+  });
+
+  it('a file inside an allowed directory uploads, in every path form', async () => {
+    const file = await nativeFile(5000, 'inside.bin');
+    const rel = file.filePath.slice(`${context.cacheDir}/`.length);
+    for (const filePath of [file.filePath, `internal://cache/${rel}`, `file://${BUNDLE_NAME}${file.filePath}`]) {
+      const r = await side.harness.run({ options: { url: urlFor(server), filePath, name: 'file' } });
+      expect(r.outcome, filePath).toBe('success');
+    }
+  });
+});
+
+describe('messages', () => {
+  let side: BridgePage;
+  beforeAll(async () => {
+    side = await startBridgePage();
+    await captureReplies(side);
+  });
+  afterAll(async () => side?.harness.close());
+
+  const start = (page: string, id: string, options: Record<string, unknown>): string => JSON.stringify({ v: 1, page, type: 'start', id, options });
+  const goodOptions = (filePath: string, url: string): Record<string, unknown> => ({
+    url,
+    filePath,
+    name: 'file',
+    header: {},
+    formData: [],
+    fileName: 'x.bin',
+    timeout: 30000,
+    retry: { count: 0, backoff: 0 },
+  });
+
+  it('malformed, wrong-version, unknown and incomplete messages are refused; other uploads go on', async () => {
+    const slow = await nativeFile(8 * 1024 * 1024, 'bystander.bin');
+    const bystanderId = uniqueId('bystander');
+    await postRaw(side, start('pageA', 'keep1', goodOptions(slow.filePath, urlFor(server, { id: bystanderId, readBps: 4 * 1024 * 1024 }))));
+    const file = await nativeFile(100);
+    const hostile = [
+      'not json',
+      '',
+      '[]',
+      'null',
+      JSON.stringify({ v: 2, page: 'pageA', type: 'start', id: 'x1', options: goodOptions(file.filePath, urlFor(server)) }),
+      JSON.stringify({ v: 1, page: 'pageA', type: 'launch', id: 'x2' }),
+      JSON.stringify({ v: 1, page: 'pageA', type: 'start', id: 'x3' }),
+      JSON.stringify({ v: 1, page: 'pageA', type: 'start', id: 'x4', options: { ...goodOptions(file.filePath, urlFor(server)), header: { a: 1 } } }),
+      JSON.stringify({ v: 1, page: 'pageA', type: 'start', id: '../x5', options: goodOptions(file.filePath, urlFor(server)) }),
+      JSON.stringify({ v: 1, page: 'pageA', type: 'start', id: 'x6', options: goodOptions(file.filePath, 'ftp://127.0.0.1/upload') }),
+      JSON.stringify({ v: 1, page: 'pageA', type: 'start', id: 'x7', options: goodOptions(file.filePath, 'javascript:alert(1)') }),
+      JSON.stringify({ v: 1, page: 'pageA', type: 'abort', id: 'nope' }),
+      JSON.stringify({ v: 1, page: 'pageB', type: 'abort', id: 'keep1' }),
+      'x'.repeat(2 * 1024 * 1024),
+      JSON.stringify({ v: 1, page: 'pageA', type: 'start', id: 'keep1', options: goodOptions(file.filePath, urlFor(server)) }),
+    ];
+    for (const text of hostile) await postRaw(side, text);
+    const got = await replies(side);
+    const refusals = got.filter((m) => m.type === 'refused').map((m) => [m.id, m.reason]);
+    expect(refusals).toEqual([
+      ['x1', 'unsupported bridge protocol version 2 (expected 1)'],
+      ['x2', 'unknown bridge message type "launch"'],
+      ['x3', 'bad start message: options should be an object'],
+      ['x4', 'bad start message: options.header should be an object of strings'],
+      [undefined, 'a bridge message needs a task id'],
+      ['x6', 'only http and https URLs may be uploaded to'],
+      ['x7', 'only http and https URLs may be uploaded to'],
+      ['keep1', 'task id keep1 is already in use'],
+    ]);
+    // The bystander upload was not disturbed, neither by the abort naming it from another page.
+    const rec = await server.waitFor((x) => x.id === bystanderId && x.responded, 20000);
+    expect(rec.summary?.files[0].sha256).toBe(slow.sha256);
+    const done = (await replies(side, 100)).filter((m) => m.id === 'keep1' && m.type === 'success');
+    expect(done).toHaveLength(1);
+  }, 60000);
+
+  it('options too large for the bridge fail on the page with a clear errMsg', async () => {
+    const fresh = await startBridgePage();
+    try {
+      const file = await nativeFile(10);
+      const r = await fresh.harness.run({ options: { url: urlFor(server), filePath: file.filePath, name: 'file', formData: { big: 'x'.repeat(1024 * 1024) } } });
+      expect(errMsgOf(r)).toMatch(/^uploadFile:fail the upload's options are too large for the native bridge \(\d+ characters, at most 1048576\)$/);
+    } finally {
+      await fresh.harness.close();
+    }
+  });
+});
+
+describe('frames and navigation', () => {
+  it('a call from an iframe, even of an allowed origin, gets nothing', async () => {
+    const side = await startBridgePage();
+    try {
+      await captureReplies(side);
+      const file = await nativeFile(100);
+      const id = uniqueId('iframe');
+      const message = JSON.stringify({
+        v: 1,
+        page: 'frame',
+        type: 'start',
+        id: 'f1',
+        options: { url: urlFor(server, { id }), filePath: file.filePath, name: 'file', header: {}, formData: [], fileName: 'f', timeout: 5000, retry: { count: 0, backoff: 0 } },
+      });
+      await side.harness.page.evaluate(async (origin) => {
+        const frame = document.createElement('iframe');
+        frame.src = `${origin}/other.html`;
+        document.body.append(frame);
+        await new Promise((r) => frame.addEventListener('load', r));
+      }, side.origin);
+      const child = side.harness.page.frames().find((f) => f !== side.harness.page.mainFrame());
+      if (!child) throw new Error('no iframe');
+      await child.evaluate((m) => (window as unknown as { __harmonyUploadNative: { post(x: string): void } }).__harmonyUploadNative.post(m), message);
+      await new Promise((r) => setTimeout(r, 500));
+      expect(server.byId(id)).toEqual([]);
+      expect(await replies(side, 0)).toEqual([]);
+    } finally {
+      await side.harness.close();
+    }
+  });
+
+  it('after navigating to a disallowed origin, the old uploads are aborted and nothing is delivered', async () => {
+    const side = await startBridgePage();
+    try {
+      const file = await nativeFile(16 * 1024 * 1024, 'away.bin');
+      const id = uniqueId('away');
+      await side.harness.page.evaluate(
+        ([url, filePath]) => {
+          void window.harness.run({ options: { url, filePath, name: 'file' } });
+        },
+        [urlFor(server, { id, readBps: 1024 * 1024 }), file.filePath] as const,
+      );
+      await server.waitFor((x) => x.id === id && x.bytesReceived > 0, 5000);
+      const before = side.webview.scripts.length;
+      await side.harness.page.goto('data:text/html,<p>elsewhere</p>');
+      const rec = await server.waitFor((x) => x.id === id && x.closedAt !== undefined, 10000);
+      expect(rec.bodyComplete).toBe(false);
+      await new Promise((r) => setTimeout(r, 300));
+      expect(side.webview.scripts.length - before).toBeLessThanOrEqual(1);
+      expect(side.bridge.activeUploads).toBe(0);
+    } finally {
+      await side.harness.close();
+    }
+  });
+
+  it('detach(): running uploads are aborted and later calls get nothing', async () => {
+    const side = await startBridgePage();
+    try {
+      const file = await nativeFile(16 * 1024 * 1024, 'detach.bin');
+      const id = uniqueId('detach');
+      const running = side.harness.run({ options: { url: urlFor(server, { id, readBps: 1024 * 1024 }), filePath: file.filePath, name: 'file', timeout: 3000 } });
+      await server.waitFor((x) => x.id === id && x.bytesReceived > 0, 5000);
+      side.bridge.detach();
+      const rec = await server.waitFor((x) => x.id === id && x.closedAt !== undefined, 10000);
+      expect(rec.bodyComplete).toBe(false);
+      // The page hears nothing more: its own timeout ends the task.
+      expect(errMsgOf(await running)).toBe('uploadFile:fail timeout');
+      const later = uniqueId('detached');
+      const r = await side.harness.run({ options: { url: urlFor(server, { id: later }), filePath: file.filePath, name: 'file', timeout: 1000 } });
+      expect(errMsgOf(r)).toBe('uploadFile:fail timeout');
+      expect(server.byId(later)).toEqual([]);
+    } finally {
+      await side.harness.close();
+    }
+  });
+});
