@@ -87,7 +87,11 @@ export async function startBridgePage(options: BridgePageOptions = {}): Promise<
 
 let files = 0;
 
-export async function nativeFile(size: number, name = 'file.bin'): Promise<TargetFile> {
+export interface NativeFile extends TargetFile {
+  filePath: string;
+}
+
+export async function nativeFile(size: number, name = 'file.bin'): Promise<NativeFile> {
   const filePath = `${bridgeDir}/${++files}-${name}`;
   const sha256 = await sandbox.writeFile(filePath, { size, seed: 1000 + files });
   return { filePath, sha256, size };

@@ -9,7 +9,7 @@ import type { Browser, Page } from 'playwright-core';
 import type { Recording, Scenario } from '../contract/driver';
 import { IdleSocketCloser, launchChromium } from './chromium';
 import { BLOB_REF } from './page-api';
-import type { EngineCounts, LoadFileOptions, XhrCounts } from './page-api';
+import type { EngineCounts, LoadFileOptions, RawOutcome, XhrCounts } from './page-api';
 import { startPageHost } from './servers';
 import type { PageHost } from './servers';
 
@@ -134,6 +134,10 @@ export class Harness {
     // The browser reports a rejection left unhandled after the task that made it: give it a moment.
     await new Promise((r) => setTimeout(r, 50));
     return this.page.evaluate(() => window.harness.takeUnhandledRejections());
+  }
+
+  rawUpload(options: unknown, hangMs = 8000): Promise<RawOutcome> {
+    return this.page.evaluate(([o, h]) => window.harness.rawUpload(o, h), [options, hangMs] as const);
   }
 
   hasBridge(): Promise<boolean> {

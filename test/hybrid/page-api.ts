@@ -29,6 +29,16 @@ export interface LoadFileOptions {
   type?: string;
 }
 
+/** What a raw uploadFile call with arbitrary options did (hostile-input tests). */
+export interface RawOutcome {
+  /** The message of an exception thrown out of uploadFile, if any (there must be none). */
+  threw: string | null;
+  outcome: 'success' | 'fail' | 'hang';
+  errMsg?: string;
+  failCalls: number;
+  completeCalls: number;
+}
+
 export interface PageHarness {
   /** Fetches the bytes at url into a Blob (or File) kept under key; resolves with its size. */
   loadFile(key: string, url: string, options?: LoadFileOptions): Promise<number>;
@@ -47,6 +57,8 @@ export interface PageHarness {
   /** Unhandled promise rejections (window 'unhandledrejection') since the last call. */
   takeUnhandledRejections(): number;
   hasBridge(): boolean;
+  /** uploadFile with these options as they are (fail/complete counted when options is an object). */
+  rawUpload(options: unknown, hangMs: number): Promise<RawOutcome>;
 }
 
 declare global {

@@ -7,7 +7,7 @@ import { configure, hasBridge, uploadFile, uploadStats } from '../../src/hybrid/
 import { runScenario } from '../contract/driver';
 import type { Recording, Scenario } from '../contract/driver';
 import { BLOB_REF } from './page-api';
-import type { LoadFileOptions, PageHarness, XhrCounts } from './page-api';
+import type { LoadFileOptions, PageHarness, RawOutcome, XhrCounts } from './page-api';
 
 const xhrs: XhrCounts = { open: 0, sent: 0, peak: 0 };
 
@@ -62,6 +62,27 @@ async function loadFile(key: string, url: string, options: LoadFileOptions = {})
   return blob.size;
 }
 
+async function rawUpload(options: unknown, hangMs: number): Promise<RawOutcome> {
+  const counts = { failCalls: 0, completeCalls: 0 };
+  let given = options;
+  if (typeof options === 'object' && options !== null && !Array.isArray(options)) {
+    given = { ...options, fail: () => void counts.failCalls++, complete: () => void counts.completeCalls++ };
+  }
+  let task: Promise<unknown>;
+  try {
+    task = uploadFile(given as never);
+  } catch (err) {
+    return { threw: String(err), outcome: 'hang', ...counts };
+  }
+  const settled = task.then(
+    () => ({ outcome: 'success' as const }),
+    (err: { errMsg?: unknown }) => ({ outcome: 'fail' as const, errMsg: String(err?.errMsg) }),
+  );
+  const winner = await Promise.race([settled, new Promise<null>((r) => setTimeout(() => r(null), hangMs))]);
+  await new Promise((r) => setTimeout(r, 0));
+  return winner ? { threw: null, ...winner, ...counts } : { threw: null, outcome: 'hang', ...counts };
+}
+
 const harness: PageHarness = {
   loadFile,
   blobUrl(key) {
@@ -96,5 +117,6 @@ const harness: PageHarness = {
     return n;
   },
   hasBridge,
+  rawUpload,
 };
 window.harness = harness;
