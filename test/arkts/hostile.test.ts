@@ -97,8 +97,8 @@ describe('hostile options on the ArkTS target', () => {
                 url: fieldOrHostile(server.uploadUrl),
                 filePath: fieldOrHostile(goodPath),
                 name: fieldOrHostile('file'),
-                header: fieldOrHostile({ 'X-A': '1' }),
-                formData: fieldOrHostile({ a: 'b' }),
+                header: fc.oneof(fieldOrHostile({ 'X-A': '1' }), fc.dictionary(hostileString, fc.oneof(hostileString, fc.integer(), fc.boolean()), { maxKeys: 4 })),
+                formData: fc.oneof(fieldOrHostile({ a: 'b' }), fc.dictionary(hostileString, hostileValue, { maxKeys: 4 })),
                 timeout: fieldOrHostile(5000),
                 fileName: fieldOrHostile('f.bin'),
                 retry: fieldOrHostile({ count: 0 }),
@@ -130,6 +130,22 @@ describe('hostile options on the ArkTS target', () => {
     expect((JSON.parse(res.data) as UploadSummary).files[0].sha256).toBe(canarySha);
     await expect.poll(() => uploadStats().live).toBe(0);
     await expect.poll(() => emulationStats()).toMatchObject({ agentTasks: 0, openSockets: 0 });
+  }, 120000);
+
+  it('any header or formData object on otherwise valid options: uploaded or refused clearly, never a throw', async () => {
+    await fc.assert(
+      fc.asyncProperty(
+        fc.dictionary(hostileString, fc.oneof(hostileString, fc.integer(), fc.boolean(), fc.constant(null)), { maxKeys: 4 }),
+        fc.dictionary(hostileString, hostileValue, { maxKeys: 4 }),
+        async (header, formData) => {
+          const seen = await observe({ url: server.uploadUrl, filePath: goodPath, name: 'file', header, formData });
+          expect(seen.threw).toBeUndefined();
+          expect(seen.outcome).not.toBe('hang');
+          if (seen.outcome === 'fail') expect(seen.errMsg).toMatch(/^uploadFile:fail parameter error: parameter\.(header|formData)/);
+        },
+      ),
+      { numRuns: 300, seed: 8080 },
+    );
   }, 120000);
 
   it('odd file names, unicode fields and huge formData: uploaded intact or refused clearly', async () => {
