@@ -10,6 +10,7 @@
  * - `failed` says nothing of why; agent.show() gives the fault.
  */
 import { request } from '@kit.BasicServicesKit';
+import { logError } from '../core/errors';
 import type { UploadRequest } from '../core/options';
 import type { Transport, TransportHandle, TransportSink } from '../core/transport';
 import type { HeaderRecord } from '../core/types';
@@ -128,7 +129,7 @@ class AgentUpload implements TransportHandle {
     task.off('completed');
     task.off('failed');
     request.agent.remove(task.tid).catch((err: unknown) => {
-      console.error(`[harmony-upload-task] request.agent.remove(${task.tid}) failed:`, err);
+      logError(`request.agent.remove(${task.tid}) failed:`, err);
     });
   }
 

@@ -14,7 +14,7 @@ import type { common } from '@kit.AbilityKit';
 import type { webview } from '@kit.ArkWeb';
 import { deliveryScript, parsePageMessage, PROTOCOL_VERSION, PROXY_NAME } from '../bridge/protocol';
 import type { NativeMessage, PageMessage, StartOptions } from '../bridge/protocol';
-import { describeThrown, failMsg } from '../core/errors';
+import { describeThrown, failMsg, logError } from '../core/errors';
 import type { FormDataValue, UploadTask, UploadTaskPromise } from '../core/types';
 import { resolveContext } from './context';
 import { normalizePath, sandboxPathOf } from './files';
@@ -106,7 +106,7 @@ class BridgeHost implements UploadBridge {
     try {
       this.controller.deleteJavaScriptRegister(PROXY_NAME);
     } catch (err) {
-      console.error('[harmony-upload-task] deleteJavaScriptRegister failed:', err);
+      logError('deleteJavaScriptRegister failed:', err);
     }
   }
 
@@ -259,7 +259,7 @@ class BridgeHost implements UploadBridge {
       try {
         this.options.onUpload(task, { filePath: o.filePath, url: o.url });
       } catch (err) {
-        console.error('[harmony-upload-task] onUpload threw:', err);
+        logError('onUpload threw:', err);
       }
     }
     task.then(

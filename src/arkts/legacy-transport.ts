@@ -10,6 +10,7 @@
  */
 import { fileIo } from '@kit.CoreFileKit';
 import { request } from '@kit.BasicServicesKit';
+import { logError } from '../core/errors';
 import type { UploadRequest } from '../core/options';
 import type { Transport, TransportHandle, TransportSink } from '../core/transport';
 import type { HeaderRecord } from '../core/types';
@@ -170,7 +171,7 @@ class LegacyUpload implements TransportHandle {
       task.off('complete');
       task.off('fail');
       if (!this.finished) {
-        task.delete().catch((err: unknown) => console.error('[harmony-upload-task] UploadTask.delete() failed:', err));
+        task.delete().catch((err: unknown) => logError('UploadTask.delete() failed:', err));
       }
     }
     this.deleteCopy();

@@ -42,3 +42,8 @@ export function describeThrown(err: unknown): string {
   }
   return String(err);
 }
+
+/** Reports a problem the library survives (a throwing listener, a failed clean-up) without stopping. */
+export function logError(what: string, err?: unknown): void {
+  console.error(`[harmony-upload-task] ${what}`, err);
+}

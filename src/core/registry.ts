@@ -9,6 +9,8 @@
  *
  * The list is copy-on-write, so a dispatch neither copies nor allocates.
  */
+import { logError } from './errors';
+
 interface Entry<T> {
   readonly fn: (value: T) => void;
   live: boolean;
@@ -55,7 +57,7 @@ export class ListenerRegistry<T> {
       try {
         e.fn(value);
       } catch (err) {
-        console.error(`[harmony-upload-task] a ${this.label} listener threw:`, err);
+        logError(`a ${this.label} listener threw:`, err);
       }
     }
   }

@@ -8,7 +8,7 @@
  * Nothing is dispatched after the outcome; at the outcome the timers, the platform task and every
  * listener are released. Callbacks never run inside the call that caused them (uploadFile, abort).
  */
-import { describeThrown, failMsg, OK_MSG, Reason } from './errors';
+import { describeThrown, failMsg, logError, OK_MSG, Reason } from './errors';
 import { normalizeOptions } from './options';
 import type { SourceRules, UploadRequest } from './options';
 import { ProgressReducer } from './progress';
@@ -56,7 +56,7 @@ export interface UploadEngine<Options> {
 
 const resolved = Promise.resolve();
 function later(fn: () => void): void {
-  resolved.then(fn).catch((err: unknown) => console.error('[harmony-upload-task]', err));
+  resolved.then(fn).catch((err: unknown) => logError('', err));
 }
 
 function callSafely<T>(label: string, fn: ((value: T) => void) | undefined, value: T): void {
@@ -64,7 +64,7 @@ function callSafely<T>(label: string, fn: ((value: T) => void) | undefined, valu
   try {
     fn(value);
   } catch (err) {
-    console.error(`[harmony-upload-task] the ${label} callback threw:`, err);
+    logError(`the ${label} callback threw:`, err);
   }
 }
 
@@ -73,7 +73,7 @@ function closeQuietly(handle: TransportHandle | undefined): void {
   try {
     handle.close();
   } catch (err) {
-    console.error('[harmony-upload-task] a transport failed to close:', err);
+    logError('a transport failed to close:', err);
   }
 }
 

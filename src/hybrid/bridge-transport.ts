@@ -3,7 +3,7 @@
  * which reports back through window[RECEIVER_NAME].receive. Only messages for this page load and for a
  * task it started are acted on.
  */
-import { describeThrown } from '../core/errors';
+import { describeThrown, logError } from '../core/errors';
 import type { Transport, TransportHandle, TransportSink } from '../core/transport';
 import { MAX_MESSAGE_LENGTH, parseNativeMessage, PROTOCOL_VERSION, PROXY_NAME, RECEIVER_NAME } from '../bridge/protocol';
 import type { NativeMessage, PageMessage } from '../bridge/protocol';
@@ -69,7 +69,7 @@ function dispatch(m: NativeMessage): void {
   const id = m.id;
   const sink = id === undefined ? undefined : sinks.get(id);
   if (!sink || id === undefined) {
-    if (m.type === 'refused') console.error(`[harmony-upload-task] the native bridge refused a message: ${m.reason}`);
+    if (m.type === 'refused') logError(`the native bridge refused a message: ${m.reason}`);
     return;
   }
   switch (m.type) {
@@ -149,7 +149,7 @@ export const bridgeTransport: Transport<HybridSource, HybridUploadFileOptions> =
         try {
           post(proxy, { v: PROTOCOL_VERSION, page, type: 'abort', id });
         } catch (err) {
-          console.error('[harmony-upload-task] could not ask the native side to abort:', err);
+          logError('could not ask the native side to abort:', err);
         }
       },
     };
