@@ -18,7 +18,7 @@ import { decodeUtf8 } from '../core/utf8';
 import { resolveContext } from './context';
 import { openLocalFile } from './files';
 import type { LocalFile } from './files';
-import { reasonOfError, reasonOfFault } from './platform-errors';
+import { failOnError, reasonOfError, reasonOfFault } from './platform-errors';
 import type { ArkTsUploadFileOptions } from './types';
 
 type Task = request.agent.Task;
@@ -145,10 +145,7 @@ class AgentUpload implements TransportHandle {
 export const agentTransport: Transport<string, ArkTsUploadFileOptions> = {
   start(req, options, sink) {
     const upload = new AgentUpload(req, options, sink);
-    upload.run().catch((err: unknown) => {
-      const failure = reasonOfError(err);
-      sink.fail(failure.message, failure.retryable);
-    });
+    failOnError(upload.run(), sink);
     return upload;
   },
 };

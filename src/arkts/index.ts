@@ -12,19 +12,4 @@ export { attachUploadBridge } from './bridge-host';
 export type { UploadBridge, UploadBridgeOptions } from './bridge-host';
 export type { ArkTsBackend, ArkTsSettings, ArkTsUploadFileOptions } from './types';
 export type { EngineStats } from '../core/task';
-export type {
-  FormDataValue,
-  HeaderRecord,
-  HeadersListener,
-  HeadersReceived,
-  ProgressListener,
-  ProgressUpdate,
-  RetryOptions,
-  UploadFileCompleteResult,
-  UploadFileFailResult,
-  UploadFileOptions,
-  UploadFileSuccessResult,
-  UploadSettings,
-  UploadTask,
-  UploadTaskPromise,
-} from '../core/types';
+export * from '../core/types';

@@ -18,7 +18,7 @@ import { bodyText } from './agent-transport';
 import { resolveContext } from './context';
 import { isInside, normalizePath, openLocalFile } from './files';
 import type { LocalFile } from './files';
-import { reasonOfError, reasonOfTaskState } from './platform-errors';
+import { failOnError, reasonOfTaskState } from './platform-errors';
 import type { ArkTsUploadFileOptions } from './types';
 
 const INTERNAL_CACHE = 'internal://cache/';
@@ -187,10 +187,7 @@ class LegacyUpload implements TransportHandle {
 export const legacyTransport: Transport<string, ArkTsUploadFileOptions> = {
   start(req, options, sink) {
     const upload = new LegacyUpload(req, options, sink);
-    upload.run().catch((err: unknown) => {
-      const failure = reasonOfError(err);
-      sink.fail(failure.message, failure.retryable);
-    });
+    failOnError(upload.run(), sink);
     return upload;
   },
 };

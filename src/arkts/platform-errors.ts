@@ -1,6 +1,7 @@
 /** @ohos.request's error codes and reason codes, as readable reasons for `uploadFile:fail <reason>`. */
 import { request } from '@kit.BasicServicesKit';
 import { describeThrown } from '../core/errors';
+import type { TransportSink } from '../core/transport';
 
 /** A failure whose message is already the reason to show. */
 export class UploadFailure extends Error {
@@ -91,4 +92,12 @@ export function reasonOfTaskState(responseCode: number, message: string): Upload
   const [text, retryable] = known;
   if (text === 'timeout') return new UploadFailure('timeout');
   return new UploadFailure(`${text} (${responseCode}${detail})`, retryable);
+}
+
+/** Waits for an upload's asynchronous start: whatever it throws or rejects becomes the upload's failure. */
+export function failOnError(run: Promise<void>, sink: TransportSink): void {
+  run.catch((err: unknown) => {
+    const failure = reasonOfError(err);
+    sink.fail(failure.message, failure.retryable);
+  });
 }

@@ -43,19 +43,4 @@ export { hasBridge };
 
 export type { HybridSettings, HybridSource, HybridUploadFileOptions } from './types';
 export type { EngineStats } from '../core/task';
-export type {
-  FormDataValue,
-  HeaderRecord,
-  HeadersListener,
-  HeadersReceived,
-  ProgressListener,
-  ProgressUpdate,
-  RetryOptions,
-  UploadFileCompleteResult,
-  UploadFileFailResult,
-  UploadFileOptions,
-  UploadFileSuccessResult,
-  UploadSettings,
-  UploadTask,
-  UploadTaskPromise,
-} from '../core/types';
+export * from '../core/types';

@@ -1,12 +1,8 @@
 /** Server faults and retries on the ArkTS target, over both @ohos.request APIs. */
-import { afterAll, beforeAll, describe, it } from 'vitest';
-import type { ContractTarget } from '../contract/cases';
+import { describe, it } from 'vitest';
 import { faultCases } from '../contract/faults';
 import type { FaultProfile } from '../contract/faults';
-import { configureEmulation, resetEmulation } from '../emulation/control';
-import { startUploadServer } from '../server/upload-server';
-import type { UploadServer } from '../server/types';
-import { arktsTarget } from './target';
+import { useArktsTarget } from './target';
 
 /**
  * Both APIs share the request service's HTTP client: 307/308 are followed with the body, 301/302 as GET
@@ -20,21 +16,6 @@ const profiles: Record<'agent' | 'uploadFile', FaultProfile> = {
 };
 
 describe.each(['agent', 'uploadFile'] as const)('faults on request.%s', (backend) => {
-  let server: UploadServer;
-  let target: ContractTarget;
-
-  beforeAll(async () => {
-    server = await startUploadServer();
-    configureEmulation({ progressIntervalMs: 100 });
-    target = arktsTarget(server, backend);
-  });
-
-  afterAll(async () => {
-    await resetEmulation();
-    await server.close();
-  });
-
-  for (const c of faultCases(() => profiles[backend])) {
-    it(c.name, () => c.run(target));
-  }
+  const suite = useArktsTarget(backend);
+  for (const c of faultCases(() => profiles[backend])) it(c.name, () => c.run(suite.target));
 });

@@ -141,7 +141,7 @@ describe('hostile options on the ArkTS target', () => {
           const seen = await observe({ url: server.uploadUrl, filePath: goodPath, name: 'file', header, formData });
           expect(seen.threw).toBeUndefined();
           expect(seen.outcome).not.toBe('hang');
-          if (seen.outcome === 'fail') expect(seen.errMsg).toMatch(/^uploadFile:fail parameter error: parameter\.(header|formData)/);
+          if (seen.outcome === 'fail') expect(seen.errMsg, JSON.stringify({ header, formData })).toMatch(/^uploadFile:fail parameter error: parameter\.(header|formData)/);
         },
       ),
       { numRuns: 300, seed: 8080 },

@@ -1,14 +1,10 @@
 /** Abort storms, load and leaks on the ArkTS target, with the process's own counts (timers, memory). */
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { uploadFile } from '../../src/arkts/index';
-import type { ContractTarget } from '../contract/cases';
 import { stressCases } from '../contract/stress';
-import { configureEmulation, resetEmulation } from '../emulation/control';
-import { startUploadServer } from '../server/upload-server';
-import type { UploadServer } from '../server/types';
-import { arktsTarget } from './target';
+import { useArktsTarget } from './target';
 
 setFlagsFromString('--expose-gc');
 const gc = runInNewContext('gc') as () => void;
@@ -18,28 +14,16 @@ function activeTimers(): number {
 }
 
 describe.each(['agent', 'uploadFile'] as const)('load and aborts on request.%s', (backend) => {
-  let server: UploadServer;
-  let target: ContractTarget;
-
-  beforeAll(async () => {
-    server = await startUploadServer();
-    configureEmulation({ progressIntervalMs: 100 });
-    target = arktsTarget(server, backend);
-  });
-
-  afterAll(async () => {
-    await resetEmulation();
-    await server.close();
-  });
+  const suite = useArktsTarget(backend);
 
   for (const c of stressCases({ storm: 300, sequential: 1000, parallel: 200 })) {
-    it(c.name, () => c.run(target), 120000);
+    it(c.name, () => c.run(suite.target), 120000);
   }
 
   it('timers and memory return to their level after 500 uploads', async () => {
-    const filePath = (await target.file(4096, 'mem.bin')).filePath as string;
+    const filePath = (await suite.target.file(4096, 'mem.bin')).filePath as string;
     const round = (n: number): Promise<unknown> =>
-      Promise.all(Array.from({ length: n }, () => uploadFile({ url: server.uploadUrl, filePath, name: 'file', timeout: 30000 })));
+      Promise.all(Array.from({ length: n }, () => uploadFile({ url: suite.server.uploadUrl, filePath, name: 'file', timeout: 30000 })));
     await round(50);
     await new Promise((r) => setTimeout(r, 300));
     gc();

@@ -5,10 +5,12 @@
 import { COPY_DIR } from '../../src/arkts/legacy-transport';
 import { configure, uploadFile, uploadStats } from '../../src/arkts/index';
 import type { ArkTsBackend } from '../../src/arkts/types';
+import { afterAll, beforeAll } from 'vitest';
 import type { ContractTarget, TargetFile } from '../contract/cases';
 import { runScenario } from '../contract/driver';
-import { emulationStats } from '../emulation/control';
+import { configureEmulation, emulationStats, resetEmulation } from '../emulation/control';
 import { getSandbox } from '../emulation/sandbox';
+import { startUploadServer } from '../server/upload-server';
 import type { UploadServer } from '../server/types';
 
 let files = 0;
@@ -61,4 +63,22 @@ export function arktsTarget(server: UploadServer, backend: ArkTsBackend): Contra
       };
     },
   };
+}
+
+/**
+ * A describe block's ArkTS target: a fresh server, the emulation with progress every 100 ms (devices:
+ * 1000 ms; shorter keeps the suites fast), torn down afterwards. Filled in by beforeAll.
+ */
+export function useArktsTarget(backend: ArkTsBackend): { target: ContractTarget; server: UploadServer } {
+  const holder = {} as { target: ContractTarget; server: UploadServer };
+  beforeAll(async () => {
+    holder.server = await startUploadServer();
+    configureEmulation({ progressIntervalMs: 100 });
+    holder.target = arktsTarget(holder.server, backend);
+  });
+  afterAll(async () => {
+    await resetEmulation();
+    await holder.server?.close();
+  });
+  return holder;
 }

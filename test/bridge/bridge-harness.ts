@@ -4,12 +4,14 @@
  * the @ohos.request emulation to the real server.
  */
 import type { webview } from '@kit.ArkWeb';
+import { afterAll, beforeAll } from 'vitest';
 import { attachUploadBridge } from '../../src/arkts/bridge-host';
 import type { UploadBridge, UploadBridgeOptions } from '../../src/arkts/bridge-host';
 import { configure, uploadStats } from '../../src/arkts/upload';
 import type { UploadFileFailResult, UploadFileSuccessResult, UploadTask } from '../../src/core/types';
 import type { ContractTarget, TargetFile } from '../contract/cases';
-import { emulationStats } from '../emulation/control';
+import { configureEmulation, emulationStats, resetEmulation } from '../emulation/control';
+import { startUploadServer } from '../server/upload-server';
 import { getSandbox } from '../emulation/sandbox';
 import { Harness } from '../hybrid/harness';
 import type { UploadServer } from '../server/types';
@@ -132,4 +134,21 @@ export function bridgeTarget(side: BridgePage, server: UploadServer): ContractTa
       };
     },
   };
+}
+
+/** A describe block's bridge target: a server, the emulation, one WebView page with the bridge. */
+export function useBridgeTarget(): { target: ContractTarget; server: UploadServer; side: BridgePage } {
+  const holder = {} as { target: ContractTarget; server: UploadServer; side: BridgePage };
+  beforeAll(async () => {
+    holder.server = await startUploadServer();
+    configureEmulation({ progressIntervalMs: 100 });
+    holder.side = await startBridgePage();
+    holder.target = bridgeTarget(holder.side, holder.server);
+  });
+  afterAll(async () => {
+    await holder.side?.harness.close();
+    await resetEmulation();
+    await holder.server?.close();
+  });
+  return holder;
 }
