@@ -56,8 +56,10 @@ export const stringPathRules: SourceRules<string> = {
 export type Checked<T> = { ok: true; value: T } | { ok: false; reason: string };
 
 const TOKEN = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/;
-const CONTROL_IN_VALUE = /[\0\r\n]/;
-/** Control characters HTTP forbids in a header (all but horizontal tab). */
+/**
+ * Control characters HTTP forbids in a header (all but horizontal tab): in header names and values, and in
+ * multipart names, which travel in the parts' headers (a server's parser refuses the whole body).
+ */
 const CONTROL_IN_HEADER = /[\0-\x08\x0a-\x1f\x7f]/;
 const URL_SHAPE = /^https?:\/\/[^\s/?#\\]+(?:[/?#][^\s]*)?$/i;
 
@@ -124,8 +126,8 @@ function checkFormData(formData: unknown): Checked<FormField[]> {
   if (absent(formData)) return { ok: true, value: out };
   if (!isPlainObject(formData)) return { ok: false, reason: wrongType('formData', 'Object', formData) };
   for (const name of Object.keys(formData)) {
-    if (CONTROL_IN_VALUE.test(name)) {
-      return { ok: false, reason: parameterError('parameter.formData has a field name with CR, LF or NUL') };
+    if (CONTROL_IN_HEADER.test(name)) {
+      return { ok: false, reason: parameterError('parameter.formData has a field name with CR, LF or another control character') };
     }
     const raw = formData[name];
     if (raw === undefined) continue;
@@ -175,7 +177,7 @@ function checkRetry(retry: unknown): Checked<NormalizedRetry> {
 function checkName(path: string, value: unknown): string | undefined {
   if (typeof value !== 'string') return wrongType(path, 'String', value);
   if (value === '') return parameterError(`parameter.${path} should be a non-empty String`);
-  if (CONTROL_IN_VALUE.test(value)) return parameterError(`parameter.${path} must not contain CR, LF or NUL`);
+  if (CONTROL_IN_HEADER.test(value)) return parameterError(`parameter.${path} must not contain CR, LF or another control character`);
   return undefined;
 }
 

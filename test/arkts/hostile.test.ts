@@ -3,6 +3,7 @@
  * uploadFile never throws, never hangs, ends with either a success or a clear `uploadFile:fail ...`,
  * calls fail/complete once, and does not disturb an upload running beside it.
  */
+import { inspect } from 'node:util';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { configure, uploadFile, uploadStats } from '../../src/arkts/index';
@@ -141,7 +142,7 @@ describe('hostile options on the ArkTS target', () => {
           const seen = await observe({ url: server.uploadUrl, filePath: goodPath, name: 'file', header, formData });
           expect(seen.threw).toBeUndefined();
           expect(seen.outcome).not.toBe('hang');
-          if (seen.outcome === 'fail') expect(seen.errMsg, JSON.stringify({ header, formData })).toMatch(/^uploadFile:fail parameter error: parameter\.(header|formData)/);
+          if (seen.outcome === 'fail') expect(seen.errMsg, inspect({ header, formData })).toMatch(/^uploadFile:fail parameter error: parameter\.(header|formData)/);
         },
       ),
       { numRuns: 300, seed: 8080 },
