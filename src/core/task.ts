@@ -8,9 +8,9 @@
  * Nothing is dispatched after the outcome; at the outcome the timers, the platform task and every
  * listener are released. Callbacks never run inside the call that caused them (uploadFile, abort).
  */
-import { describeThrown, failMsg, logError, OK_MSG, Reason } from './errors';
+import { describeThrown, failMsg, logError, OK_MSG, parameterError, Reason } from './errors';
 import { normalizeOptions } from './options';
-import type { SourceRules, UploadRequest } from './options';
+import type { Checked, SourceRules, UploadRequest } from './options';
 import { ProgressReducer } from './progress';
 import { ListenerRegistry } from './registry';
 import { DEFAULT_MAX_CONCURRENT, Scheduler } from './scheduler';
@@ -244,7 +244,15 @@ export function createUploadEngine<Source, Options extends UploadFileOptions<Sou
   const state: EngineState<Source, Options> = { transport, scheduler: new Scheduler(DEFAULT_MAX_CONCURRENT), live: new Set() };
 
   function uploadFile(options: Options): UploadTaskPromise {
-    const callbacks = pickCallbacks(options);
+    // A getter on the options that throws makes a bad option, not an exception out of uploadFile.
+    let callbacks: Callbacks = {};
+    let checked: Checked<UploadRequest<Source>>;
+    try {
+      callbacks = pickCallbacks(options);
+      checked = normalizeOptions(options, rules);
+    } catch (err) {
+      checked = { ok: false, reason: parameterError(`options cannot be read: ${describeThrown(err)}`) };
+    }
     let resolve!: (result: UploadFileSuccessResult) => void;
     let reject!: (result: UploadFileFailResult) => void;
     const promise = new Promise<UploadFileSuccessResult>((res, rej) => {
@@ -254,7 +262,6 @@ export function createUploadEngine<Source, Options extends UploadFileOptions<Sou
     // Callback-style callers handle the outcome in their callbacks: no unhandled-rejection warning for them.
     if (callbacks.success || callbacks.fail || callbacks.complete) promise.catch(() => undefined);
 
-    const checked = normalizeOptions(options, rules);
     const run = new UploadRun<Source, Options>(state, checked.ok ? checked.value : invalidRequest<Source>(), options, callbacks, resolve, reject);
     const task = promise as UploadTaskPromise;
     task.abort = () => run.abort();

@@ -142,6 +142,7 @@ const badCases = (filePathTypes: string): Array<{ bad: NonNullable<Scenario['bad
   { bad: 'timeoutString', errMsg: 'uploadFile:fail parameter error: parameter.timeout should be Number instead of String' },
   { bad: 'timeoutNegative', errMsg: 'uploadFile:fail parameter error: parameter.timeout should be between 1 and 2147483647 milliseconds, got -1' },
   { bad: 'fileNameNumber', errMsg: 'uploadFile:fail parameter error: parameter.fileName should be String instead of Number' },
+  { bad: 'urlGetterThrows', errMsg: 'uploadFile:fail parameter error: options cannot be read: no url today' },
 ];
 
 export const contractCases: ContractCase[] = [

@@ -96,6 +96,13 @@ export const BAD_OPTIONS = {
   timeoutNegative: (o: Record<string, unknown>): unknown => ({ ...o, timeout: -1 }),
   fileNameNumber: (o: Record<string, unknown>): unknown => ({ ...o, fileName: 3 }),
   successNotFunction: (o: Record<string, unknown>): unknown => ({ ...o, success: 'yes' }),
+  urlGetterThrows: (o: Record<string, unknown>): unknown =>
+    Object.defineProperty({ ...o }, 'url', {
+      enumerable: true,
+      get() {
+        throw new Error('no url today');
+      },
+    }),
 };
 
 type UploadFn = (options: never) => UploadTaskPromise;
