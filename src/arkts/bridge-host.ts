@@ -5,19 +5,21 @@
  *
  * Security: a call from a frame whose origin is not in `allowedOrigins` (or while the top page's origin
  * is not) gets nothing at all; a file must resolve, after normalisation, inside one of `allowedPaths`,
- * and no path component below that directory may be a symbolic link; only http(s) URLs; malformed,
- * oversized or unknown messages are refused without touching other tasks. A page load (a reload, a
- * navigation) aborts the uploads of the page before it.
+ * and no path component below that directory may be a symbolic link, nor inside the folder of the
+ * library's temporary copies (another upload's file, copied for request.uploadFile); only http(s) URLs;
+ * malformed, oversized or unknown messages are refused without touching other tasks. A page load (a
+ * reload, a navigation) aborts the uploads of the page before it.
  */
 import { fileIo } from '@kit.CoreFileKit';
 import type { common } from '@kit.AbilityKit';
 import type { webview } from '@kit.ArkWeb';
 import { deliveryScript, parsePageMessage, PROTOCOL_VERSION, PROXY_NAME } from '../bridge/protocol';
 import type { NativeMessage, PageMessage, StartOptions } from '../bridge/protocol';
-import { describeThrown, failMsg, logError } from '../core/errors';
+import { describeThrown, failMsg, logError, Reason } from '../core/errors';
 import type { FormDataValue, UploadTask, UploadTaskPromise } from '../core/types';
 import { resolveContext } from './context';
-import { normalizePath, sandboxPathOf } from './files';
+import { isInside, normalizePath, sandboxPathOf } from './files';
+import { COPY_DIR } from './legacy-transport';
 import { uploadFile } from './upload';
 
 export interface UploadBridgeOptions {
@@ -95,14 +97,15 @@ class BridgeHost implements UploadBridge {
 
   onPageBegin(url: string): void {
     void url;
-    this.abortAll();
+    // The page is being left: nobody is there to tell.
+    this.endUploads(false);
     this.page = undefined;
   }
 
   detach(): void {
     if (this.detached) return;
     this.detached = true;
-    this.abortAll();
+    this.endUploads(true);
     try {
       this.controller.deleteJavaScriptRegister(PROXY_NAME);
     } catch (err) {
@@ -136,20 +139,12 @@ class BridgeHost implements UploadBridge {
     if (this.detached || !this.callerAllowed()) return;
     const parsed = parsePageMessage(text);
     if (!parsed.ok) {
-      if (parsed.page) this.send({ v: PROTOCOL_VERSION, page: parsed.page, type: 'refused', id: parsed.id, reason: parsed.reason });
+      if (parsed.page) this.refuse(parsed.page, parsed.id, parsed.reason);
       return;
     }
     const m = parsed.message;
-    if (m.type === 'abort') {
-      this.abort(m);
-      return;
-    }
-    if (m.page !== this.page) {
-      // The first upload of a new page load: the page before it is gone, and so are its uploads.
-      this.abortAll();
-      this.page = m.page;
-    }
-    this.start(m);
+    if (m.type === 'abort') this.abort(m);
+    else this.start(m);
   }
 
   private abort(m: PageMessage): void {
@@ -161,17 +156,27 @@ class BridgeHost implements UploadBridge {
     entry.task?.abort();
   }
 
-  private abortAll(): void {
-    const all = [...this.entries.values()];
-    this.entries.clear();
-    for (const entry of all) {
+  /**
+   * Aborts the uploads of every page but `keep`. `tell`: the page may still be there (detach(), or a page
+   * id it did not expect), so its tasks get their outcome, `abort`, rather than waiting for their timeout.
+   */
+  private endUploads(tell: boolean, keep?: string): void {
+    for (const [key, entry] of [...this.entries]) {
+      if (entry.page === keep) continue;
+      this.entries.delete(key);
       entry.aborted = true;
       entry.task?.abort();
+      if (tell) this.send({ v: PROTOCOL_VERSION, page: entry.page, type: 'fail', id: entry.id, reason: Reason.abort });
     }
   }
 
-  private refuse(page: string, id: string, reason: string): void {
-    this.send({ v: PROTOCOL_VERSION, page, type: 'refused', id, reason });
+  /**
+   * A refusal names the task it refuses, unless that id belongs to a running upload: a bad or repeated
+   * message must not end an upload it does not own.
+   */
+  private refuse(page: string, id: string | undefined, reason: string): void {
+    const owned = id !== undefined && this.entries.has(`${page}/${id}`);
+    this.send({ v: PROTOCOL_VERSION, page, type: 'refused', id: owned ? undefined : id, reason });
   }
 
   private start(m: Extract<PageMessage, { type: 'start' }>): void {
@@ -197,6 +202,12 @@ class BridgeHost implements UploadBridge {
     this.checkPath(m.options.filePath)
       .then(() => {
         if (entry.aborted || this.entries.get(key) !== entry) return;
+        if (m.page !== this.page) {
+          // The first upload of a new page load (without onPageBegin wired): the page before it is gone,
+          // and so are its uploads. Only an accepted upload counts: a refused message changes nothing.
+          this.endUploads(true, m.page);
+          this.page = m.page;
+        }
         this.run(entry, key, m.options);
       })
       .catch((err: unknown) => {
@@ -217,6 +228,9 @@ class BridgeHost implements UploadBridge {
     }
     const dir = this.dirs.find((d) => path.startsWith(`${d}/`));
     if (!dir) throw new Error(`filePath "${filePath}" is outside the directories this app allows pages to upload from`);
+    if (isInside(path, `${context.cacheDir}/${COPY_DIR}`)) {
+      throw new Error(`filePath "${filePath}" is in the library's folder of temporary copies, which pages may not upload from`);
+    }
     let current = dir;
     for (const segment of path.slice(dir.length + 1).split('/')) {
       current = `${current}/${segment}`;

@@ -2,6 +2,10 @@
  * The page half of the bridge: native file paths are uploaded by the native side (attachUploadBridge),
  * which reports back through window[RECEIVER_NAME].receive. Only messages for this page load and for a
  * task it started are acted on.
+ *
+ * The page's bridge state (its page id, its tasks) lives on window[RECEIVER_NAME], not in this module:
+ * two copies of the library in one page (a script tag and a bundle, two micro-frontends) share one page
+ * id and one receiver, so that neither takes the other's answers or looks like a new page load.
  */
 import { describeThrown, logError } from '../core/errors';
 import type { Transport, TransportHandle, TransportSink } from '../core/transport';
@@ -13,17 +17,23 @@ interface NativeProxy {
   post(message: string): void;
 }
 
+interface PageBridge {
+  v: number;
+  /** Names this page load in every message. */
+  page: string;
+  /** The tasks posted and not ended, by id. */
+  sinks: Map<string, TransportSink>;
+  count: number;
+  receive(payload: unknown): void;
+}
+
 type BridgeWindow = Window & {
   [PROXY_NAME]?: Partial<NativeProxy>;
-  [RECEIVER_NAME]?: { receive(payload: string): void };
+  [RECEIVER_NAME]?: Partial<PageBridge>;
 };
 
 const NO_BRIDGE =
   'no native bridge: a native file path can only be uploaded in an ArkWeb WebView whose controller has attachUploadBridge(); in a browser, pass a Blob, a File, or a blob: URL';
-
-const sinks = new Map<string, TransportSink>();
-let pageId: string | undefined;
-let taskCount = 0;
 
 function bridgeWindow(): BridgeWindow | undefined {
   return typeof window === 'undefined' ? undefined : (window as BridgeWindow);
@@ -52,7 +62,7 @@ function decode(payload: string): string {
   return new TextDecoder().decode(bytes);
 }
 
-function receive(payload: unknown): void {
+function receive(bridge: PageBridge, payload: unknown): void {
   if (typeof payload !== 'string') return;
   let text: string;
   try {
@@ -61,11 +71,11 @@ function receive(payload: unknown): void {
     return;
   }
   const parsed = parseNativeMessage(text);
-  if (!parsed.ok || parsed.message.page !== pageId) return;
-  dispatch(parsed.message);
+  if (!parsed.ok || parsed.message.page !== bridge.page) return;
+  dispatch(bridge.sinks, parsed.message);
 }
 
-function dispatch(m: NativeMessage): void {
+function dispatch(sinks: Map<string, TransportSink>, m: NativeMessage): void {
   const id = m.id;
   const sink = id === undefined ? undefined : sinks.get(id);
   if (!sink || id === undefined) {
@@ -95,14 +105,15 @@ function dispatch(m: NativeMessage): void {
   }
 }
 
-/** Installs the receiver once per page load; the page id names this load in every message. */
-function ensureReceiver(): string {
-  if (pageId === undefined) {
-    pageId = randomId();
-    const w = bridgeWindow();
-    if (w) w[RECEIVER_NAME] = { receive };
+/** The page's bridge state: the one another copy of the library installed, or a new one. */
+function pageBridge(w: BridgeWindow): PageBridge {
+  const found = w[RECEIVER_NAME];
+  if (found && found.v === PROTOCOL_VERSION && typeof found.page === 'string' && found.sinks instanceof Map && typeof found.receive === 'function') {
+    return found as PageBridge;
   }
-  return pageId;
+  const bridge: PageBridge = { v: PROTOCOL_VERSION, page: randomId(), sinks: new Map(), count: 0, receive: (payload) => receive(bridge, payload) };
+  w[RECEIVER_NAME] = bridge;
+  return bridge;
 }
 
 function post(proxy: NativeProxy, message: PageMessage): void {
@@ -119,13 +130,15 @@ const resolved = Promise.resolve();
 
 export const bridgeTransport: Transport<HybridSource, HybridUploadFileOptions> = {
   start(req, _options, sink) {
+    const w = bridgeWindow();
     const proxy = nativeProxy();
-    if (!proxy || typeof req.source !== 'string') {
+    if (!w || !proxy || typeof req.source !== 'string') {
       sink.fail(NO_BRIDGE);
       return closed;
     }
-    const page = ensureReceiver();
-    const id = `t${++taskCount}`;
+    const bridge = pageBridge(w);
+    const { page, sinks } = bridge;
+    const id = `t${++bridge.count}`;
     sinks.set(id, sink);
     const { url, name, header, formData, fileName, timeout, retry } = req;
     const message: PageMessage = { v: PROTOCOL_VERSION, page, type: 'start', id, options: { url, filePath: req.source, name, header, formData, fileName, timeout, retry } };

@@ -9,6 +9,7 @@ import { uniqueId, urlFor } from '../contract/cases';
 import { configureEmulation, resetEmulation } from '../emulation/control';
 import { startUploadServer } from '../server/upload-server';
 import type { UploadServer, UploadSummary } from '../server/types';
+import { hybridIife } from '../hybrid/iife';
 import { nativeFile, startBridgePage } from './bridge-harness';
 import type { BridgePage, NativeEvent } from './bridge-harness';
 
@@ -189,6 +190,42 @@ describe('several WebViews side by side', () => {
     } finally {
       await a.harness.close();
       await b.harness.close();
+    }
+  }, 60000);
+});
+
+describe('two copies of the library in one page (a script tag beside a bundle)', () => {
+  it('share the page load: uploads from both complete, neither aborts nor takes the other', async () => {
+    const side = await startBridgePage();
+    try {
+      const fa = await nativeFile(4 * 1024 * 1024, 'copy-a.bin');
+      const fb = await nativeFile(1000, 'copy-b.bin');
+      const idA = uniqueId('copyA');
+      const idB = uniqueId('copyB');
+      // The harness's copy uploads first; the second copy arrives while that upload runs.
+      const runA = side.harness.run({ options: { url: urlFor(server, { id: idA, readBps: 2 * 1024 * 1024 }), filePath: fa.filePath, name: 'file', timeout: 30000 } });
+      await server.waitFor((x) => x.id === idA && x.bytesReceived > 0, 5000);
+      await side.harness.page.addScriptTag({ path: (await hybridIife()).path });
+      const b = await side.harness.page.evaluate(
+        async ([url, filePath]) => {
+          const lib = (window as unknown as { HarmonyUploadTask: { uploadFile(o: object): Promise<{ statusCode: number; data: string }> } }).HarmonyUploadTask;
+          try {
+            const res = await lib.uploadFile({ url, filePath, name: 'file', timeout: 30000 });
+            return `${res.statusCode} ${(JSON.parse(res.data) as UploadSummary).files[0].sha256}`;
+          } catch (err) {
+            return (err as { errMsg: string }).errMsg;
+          }
+        },
+        [urlFor(server, { id: idB }), fb.filePath] as const,
+      );
+      expect(b).toBe(`200 ${fb.sha256}`);
+      const a = await runA;
+      expect(a.outcome).toBe('success');
+      const s = a.events.find((e) => e.kind === 'success');
+      expect(s?.kind === 'success' && (JSON.parse(s.result.data) as UploadSummary).files[0].sha256).toBe(fa.sha256);
+      expect(side.bridge.activeUploads).toBe(0);
+    } finally {
+      await side.harness.close();
     }
   }, 60000);
 });

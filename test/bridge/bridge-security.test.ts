@@ -12,6 +12,8 @@ import { configureEmulation, resetEmulation } from '../emulation/control';
 import { BUNDLE_NAME } from '../emulation/sandbox';
 import { startUploadServer } from '../server/upload-server';
 import type { UploadServer } from '../server/types';
+import { COPY_DIR } from '../../src/arkts/legacy-transport';
+import { configure, uploadFile } from '../../src/arkts/upload';
 import { bridgeDir, context, nativeFile, sandbox, startBridgePage } from './bridge-harness';
 import type { BridgePage } from './bridge-harness';
 
@@ -123,6 +125,34 @@ describe('paths', () => {
     }
   });
 
+  it("the library's temporary copies are refused, even where the whole cache directory is allowed", async () => {
+    const wide = await startBridgePage({ allowedPaths: [context.cacheDir] });
+    const secret = `${context.filesDir}/secret/big-secret.bin`;
+    await sandbox.writeFile(secret, { size: 2 * 1024 * 1024, seed: 7 });
+    // The app uploads one of its own files with request.uploadFile, which needs a copy in cacheDir.
+    configure({ context, backend: 'uploadFile' });
+    const appId = uniqueId('app-copy');
+    const appTask = uploadFile({ url: urlFor(server, { id: appId, readBps: 256 * 1024 }), filePath: secret, name: 'file' });
+    appTask.catch(() => undefined);
+    try {
+      await server.waitFor((x) => x.id === appId && x.bytesReceived > 0, 5000);
+      const copies = sandbox.list(`${context.cacheDir}/${COPY_DIR}`);
+      expect(copies).toHaveLength(1);
+      for (const filePath of [`internal://cache/${COPY_DIR}/${copies[0]}`, `${context.cacheDir}/${COPY_DIR}/${copies[0]}`]) {
+        const id = uniqueId('steal');
+        const r = await wide.harness.run({ options: { url: urlFor(server, { id }), filePath, name: 'file' } });
+        expect(errMsgOf(r), filePath).toBe(
+          `uploadFile:fail refused by the native bridge: filePath "${filePath}" is in the library's folder of temporary copies, which pages may not upload from`,
+        );
+        expect(server.byId(id)).toEqual([]);
+      }
+    } finally {
+      appTask.abort();
+      configure({ context, backend: 'agent' });
+      await wide.harness.close();
+    }
+  });
+
   it('a file inside an allowed directory uploads, in every path form', async () => {
     const file = await nativeFile(5000, 'inside.bin');
     const rel = file.filePath.slice(`${context.cacheDir}/`.length);
@@ -174,6 +204,7 @@ describe('messages', () => {
       JSON.stringify({ v: 1, page: 'pageB', type: 'abort', id: 'keep1' }),
       'x'.repeat(2 * 1024 * 1024),
       JSON.stringify({ v: 1, page: 'pageA', type: 'start', id: 'keep1', options: goodOptions(file.filePath, urlFor(server)) }),
+      JSON.stringify({ v: 1, page: 'pageA', type: 'start', id: 'keep1' }),
     ];
     for (const text of hostile) await postRaw(side, text);
     const got = await replies(side);
@@ -186,7 +217,9 @@ describe('messages', () => {
       [undefined, 'a bridge message needs a task id'],
       ['x6', 'only http and https URLs may be uploaded to'],
       ['x7', 'only http and https URLs may be uploaded to'],
-      ['keep1', 'task id keep1 is already in use'],
+      // Refusals that name a running upload are not addressed to it: they must not end it on the page.
+      [undefined, 'task id keep1 is already in use'],
+      [undefined, 'bad start message: options should be an object'],
     ]);
     // The bystander upload was not disturbed, neither by the abort naming it from another page.
     const rec = await server.waitFor((x) => x.id === bystanderId && x.responded, 20000);
@@ -194,6 +227,23 @@ describe('messages', () => {
     const done = (await replies(side, 100)).filter((m) => m.id === 'keep1' && m.type === 'success');
     expect(done).toHaveLength(1);
   }, 60000);
+
+  it("a refused start that names another page leaves this page's running upload alone", async () => {
+    const fresh = await startBridgePage();
+    try {
+      const file = await nativeFile(4 * 1024 * 1024, 'victim.bin');
+      const id = uniqueId('victim');
+      const running = fresh.harness.run({ options: { url: urlFor(server, { id, readBps: 2 * 1024 * 1024 }), filePath: file.filePath, name: 'file', timeout: 30000 } });
+      await server.waitFor((x) => x.id === id && x.bytesReceived > 0, 5000);
+      await postRaw(fresh, start('another-page', 'z1', goodOptions(file.filePath, 'ftp://127.0.0.1/upload')));
+      await postRaw(fresh, start('another-page', 'z2', goodOptions(secretPath, urlFor(server))));
+      const r = await running;
+      expect(r.outcome).toBe('success');
+      expect(server.byId(id)[0]?.summary?.files[0].sha256).toBe(file.sha256);
+    } finally {
+      await fresh.harness.close();
+    }
+  }, 30000);
 
   it('options too large for the bridge fail on the page with a clear errMsg', async () => {
     const fresh = await startBridgePage();
@@ -267,13 +317,13 @@ describe('frames and navigation', () => {
     try {
       const file = await nativeFile(16 * 1024 * 1024, 'detach.bin');
       const id = uniqueId('detach');
-      const running = side.harness.run({ options: { url: urlFor(server, { id, readBps: 1024 * 1024 }), filePath: file.filePath, name: 'file', timeout: 3000 } });
+      const running = side.harness.run({ options: { url: urlFor(server, { id, readBps: 1024 * 1024 }), filePath: file.filePath, name: 'file', timeout: 20000 } });
       await server.waitFor((x) => x.id === id && x.bytesReceived > 0, 5000);
       side.bridge.detach();
       const rec = await server.waitFor((x) => x.id === id && x.closedAt !== undefined, 10000);
       expect(rec.bodyComplete).toBe(false);
-      // The page hears nothing more: its own timeout ends the task.
-      expect(errMsgOf(await running)).toBe('uploadFile:fail timeout');
+      // The page, still there, is told: its task ends with abort, not with its own timeout later.
+      expect(errMsgOf(await running)).toBe('uploadFile:fail abort');
       const later = uniqueId('detached');
       const r = await side.harness.run({ options: { url: urlFor(server, { id: later }), filePath: file.filePath, name: 'file', timeout: 1000 } });
       expect(errMsgOf(r)).toBe('uploadFile:fail timeout');
