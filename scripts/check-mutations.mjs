@@ -78,11 +78,11 @@ const mutations = [
     tests: ['test/arkts/contract.test.ts', '-t', 'registered twice'],
   },
   {
-    name: 'hostile input: a check that throws lets the exception out of uploadFile',
-    file: 'src/core/options.ts',
-    from: "if (/[^\\u0000-\\u00ff]/.test(value)) {",
-    to: "if (/[^\\u0000-\\u00ff]/.test(value)) { throw new Error('escaped');",
-    tests: ['test/arkts/hostile.test.ts', '-t', 'any header or formData'],
+    name: 'hostile input: an exception while reading the options escapes uploadFile',
+    file: 'src/core/task.ts',
+    from: '    } catch (err) {\n      checked = { ok: false, reason: parameterError(',
+    to: '    } catch (err) {\n      throw err;\n      checked = { ok: false, reason: parameterError(',
+    tests: ['test/arkts/contract.test.ts', '-t', 'bad options'],
   },
   {
     name: 'bridge: calls from any origin are served',
