@@ -3,11 +3,17 @@
  * the file as a FileSpec and formData as string FormItems.
  *
  * What the platform gives, and what it withholds:
- * - `response` fires for every HTTP response, 4xx/5xx included: statusCode and headers;
- * - `completed` carries the body in Progress.extras (2xx); for 4xx/5xx the task ends `failed` and the
- *   body is not delivered, so such a success has `data: ''`;
+ * - `response` fires for every HTTP response, 4xx/5xx included: statusCode and headers; but not for a
+ *   status without a canonical reason phrase (522, 499, 299, ...);
+ * - `completed` carries the body and the headers in Progress.extras (2xx); for 4xx/5xx the task ends
+ *   `failed` and the body is not delivered, so such a success has `data: ''`;
  * - `progress` comes at most once a second;
- * - `failed` says nothing of why; agent.show() gives the fault.
+ * - `failed` says nothing of why; agent.show() gives the fault and the reason text.
+ *
+ * Without a `response` event: a 2xx is a success with statusCode 200 (nothing tells the status) and the
+ * headers of Progress.extras; a 3xx/4xx/5xx fails the task with reason 17 "Http protocol error", the
+ * server's answer, never retried: a success with its status where the reason text names it (newer
+ * firmware: "Http protocol error: 522 ..."), else `http error: ...`, as on request.uploadFile.
  */
 import { request } from '@kit.BasicServicesKit';
 import { logError } from '../core/errors';
@@ -18,7 +24,7 @@ import { decodeUtf8 } from '../core/utf8';
 import { resolveContext } from './context';
 import { openLocalFile } from './files';
 import type { LocalFile } from './files';
-import { failOnError, reasonOfError, reasonOfFault } from './platform-errors';
+import { failOnError, httpErrorAnswer, isHttpProtocolError, reasonOfError, reasonOfFault, UploadFailure } from './platform-errors';
 import type { ArkTsUploadFileOptions } from './types';
 
 type Task = request.agent.Task;
@@ -29,6 +35,16 @@ export function headersOfMap(headers: Map<string, Array<string>>): HeaderRecord 
   headers.forEach((values, name) => {
     out[name.toLowerCase()] = values.join(', ');
   });
+  return out;
+}
+
+/** The response headers in Progress.extras: a flat object of lower-cased names, and the body as `body`. */
+function headersOfExtras(extras: Record<string, unknown>): HeaderRecord {
+  const out: HeaderRecord = {};
+  for (const name of Object.keys(extras)) {
+    const value = extras[name];
+    if (name !== 'body' && typeof value === 'string') out[name.toLowerCase()] = value;
+  }
   return out;
 }
 
@@ -101,6 +117,11 @@ class AgentUpload implements TransportHandle {
   private onCompleted(p: Progress): void {
     const size = this.file ? this.file.size : p.processed;
     const extras = (p.extras ?? {}) as Record<string, unknown>;
+    if (this.status === 0) {
+      // No `response` event (a 2xx without a reason phrase, such as 299): the headers are in extras.
+      this.header = headersOfExtras(extras);
+      this.sink.headers(this.header);
+    }
     this.sink.progress(size, size);
     this.sink.success({ statusCode: this.status || 200, header: this.header, data: bodyText(extras.body), totalBytes: size });
   }
@@ -119,18 +140,32 @@ class AgentUpload implements TransportHandle {
     } catch (err) {
       info = undefined;
     }
-    const failure = reasonOfFault(info?.faults, info?.reason ?? '');
+    const text = info?.reason ?? '';
+    if (this.status === 0 && isHttpProtocolError(text)) {
+      // The server answered with a status the service sent no `response` event for (one without a reason
+      // phrase, such as 522), and failed the task on it: its answer, not a network failure.
+      const answer = httpErrorAnswer(text, 'request.agent');
+      if (answer instanceof UploadFailure) {
+        this.sink.fail(answer.message);
+      } else {
+        this.sink.headers(this.header);
+        this.sink.success({ statusCode: answer, header: this.header, data: '', totalBytes: size });
+      }
+      return;
+    }
+    const failure = reasonOfFault(info?.faults, text);
     this.sink.fail(failure.message, failure.retryable && this.status === 0);
   }
 
   private removeTask(task: Task): void {
+    // First: an off() that throws must not leave the platform task behind.
+    request.agent.remove(task.tid).catch((err: unknown) => {
+      logError(`request.agent.remove(${task.tid}) failed:`, err);
+    });
     task.off('progress');
     task.off('response');
     task.off('completed');
     task.off('failed');
-    request.agent.remove(task.tid).catch((err: unknown) => {
-      logError(`request.agent.remove(${task.tid}) failed:`, err);
-    });
   }
 
   close(): void {

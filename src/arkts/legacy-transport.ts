@@ -18,7 +18,7 @@ import { bodyText } from './agent-transport';
 import { resolveContext } from './context';
 import { isInside, normalizePath, openLocalFile } from './files';
 import type { LocalFile } from './files';
-import { failOnError, reasonOfTaskState } from './platform-errors';
+import { failOnError, httpErrorAnswer, reasonOfTaskState, UploadFailure } from './platform-errors';
 import type { ArkTsUploadFileOptions } from './types';
 
 const INTERNAL_CACHE = 'internal://cache/';
@@ -142,13 +142,13 @@ class LegacyUpload implements TransportHandle {
     const code = state ? state.responseCode : -1;
     const message = state ? state.message : '';
     if (code === HTTP_ERROR) {
-      const status = /\b([1-5]\d\d)\b/.exec(message);
-      if (status) {
+      const answer = httpErrorAnswer(message, 'request.uploadFile');
+      if (answer instanceof UploadFailure) {
+        this.sink.fail(answer.message);
+      } else {
         const size = this.file ? this.file.size : 0;
         this.sink.headers(this.header);
-        this.sink.success({ statusCode: Number(status[1]), header: this.header, data: '', totalBytes: size });
-      } else {
-        this.sink.fail('http error: the server answered with an error status; request.uploadFile does not say which (17 Http protocol error)');
+        this.sink.success({ statusCode: answer, header: this.header, data: '', totalBytes: size });
       }
       return;
     }

@@ -35,6 +35,30 @@ export function reasonOfError(err: unknown): UploadFailure {
   return new UploadFailure(describeThrown(err));
 }
 
+/** The request service's reason texts (services/src/task/reason.rs): 14, and 17 (the server answered 3xx/4xx/5xx). */
+const REQUEST_ERROR = 'Request error';
+const HTTP_PROTOCOL_ERROR = 'Http protocol error';
+
+/** Whether a reason text is the request service's reason 17: the server answered with a status it fails on. */
+export function isHttpProtocolError(text: string): boolean {
+  return text.startsWith(HTTP_PROTOCOL_ERROR);
+}
+
+/**
+ * What the server answered, behind the request service's reason 17 "Http protocol error" (3xx/4xx/5xx, the
+ * task failed): the status when the reason text names it (newer firmware: "Http protocol error: 404 Not
+ * Found", ohos-platform.md §1a), to be reported as a success with that status and no body; otherwise a
+ * failure that says the status is unknown. Never retryable: the server has answered. `api` names the API
+ * for the message.
+ */
+export function httpErrorAnswer(text: string, api: string): number | UploadFailure {
+  const status = /\b([1-5]\d\d)\b/.exec(text);
+  if (status) return Number(status[1]);
+  return new UploadFailure(
+    `http error: the server answered with an error status; ${api} does not say which (17 ${text || HTTP_PROTOCOL_ERROR})`,
+  );
+}
+
 /** request.agent.Faults, for a failed task (API 12 tells them through agent.show()). */
 export function reasonOfFault(fault: request.agent.Faults | undefined, text: string): UploadFailure {
   const suffix = text ? ` (${text})` : '';
@@ -44,8 +68,9 @@ export function reasonOfFault(fault: request.agent.Faults | undefined, text: str
     case request.agent.Faults.TIMEOUT:
       return new UploadFailure('timeout');
     case request.agent.Faults.PROTOCOL:
-      // Without a response (the caller checks), this is a connection closed before the answer.
-      return new UploadFailure(`http protocol error${suffix}`, true);
+      // Reason 14 "Request error": the connection closed before the answer, which may be tried again.
+      // Reason 17 "Http protocol error" is the server's answer (the caller handles it with httpErrorAnswer).
+      return new UploadFailure(`http protocol error${suffix}`, text.startsWith(REQUEST_ERROR));
     case request.agent.Faults.PARAM:
       return new UploadFailure(`parameter error (refused by @ohos.request)${suffix}`);
     case request.agent.Faults.FSIO:

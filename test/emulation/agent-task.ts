@@ -292,7 +292,7 @@ class AgentTask implements request.agent.Task, LiveAgentTask {
       const completed: Progress = { ...this.progress(State.COMPLETED, snapshot), extras };
       this.post(() => this.listeners.emit('completed', completed));
     } else {
-      this.setState(State.FAILED, reasonOf(result.cause, 10));
+      this.setState(State.FAILED, reasonOf(result.cause, 10, result.response));
       const failed = this.progress(State.FAILED, snapshot);
       this.post(() => this.listeners.emit('failed', failed));
     }

@@ -185,6 +185,38 @@ describe('agent: HTTP errors and response (§1b on("response"), SDK HttpResponse
     expect(info.reason).toBe('Http protocol error');
   });
 
+  it('a status without a canonical reason phrase (522) sends no "response"; show() says only "Http protocol error"', async () => {
+    await cacheFile('np.txt', 'no phrase');
+    const { events, done, task } = await run(upload(uploadUrl(server, { status: 522 }), 'np.txt'));
+    expect((await done).type).toBe('failed');
+    expect(events.map((e) => e.type)).toEqual(['progress', 'failed']);
+    const info = await request.agent.show(task.tid);
+    expect(info.faults).toBe(Faults.PROTOCOL);
+    expect(info.reason).toBe('Http protocol error');
+  });
+
+  it('newer firmware (statusInProtocolError) names the status in show().reason: "Http protocol error: 404 Not Found", "...: 522"', async () => {
+    configureEmulation({ statusInProtocolError: true });
+    await cacheFile('named.txt', 'named');
+    for (const [status, reason] of [
+      [404, 'Http protocol error: 404 Not Found'],
+      [522, 'Http protocol error: 522'],
+    ] as const) {
+      const { done, task } = await run(upload(uploadUrl(server, { status }), 'named.txt'));
+      expect((await done).type).toBe('failed');
+      expect((await request.agent.show(task.tid)).reason).toBe(reason);
+    }
+  });
+
+  it('a 2xx without a reason phrase (299) completes without "response"; the headers are in the completed extras', async () => {
+    await cacheFile('ok299.txt', 'two nine nine');
+    const { events, done } = await run(upload(uploadUrl(server, { status: 299, body: 'fine', 'header.X-Marker': 'here' }), 'ok299.txt'));
+    const end = await done;
+    expect(end.type).toBe('completed');
+    expect(events.some((e) => e.type === 'response')).toBe(false);
+    expect(end.progress.extras).toMatchObject({ 'x-marker': 'here', 'content-length': '4', body: 'fine' });
+  });
+
   it('5xx fails the same way; the status is only known from "response"', async () => {
     await cacheFile('se.txt', 'server error');
     const { events, done } = await run(upload(uploadUrl(server, { status: 503 }), 'se.txt'));

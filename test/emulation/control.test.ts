@@ -26,8 +26,12 @@ describe('configureEmulation / resetEmulation', () => {
     configureEmulation({ progressIntervalMs: 100 });
     expect(settings.progressIntervalMs).toBe(100);
     expect(() => configureEmulation({ progressIntervalMs: -1 })).toThrow(RangeError);
+    configureEmulation({ statusInProtocolError: true });
+    expect(settings.statusInProtocolError).toBe(true);
+    expect(() => configureEmulation({ statusInProtocolError: 1 as unknown as boolean })).toThrow(TypeError);
     await resetEmulation();
     expect(settings.progressIntervalMs).toBe(1000);
+    expect(settings.statusInProtocolError).toBe(false);
   });
 
   it('resetEmulation destroys running tasks of both APIs: connections closed, no events, counters at zero', async () => {

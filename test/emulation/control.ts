@@ -18,10 +18,14 @@ export interface EmulationStats {
 
 /** Changes settings for the rest of the process (or until `resetEmulation()`); omitted ones stay. */
 export function configureEmulation(changes: Partial<EmulationSettings>): void {
-  for (const [name, value] of Object.entries(changes) as Array<[keyof EmulationSettings, number | undefined]>) {
+  for (const [name, value] of Object.entries(changes) as Array<[keyof EmulationSettings, number | boolean | undefined]>) {
     if (value === undefined) continue;
-    if (!Number.isFinite(value) || value < 0) throw new RangeError(`${name} must be a number >= 0, got ${value}`);
-    settings[name] = value;
+    if (typeof DEFAULT_SETTINGS[name] === 'boolean') {
+      if (typeof value !== 'boolean') throw new TypeError(`${name} must be a boolean, got ${String(value)}`);
+    } else if (typeof value !== 'number' || !Number.isFinite(value) || value < 0) {
+      throw new RangeError(`${name} must be a number >= 0, got ${String(value)}`);
+    }
+    (settings as unknown as Record<string, number | boolean>)[name] = value;
   }
 }
 

@@ -4,7 +4,8 @@
  * `services/src/task/reason.rs` and `request_common_utils` `GetMsgByReason`; faults from `GetFaultByReason`).
  */
 import { Faults } from './agent-enums.js';
-import type { FailureKind } from './http-transfer.js';
+import type { FailureKind, ResponseInfo } from './http-transfer.js';
+import { settings } from './state.js';
 
 export interface Reason {
   readonly code: number;
@@ -34,15 +35,17 @@ export type FailureCause = FailureKind | 'protocol';
 
 /**
  * What a failure becomes, following `upload_one_file` (services/src/task/upload.rs): a 3xx/4xx/5xx answer ->
- * "Http protocol error" (17); a request that cannot be built (bad header) -> 10; Timeout -> 12; BodyTransfer (connection lost while sending) -> "other" (20);
+ * "Http protocol error" (17; with the status, e.g. "Http protocol error: 404 Not Found", when the setting
+ * `statusInProtocolError` models newer firmware); a request that cannot be built (bad header) -> 10; Timeout -> 12; BodyTransfer (connection lost while sending) -> "other" (20);
  * Request (closed or garbled after the body was sent) -> 14; Redirect -> 16; a file read error -> 18.
  * A failed connection is 13 "connection failed" in the `TaskState` table of `uploadFile` (ohos-platform.md
  * §1a); for agent tasks the API 12 service tells DNS (23), TCP (24) and TLS (25) apart (`Faults.DNS/TCP/SSL`).
  */
-export function reasonOf(cause: FailureCause, api: 9 | 10): Reason {
+export function reasonOf(cause: FailureCause, api: 9 | 10, response?: ResponseInfo): Reason {
   switch (cause) {
     case 'protocol':
-      return REASONS.PROTOCOL;
+      if (response === undefined || !settings.statusInProtocolError) return REASONS.PROTOCOL;
+      return { ...REASONS.PROTOCOL, message: `${REASONS.PROTOCOL.message}: ${response.statusCode}${response.reason ? ` ${response.reason}` : ''}` };
     case 'build':
       return REASONS.BUILD_REQUEST;
     case 'dns':

@@ -21,12 +21,22 @@ export interface EmulationSettings {
    * request_request `services/src/task/client.rs`); the emulation uses 10 minutes for every task.
    */
   totalTimeoutMs: number;
+  /**
+   * Firmware with the request service's July 2026 change (`services/src/task/info.rs` +
+   * `http_error_registry.rs`, ohos-platform.md §1a) names the status in the text of reason 17:
+   * "Http protocol error: 404 Not Found" (`TaskState.message` of `uploadFile`, `TaskInfo.reason` of
+   * `agent.show()`); older firmware says "Http protocol error". Off by default (older firmware). The
+   * reference shows only the 404 example: for a status without a canonical reason phrase (522, 499) the
+   * emulation writes the number alone ("Http protocol error: 522").
+   */
+  statusInProtocolError: boolean;
 }
 
 export const DEFAULT_SETTINGS: Readonly<EmulationSettings> = Object.freeze({
   progressIntervalMs: 1000,
   retryIntervalMs: 400,
   totalTimeoutMs: 10 * 60 * 1000,
+  statusInProtocolError: false,
 });
 
 /** How many automatic retries a task gets after network failures (`RETRY_TIMES = 4`, request_task.rs). */

@@ -43,7 +43,13 @@ export interface ProgressSnapshot {
 
 export type EngineResult =
   | { readonly kind: 'completed'; readonly lastResponse: ResponseInfo; readonly lastBody: Buffer }
-  | { readonly kind: 'failed'; readonly index: number; readonly cause: FailureCause }
+  | {
+      readonly kind: 'failed';
+      readonly index: number;
+      readonly cause: FailureCause;
+      /** For 'protocol': the answer the service failed on. */
+      readonly response?: ResponseInfo;
+    }
   | { readonly kind: 'aborted' };
 
 export interface EngineListener {
@@ -147,7 +153,7 @@ export class UploadEngine {
             continue;
           }
           // 3xx (not followed), 4xx, 5xx: "Http protocol error", no body (ohos-platform.md §1a).
-          return { kind: 'failed', index, cause: 'protocol' };
+          return { kind: 'failed', index, cause: 'protocol', response: outcome.response };
         case 'failure':
           if (await this.mayRetry(outcome.failure)) continue;
           return { kind: 'failed', index, cause: outcome.failure };

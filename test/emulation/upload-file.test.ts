@@ -233,6 +233,19 @@ describe('uploadFile: HTTP errors (§1a headerReceive, §1c.3)', () => {
     expect(events.map((e) => e.type)).toEqual(['progress', 'fail']);
   });
 
+  it('newer firmware (statusInProtocolError) names the status in the message: "Http protocol error: 404 Not Found"', async () => {
+    configureEmulation({ statusInProtocolError: true });
+    await cacheFile('named.txt', 'named');
+    for (const [status, message] of [
+      [404, 'Http protocol error: 404 Not Found'],
+      [522, 'Http protocol error: 522'],
+    ] as const) {
+      const task = await request.uploadFile(context(), config(uploadUrl(server, { status }), [file('internal://cache/named.txt')]));
+      const end = await recordLegacy(task).done;
+      expect(end).toEqual({ type: 'fail', states: [{ path: `${CACHE_DIR}/named.txt`, responseCode: 17, message }] });
+    }
+  });
+
   it('when the second of two files fails, the first has code 0 and the failed one its reason (18: the file shrank)', async () => {
     await cacheFile('ok1.txt', 'one');
     await cacheFile('shrinks.txt', 'two two two');

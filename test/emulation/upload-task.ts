@@ -201,7 +201,7 @@ function checkedType(type: unknown): keyof UploadEvents {
  */
 function taskStates(files: readonly OpenedFile[], result: Exclude<EngineResult, { kind: 'aborted' }>): TaskState[] {
   return files.map((file, i) => {
-    const reason = result.kind === 'completed' || i < result.index ? REASONS.OK : reasonOf(result.cause, 9);
+    const reason = result.kind === 'completed' || i < result.index ? REASONS.OK : reasonOf(result.cause, 9, result.response);
     return { path: file.virtualPath, responseCode: reason.code, message: reason.message };
   });
 }
