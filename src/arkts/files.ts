@@ -1,7 +1,9 @@
 /**
  * Where the file is, in the app sandbox, and whether it is there. filePath may be
  *   - a sandbox path: `/data/storage/el2/base/haps/entry/files/a.jpg` (what context.filesDir gives),
- *   - a file:// URI of the app: `file://<bundleName>/data/storage/el2/base/...`,
+ *   - a file:// URI of the app: `file://<bundleName>/data/storage/el2/base/...` (the bundle name is the
+ *     context's applicationInfo.name; another authority, such as a photo picker's `file://media/...`, is
+ *     refused: its path is not one of this sandbox),
  *   - `internal://cache/<path in context.cacheDir>`.
  */
 import { fileIo } from '@kit.CoreFileKit';
@@ -38,6 +40,13 @@ export function normalizePath(path: string): string | undefined {
   return `/${out.join('/')}`;
 }
 
+/** The app's bundle name (ApplicationInfo.name), where the context has it. */
+function bundleNameOf(context: common.Context): string | undefined {
+  const info: { name?: unknown } | undefined = context.applicationInfo;
+  const name = info ? info.name : undefined;
+  return typeof name === 'string' && name !== '' ? name : undefined;
+}
+
 export function sandboxPathOf(filePath: string, context: common.Context): string {
   let path: string | undefined;
   if (filePath.startsWith(INTERNAL_CACHE)) {
@@ -49,6 +58,12 @@ export function sandboxPathOf(filePath: string, context: common.Context): string
   } else if (filePath.startsWith('file://')) {
     const rest = filePath.slice('file://'.length);
     const slash = rest.indexOf('/');
+    const bundle = bundleNameOf(context);
+    if (slash > 0 && bundle !== undefined && rest.slice(0, slash) !== bundle) {
+      throw new UploadFailure(
+        `invalid filePath "${filePath}": only file:// URIs of this app (file://${bundle}/...) can be uploaded, not of "${rest.slice(0, slash)}"; copy a media file (from the photo picker, say) into the sandbox first, e.g. with fileIo.copyFile into context.cacheDir`,
+      );
+    }
     if (slash > 0) {
       try {
         path = normalizePath(decodeURIComponent(rest.slice(slash)));

@@ -13,6 +13,9 @@ export type ArkTsBackend = 'auto' | 'agent' | 'uploadFile';
 export interface ArkTsSettings extends UploadSettings {
   /** The default application context (e.g. `this.context` in a UIAbility). */
   context?: common.Context;
-  /** `auto` (default): request.agent where the system has it, else request.uploadFile. */
+  /**
+   * `auto` (default): request.agent where the system has it (every API 12 device with the request
+   * service's agent, which this package requires), else request.uploadFile.
+   */
   backend?: ArkTsBackend;
 }

@@ -1,9 +1,14 @@
-// api/@ohos.app.ability.common.d.ts, api/application/BaseContext.d.ts, api/application/Context.d.ts (API 12).
+// api/@ohos.app.ability.common.d.ts, api/application/BaseContext.d.ts, api/application/Context.d.ts,
+// api/bundleManager/ApplicationInfo.d.ts (API 12).
 declare module '@ohos.app.ability.common' {
+  interface _ApplicationInfo {
+    readonly name: string;
+  }
   abstract class _BaseContext {
     stageMode: boolean;
   }
   class _Context extends _BaseContext {
+    applicationInfo: _ApplicationInfo;
     cacheDir: string;
     tempDir: string;
     filesDir: string;
@@ -14,4 +19,3 @@ declare module '@ohos.app.ability.common' {
   }
   export default common;
 }
-

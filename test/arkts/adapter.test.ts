@@ -10,6 +10,8 @@ import type { ArkTsBackend } from '../../src/arkts/types';
 import type { UploadFileSuccessResult } from '../../src/core/types';
 import { BUNDLE_NAME, getSandbox } from '../emulation/sandbox';
 import { configureEmulation, emulationStats, resetEmulation } from '../emulation/control';
+import { runScenario } from '../contract/driver';
+import type { RecordedEvent, Recording } from '../contract/driver';
 import { startUploadServer } from '../server/upload-server';
 import type { UploadServer, UploadSummary } from '../server/types';
 
@@ -26,6 +28,25 @@ afterAll(async () => {
   await server.close();
 });
 afterEach(() => configure({ context, backend: 'auto' }));
+
+let ids = 0;
+/** The upload URL with a request id (records are found by it) and the server's behaviour. */
+function urlWith(label: string, params: Record<string, string | number> = {}): { id: string; url: string } {
+  const id = `${label}-${++ids}`;
+  const query = new URLSearchParams({ id, ...Object.fromEntries(Object.entries(params).map(([k, v]) => [k, String(v)])) });
+  return { id, url: `${server.uploadUrl}?${query.toString()}` };
+}
+
+/** What a listener and the callbacks saw, in order, without the progress events. */
+function seen(r: Recording): string[] {
+  return r.events.filter((e) => e.kind !== 'progress' && e.kind !== 'returned').map((e) => e.kind);
+}
+
+function eventOf<K extends RecordedEvent['kind']>(r: Recording, kind: K): Extract<RecordedEvent, { kind: K }> {
+  const event = r.events.find((e) => e.kind === kind);
+  if (event === undefined) throw new Error(`no ${kind} event in ${JSON.stringify(seen(r))}`);
+  return event as Extract<RecordedEvent, { kind: K }>;
+}
 
 async function expectArrived(res: UploadFileSuccessResult, sha256: string): Promise<void> {
   expect(res.statusCode).toBe(200);
@@ -83,6 +104,33 @@ describe.each(['agent', 'uploadFile'] as const)('filePath forms on request.%s', 
     ['/etc/passwd', 'uploadFile:fail file not found: /etc/passwd'],
   ])('refuses %s', async (filePath, errMsg) => {
     await expect(uploadFile({ url: server.uploadUrl, filePath, name: 'file' })).rejects.toEqual({ errMsg });
+  });
+
+  it.each([
+    ['another app', 'com.someone.else'],
+    ['the photo picker (a media library file)', 'media'],
+  ])('refuses a file:// URI of %s, naming why, even when this app has a file at that path; nothing is sent', async (_label, authority) => {
+    const path = `${context.filesDir}/forms/${backend}-mine.jpg`;
+    await sandbox.writeFile(path, { size: 2000, seed: 5 });
+    const uri = `file://${authority}${path}`;
+    const { id, url } = urlWith(`authority-${backend}`);
+    await expect(uploadFile({ url, filePath: uri, name: 'file' })).rejects.toEqual({
+      errMsg: `uploadFile:fail invalid filePath "${uri}": only file:// URIs of this app (file://${BUNDLE_NAME}/...) can be uploaded, not of "${authority}"; copy a media file (from the photo picker, say) into the sandbox first, e.g. with fileIo.copyFile into context.cacheDir`,
+    });
+    expect(server.byId(id)).toHaveLength(0);
+  });
+
+  it('a photo picker URI too: not "file not found"', async () => {
+    const uri = 'file://media/Photo/12/IMG_1700000000_011/IMG_0001.jpg';
+    const err = (await uploadFile({ url: server.uploadUrl, filePath: uri, name: 'file' }).catch((e: unknown) => e)) as { errMsg: string };
+    expect(err.errMsg).toMatch(new RegExp(`^uploadFile:fail invalid filePath "${uri}": only file:// URIs of this app .* fileIo\\.copyFile into context\\.cacheDir$`));
+  });
+
+  it('a context without a bundle name (no applicationInfo) still takes a file:// URI by its path', async () => {
+    const path = `${context.filesDir}/forms/${backend}-nobundle.bin`;
+    const sha = await sandbox.writeFile(path, { size: 3000, seed: 6 });
+    const bare = { ...context, applicationInfo: undefined } as unknown as typeof context;
+    await expectArrived(await uploadFile({ url: server.uploadUrl, filePath: `file://${BUNDLE_NAME}${path}`, name: 'file', context: bare }), sha);
   });
 
   it('a directory is not a file', async () => {
@@ -148,6 +196,30 @@ describe('choice of @ohos.request API', () => {
   });
 });
 
+describe('platform tasks are removed', () => {
+  it('even when Task.off() throws: request.agent.remove(tid) comes first', async () => {
+    const path = `${context.filesDir}/off-throws.bin`;
+    await sandbox.writeFile(path, 'x');
+    configure({ context, backend: 'agent' });
+    const agent = request.agent as { create: unknown };
+    const create = request.agent.create;
+    agent.create = async (ctx: Parameters<typeof create>[0], config: Parameters<typeof create>[1]) => {
+      const task = await create(ctx, config);
+      task.off = () => {
+        throw new Error('off() refused');
+      };
+      return task;
+    };
+    try {
+      const res = await uploadFile({ url: server.uploadUrl, filePath: path, name: 'file' });
+      expect(res.statusCode).toBe(200);
+      await expect.poll(() => emulationStats().agentTasks).toBe(0);
+    } finally {
+      agent.create = create;
+    }
+  });
+});
+
 describe('platform errors become readable reasons', () => {
   it('a URL the platform refuses (longer than 2048 characters) is a parameter error from @ohos.request', async () => {
     const path = `${context.filesDir}/long.bin`;
@@ -168,5 +240,74 @@ describe('platform errors become readable reasons', () => {
     const err = (await uploadFile({ url, filePath: path, name: 'file', timeout: 20000 }).catch((e: unknown) => e)) as { errMsg: string };
     expect(err.errMsg).toMatch(/^uploadFile:fail (connection failed|network)/);
     await expect.poll(() => emulationStats()).toMatchObject({ agentTasks: 0, uploadTasks: 0, openSockets: 0 });
+  });
+});
+
+/**
+ * The request service sends no `response` event for a status without a canonical reason phrase (522, 499,
+ * 299; the emulation's agent-task.ts onResponse), so request.agent's statusCode and headers must come from
+ * elsewhere: a 3xx/4xx/5xx fails the task with reason 17 "Http protocol error" (agent.show()), the text of
+ * which names the status on newer firmware; a 2xx completes with the headers in Progress.extras.
+ */
+describe('request.agent: statuses without a reason phrase (no response event)', () => {
+  beforeEach(() => configure({ context, backend: 'agent' }));
+  afterEach(() => configureEmulation({ statusInProtocolError: false }));
+
+  async function upload(label: string, params: Record<string, string | number>, retry?: { count: number; backoff: number }): Promise<{ id: string; r: Recording }> {
+    const path = `${context.filesDir}/nophrase/${label}.bin`;
+    await sandbox.writeFile(path, { size: 20000, seed: 7 });
+    const { id, url } = urlWith(label, params);
+    const r = await runScenario(uploadFile, { options: { url, filePath: path, name: 'file', retry }, settleMs: 300 });
+    return { id, r };
+  }
+
+  it.each([522, 499])('a %i on firmware that does not name it: one clear failure, not retried, the file sent once', async (status) => {
+    const { id, r } = await upload(`old-${status}`, { status, body: 'origin down' }, { count: 2, backoff: 10 });
+    expect(server.byId(id)).toHaveLength(1);
+    expect(seen(r)).toEqual(['fail', 'complete', 'rejected']);
+    expect(eventOf(r, 'fail').result.errMsg).toBe(
+      'uploadFile:fail http error: the server answered with an error status; request.agent does not say which (17 Http protocol error)',
+    );
+    await expect.poll(() => emulationStats()).toMatchObject({ agentTasks: 0, openSockets: 0 });
+  });
+
+  it.each([522, 499])('a %i on firmware that names it ("Http protocol error: <status>"): a success with that statusCode, no body, one headers event, sent once', async (status) => {
+    configureEmulation({ statusInProtocolError: true });
+    const { id, r } = await upload(`new-${status}`, { status, body: 'origin down' }, { count: 2, backoff: 10 });
+    expect(server.byId(id)).toHaveLength(1);
+    expect(seen(r)).toEqual(['headers', 'success', 'complete', 'resolved']);
+    expect(eventOf(r, 'success').result).toEqual({ statusCode: status, data: '', header: {}, errMsg: 'uploadFile:ok' });
+  });
+
+  it('a 299: a success with the body and the response headers (from Progress.extras), statusCode 200 as nothing tells it', async () => {
+    const { r } = await upload('ok-299', { status: 299, body: 'fine', 'header.X-Marker': 'here' });
+    expect(seen(r)).toEqual(['headers', 'success', 'complete', 'resolved']);
+    const result = eventOf(r, 'success').result;
+    expect(result).toMatchObject({ statusCode: 200, data: 'fine', errMsg: 'uploadFile:ok' });
+    expect(result.header).toMatchObject({ 'x-marker': 'here', 'content-type': 'text/plain; charset=utf-8', 'content-length': '4' });
+    expect(result.header).not.toHaveProperty('body');
+    expect(eventOf(r, 'headers').header).toEqual(result.header);
+  });
+
+  it('a connection closed after the body, before any answer (reason 14 "Request error"), is still retried as asked', async () => {
+    const { id, r } = await upload('request-error', { largeHeadersBytes: 1024 * 1024 }, { count: 2, backoff: 10 });
+    expect(server.byId(id)).toHaveLength(3);
+    expect(eventOf(r, 'fail').result.errMsg).toBe('uploadFile:fail http protocol error (Request error)');
+  });
+});
+
+describe('request.uploadFile: a 3xx/4xx/5xx on firmware that names the status in "Http protocol error: <status> ..."', () => {
+  beforeEach(() => configure({ context, backend: 'uploadFile' }));
+  afterEach(() => configureEmulation({ statusInProtocolError: false }));
+
+  it.each([404, 522])('a %i is a success with that statusCode and no body', async (status) => {
+    configureEmulation({ statusInProtocolError: true });
+    const path = `${context.cacheDir}/named-${status}.bin`;
+    await sandbox.writeFile(path, 'x');
+    const { id, url } = urlWith(`legacy-${status}`, { status, body: 'nope' });
+    const r = await runScenario(uploadFile, { options: { url, filePath: path, name: 'file', retry: { count: 2, backoff: 10 } }, settleMs: 300 });
+    expect(seen(r)).toEqual(['headers', 'success', 'complete', 'resolved']);
+    expect(eventOf(r, 'success').result).toEqual({ statusCode: status, data: '', header: {}, errMsg: 'uploadFile:ok' });
+    expect(server.byId(id)).toHaveLength(1);
   });
 });

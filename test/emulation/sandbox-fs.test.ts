@@ -36,10 +36,11 @@ describe('sandbox: the app view of storage (SDK FileSpec.path; js_initialize.cpp
     expect(sandbox.realPath('relative.txt')).toBeUndefined();
   });
 
-  it('the context is stage-model with the entry module directories, which exist', () => {
+  it('the context is stage-model, of the app BUNDLE_NAME, with the entry module directories, which exist', () => {
     const context = sandbox.createContext();
     expect(context).toEqual({
       stageMode: true,
+      applicationInfo: { name: BUNDLE_NAME },
       cacheDir: '/data/storage/el2/base/haps/entry/cache',
       filesDir: '/data/storage/el2/base/haps/entry/files',
       tempDir: '/data/storage/el2/base/haps/entry/temp',

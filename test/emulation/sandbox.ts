@@ -43,7 +43,10 @@ export interface Sandbox {
   writeFile(virtualPath: string, content: SandboxContent): Promise<string>;
   /** Names of the entries of a sandbox directory, sorted; [] when it does not exist. */
   list(virtualDir: string): string[];
-  /** A stage-model context whose directories are in this sandbox (usable as `common.Context`). */
+  /**
+   * A stage-model context whose directories are in this sandbox (usable as `common.Context`), of the app
+   * `BUNDLE_NAME` (`applicationInfo.name`).
+   */
   createContext(): common.Context;
   /** Removes every file and recreates the empty context directories. */
   clear(): void;
@@ -103,7 +106,9 @@ class SandboxImpl implements Sandbox {
   }
 
   createContext(): common.Context {
-    return { stageMode: true, ...CONTEXT_DIRS };
+    // applicationInfo.name is the bundle name (SDK doc of ApplicationInfo.name); the rest of
+    // ApplicationInfo is not modelled.
+    return { stageMode: true, applicationInfo: { name: BUNDLE_NAME }, ...CONTEXT_DIRS };
   }
 
   clear(): void {

@@ -25,7 +25,7 @@ export const ARKTS_JS = 'dist/arkts/index.js';
 export const BUDGETS = { hybridIife: 4 * 1024, arkts: 6 * 1024 } as const;
 
 /**
- * What npm test holds the builds to meanwhile: today's sizes (6479 B and 9853 B) with a little room, so
+ * What npm test holds the builds to meanwhile: today's sizes (6569 B and 10221 B) with a little room, so
  * that any growth is a decision, not an accident.
  */
 export const CEILINGS = { hybridIife: 6656, arkts: 10240 } as const;
