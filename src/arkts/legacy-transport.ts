@@ -83,6 +83,8 @@ class LegacyUpload implements TransportHandle {
     const context = resolveContext(this.options.context);
     const file = await openLocalFile(this.req.source, context);
     this.file = file;
+    // Closed (aborted, timed out) while looking: no copy, no platform task.
+    if (this.closed) return;
     const cacheDir = normalizePath(context.cacheDir) ?? context.cacheDir;
     let uri: string;
     if (isInside(file.path, cacheDir)) {
@@ -91,8 +93,8 @@ class LegacyUpload implements TransportHandle {
       const name = `${Date.now()}-${++copies}.upload`;
       const dir = `${cacheDir}/${COPY_DIR}`;
       const copy = `${dir}/${name}`;
-      if (this.closed) return;
       await ensureDir(dir);
+      if (this.closed) return;
       try {
         await fileIo.copyFile(file.path, copy);
       } catch (err) {
