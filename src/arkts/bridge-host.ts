@@ -18,7 +18,7 @@ import type { NativeMessage, PageMessage, StartOptions } from '../bridge/protoco
 import { describeThrown, failMsg, logError, Reason } from '../core/errors';
 import type { FormDataValue, UploadTask, UploadTaskPromise } from '../core/types';
 import { resolveContext } from './context';
-import { isInside, normalizePath, sandboxPathOf } from './files';
+import { normalizePath, sandboxPathOf } from './files';
 import { COPY_DIR } from './legacy-transport';
 import { uploadFile } from './upload';
 
@@ -157,8 +157,9 @@ class BridgeHost implements UploadBridge {
   }
 
   /**
-   * Aborts the uploads of every page but `keep`. `tell`: the page may still be there (detach(), or a page
-   * id it did not expect), so its tasks get their outcome, `abort`, rather than waiting for their timeout.
+   * Aborts the uploads of every page but `keep`. `tell`: the page is still there (detach()), so its tasks
+   * get their outcome, `abort`, rather than waiting for their timeout. A page that was left is told
+   * nothing: whatever is sent would reach the page after it.
    */
   private endUploads(tell: boolean, keep?: string): void {
     for (const [key, entry] of [...this.entries]) {
@@ -205,7 +206,7 @@ class BridgeHost implements UploadBridge {
         if (m.page !== this.page) {
           // The first upload of a new page load (without onPageBegin wired): the page before it is gone,
           // and so are its uploads. Only an accepted upload counts: a refused message changes nothing.
-          this.endUploads(true, m.page);
+          this.endUploads(false, m.page);
           this.page = m.page;
         }
         this.run(entry, key, m.options);
@@ -228,8 +229,9 @@ class BridgeHost implements UploadBridge {
     }
     const dir = this.dirs.find((d) => path.startsWith(`${d}/`));
     if (!dir) throw new Error(`filePath "${filePath}" is outside the directories this app allows pages to upload from`);
-    if (isInside(path, `${context.cacheDir}/${COPY_DIR}`)) {
-      throw new Error(`filePath "${filePath}" is in the library's folder of temporary copies, which pages may not upload from`);
+    // Wherever a context's cacheDir is (el1, el2, another ability's), its copies are in a COPY_DIR folder.
+    if (path.split('/').indexOf(COPY_DIR) >= 0) {
+      throw new Error(`filePath "${filePath}" is in a ${COPY_DIR} folder, where the library keeps its temporary copies: pages may not upload from it`);
     }
     let current = dir;
     for (const segment of path.slice(dir.length + 1).split('/')) {

@@ -108,7 +108,10 @@ function dispatch(sinks: Map<string, TransportSink>, m: NativeMessage): void {
 /** The page's bridge state: the one another copy of the library installed, or a new one. */
 function pageBridge(w: BridgeWindow): PageBridge {
   const found = w[RECEIVER_NAME];
-  if (found && found.v === PROTOCOL_VERSION && typeof found.page === 'string' && found.sinks instanceof Map && typeof found.receive === 'function') {
+  if (
+    found && found.v === PROTOCOL_VERSION && typeof found.page === 'string' && found.sinks instanceof Map &&
+    Number.isSafeInteger(found.count) && typeof found.receive === 'function'
+  ) {
     return found as PageBridge;
   }
   const bridge: PageBridge = { v: PROTOCOL_VERSION, page: randomId(), sinks: new Map(), count: 0, receive: (payload) => receive(bridge, payload) };
@@ -138,7 +141,9 @@ export const bridgeTransport: Transport<HybridSource, HybridUploadFileOptions> =
     }
     const bridge = pageBridge(w);
     const { page, sinks } = bridge;
-    const id = `t${++bridge.count}`;
+    let id: string;
+    do id = `t${++bridge.count}`;
+    while (sinks.has(id));
     sinks.set(id, sink);
     const { url, name, header, formData, fileName, timeout, retry } = req;
     const message: PageMessage = { v: PROTOCOL_VERSION, page, type: 'start', id, options: { url, filePath: req.source, name, header, formData, fileName, timeout, retry } };

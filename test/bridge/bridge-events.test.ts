@@ -24,6 +24,14 @@ afterAll(async () => {
   await server.close();
 });
 
+/** The messages the native side delivered, decoded from their runJavaScript scripts. */
+function delivered(scripts: string[]): Array<{ page: string; type: string }> {
+  return scripts.map((script) => {
+    const b64 = /receive\("([A-Za-z0-9+/=]*)"\)/.exec(script)?.[1] ?? '';
+    return JSON.parse(Buffer.from(b64, 'base64').toString('utf8')) as { page: string; type: string };
+  });
+}
+
 /** The user-visible sequence, in one shape for both sides. */
 function pageSequence(r: Recording): unknown[] {
   const out: unknown[] = [];
@@ -149,6 +157,10 @@ describe('without onPageBegin wired', () => {
         [urlFor(server, { id, readBps: 1024 * 1024 }), big.filePath] as const,
       );
       await server.waitFor((x) => x.id === id && x.bytesReceived > 0, 5000);
+      for (let i = 0; i < 100 && side.webview.scripts.length === 0; i++) await new Promise((resolve) => setTimeout(resolve, 50));
+      const oldPage = delivered(side.webview.scripts)[0]?.page;
+      expect(oldPage).toBeDefined();
+      const atReload = side.webview.scripts.length;
       await side.harness.page.reload();
       await side.harness.page.waitForFunction(() => window.harness !== undefined);
       const small = await nativeFile(100);
@@ -157,6 +169,10 @@ describe('without onPageBegin wired', () => {
       const rec = await server.waitFor((x) => x.id === id && x.closedAt !== undefined, 10000);
       expect(rec.bodyComplete).toBe(false);
       expect(side.bridge.activeUploads).toBe(0);
+      // The old page's end is not announced: it would reach the new page (only its progress in flight may).
+      await new Promise((resolve) => setTimeout(resolve, 200));
+      const late = delivered(side.webview.scripts.slice(atReload)).filter((m) => m.page === oldPage);
+      expect(late.filter((m) => m.type !== 'progress')).toEqual([]);
     } finally {
       await side.harness.close();
     }
@@ -224,6 +240,31 @@ describe('two copies of the library in one page (a script tag beside a bundle)',
       const s = a.events.find((e) => e.kind === 'success');
       expect(s?.kind === 'success' && (JSON.parse(s.result.data) as UploadSummary).files[0].sha256).toBe(fa.sha256);
       expect(side.bridge.activeUploads).toBe(0);
+    } finally {
+      await side.harness.close();
+    }
+  }, 60000);
+
+  it('a task counter set back by another copy cannot give two uploads one id: each gets its own answer', async () => {
+    const side = await startBridgePage();
+    try {
+      const fa = await nativeFile(2 * 1024 * 1024, 'count-a.bin');
+      const fb = await nativeFile(1000, 'count-b.bin');
+      const idA = uniqueId('countA');
+      const runA = side.harness.run({ options: { url: urlFor(server, { id: idA, readBps: 1024 * 1024 }), filePath: fa.filePath, name: 'file', timeout: 8000 } });
+      await server.waitFor((x) => x.id === idA && x.bytesReceived > 0, 5000);
+      await side.harness.page.evaluate(() => {
+        (window as unknown as { __harmonyUploadBridge: { count: number } }).__harmonyUploadBridge.count = 0;
+      });
+      const rb = await side.harness.run({ options: { url: urlFor(server), filePath: fb.filePath, name: 'file', timeout: 8000 } });
+      const ra = await runA;
+      for (const [r, f] of [
+        [ra, fa],
+        [rb, fb],
+      ] as const) {
+        const s = r.events.find((e) => e.kind === 'success');
+        expect(s?.kind === 'success' && (JSON.parse(s.result.data) as UploadSummary).files[0].sha256).toBe(f.sha256);
+      }
     } finally {
       await side.harness.close();
     }

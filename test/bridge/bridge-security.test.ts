@@ -142,7 +142,7 @@ describe('paths', () => {
         const id = uniqueId('steal');
         const r = await wide.harness.run({ options: { url: urlFor(server, { id }), filePath, name: 'file' } });
         expect(errMsgOf(r), filePath).toBe(
-          `uploadFile:fail refused by the native bridge: filePath "${filePath}" is in the library's folder of temporary copies, which pages may not upload from`,
+          `uploadFile:fail refused by the native bridge: filePath "${filePath}" is in a harmony-upload-task folder, where the library keeps its temporary copies: pages may not upload from it`,
         );
         expect(server.byId(id)).toEqual([]);
       }
