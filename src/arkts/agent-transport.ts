@@ -38,12 +38,16 @@ export function headersOfMap(headers: Map<string, Array<string>>): HeaderRecord 
   return out;
 }
 
-/** The response headers in Progress.extras: a flat object of lower-cased names, and the body as `body`. */
-function headersOfExtras(extras: Record<string, unknown>): HeaderRecord {
+/**
+ * Headers from an object of name -> value or values, as both APIs hand them over: names lower-cased,
+ * several values joined. `skip`: a property that is not a header (the body in Progress.extras).
+ */
+export function headersOfObject(src: Record<string, unknown>, skip?: string): HeaderRecord {
   const out: HeaderRecord = {};
-  for (const name of Object.keys(extras)) {
-    const value = extras[name];
-    if (name !== 'body' && typeof value === 'string') out[name.toLowerCase()] = value;
+  for (const name of Object.keys(src)) {
+    if (name === skip) continue;
+    const v = src[name];
+    out[name.toLowerCase()] = Array.isArray(v) ? v.map(String).join(', ') : String(v);
   }
   return out;
 }
@@ -119,7 +123,7 @@ class AgentUpload implements TransportHandle {
     const extras = (p.extras ?? {}) as Record<string, unknown>;
     if (this.status === 0) {
       // No `response` event (a 2xx without a reason phrase, such as 299): the headers are in extras.
-      this.header = headersOfExtras(extras);
+      this.header = headersOfObject(extras, 'body');
       this.sink.headers(this.header);
     }
     this.sink.progress(size, size);

@@ -61,7 +61,7 @@ export function sandboxPathOf(filePath: string, context: common.Context): string
     const bundle = bundleNameOf(context);
     if (slash > 0 && bundle !== undefined && rest.slice(0, slash) !== bundle) {
       throw new UploadFailure(
-        `invalid filePath "${filePath}": only file:// URIs of this app (file://${bundle}/...) can be uploaded, not of "${rest.slice(0, slash)}"; copy a media file (from the photo picker, say) into the sandbox first, e.g. with fileIo.copyFile into context.cacheDir`,
+        `invalid filePath "${filePath}": only file:// URIs of this app (file://${bundle}/...) can be uploaded, not of "${rest.slice(0, slash)}"; copy a media file (from the photo picker, say) into the sandbox first: fileIo.open(uri), then fileIo.copyFile(file.fd, <path in context.cacheDir>)`,
       );
     }
     if (slash > 0) {

@@ -14,7 +14,7 @@ import { logError } from '../core/errors';
 import type { UploadRequest } from '../core/options';
 import type { Transport, TransportHandle, TransportSink } from '../core/transport';
 import type { HeaderRecord } from '../core/types';
-import { bodyText } from './agent-transport';
+import { bodyText, headersOfObject } from './agent-transport';
 import { resolveContext } from './context';
 import { isInside, normalizePath, openLocalFile } from './files';
 import type { LocalFile } from './files';
@@ -41,14 +41,8 @@ function headersOf(header: object): { header: HeaderRecord; body: string } {
     return { header: out, body: '' };
   }
   const h = header as { headers?: unknown; body?: unknown };
-  if (typeof h.headers === 'object' && h.headers !== null) {
-    const src = h.headers as Record<string, unknown>;
-    for (const name of Object.keys(src)) {
-      const v = src[name];
-      out[name.toLowerCase()] = Array.isArray(v) ? v.map(String).join(', ') : String(v);
-    }
-  }
-  return { header: out, body: bodyText(h.body) };
+  const headers = typeof h.headers === 'object' && h.headers !== null ? headersOfObject(h.headers as Record<string, unknown>) : out;
+  return { header: headers, body: bodyText(h.body) };
 }
 
 function removeFile(path: string): void {

@@ -115,7 +115,7 @@ describe.each(['agent', 'uploadFile'] as const)('filePath forms on request.%s', 
     const uri = `file://${authority}${path}`;
     const { id, url } = urlWith(`authority-${backend}`);
     await expect(uploadFile({ url, filePath: uri, name: 'file' })).rejects.toEqual({
-      errMsg: `uploadFile:fail invalid filePath "${uri}": only file:// URIs of this app (file://${BUNDLE_NAME}/...) can be uploaded, not of "${authority}"; copy a media file (from the photo picker, say) into the sandbox first, e.g. with fileIo.copyFile into context.cacheDir`,
+      errMsg: `uploadFile:fail invalid filePath "${uri}": only file:// URIs of this app (file://${BUNDLE_NAME}/...) can be uploaded, not of "${authority}"; copy a media file (from the photo picker, say) into the sandbox first: fileIo.open(uri), then fileIo.copyFile(file.fd, <path in context.cacheDir>)`,
     });
     expect(server.byId(id)).toHaveLength(0);
   });
@@ -123,7 +123,7 @@ describe.each(['agent', 'uploadFile'] as const)('filePath forms on request.%s', 
   it('a photo picker URI too: not "file not found"', async () => {
     const uri = 'file://media/Photo/12/IMG_1700000000_011/IMG_0001.jpg';
     const err = (await uploadFile({ url: server.uploadUrl, filePath: uri, name: 'file' }).catch((e: unknown) => e)) as { errMsg: string };
-    expect(err.errMsg).toMatch(new RegExp(`^uploadFile:fail invalid filePath "${uri}": only file:// URIs of this app .* fileIo\\.copyFile into context\\.cacheDir$`));
+    expect(err.errMsg).toMatch(new RegExp(`^uploadFile:fail invalid filePath "${uri}": only file:// URIs of this app .* fileIo\\.copyFile\\(file\\.fd, <path in context\\.cacheDir>\\)$`));
   });
 
   it('a context without a bundle name (no applicationInfo) still takes a file:// URI by its path', async () => {
