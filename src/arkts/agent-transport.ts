@@ -24,7 +24,7 @@ import { decodeUtf8 } from '../core/utf8';
 import { resolveContext } from './context';
 import { openLocalFile } from './files';
 import type { LocalFile } from './files';
-import { failOnError, httpErrorAnswer, isHttpProtocolError, reasonOfError, reasonOfFault, UploadFailure } from './platform-errors';
+import { failOnError, isHttpProtocolError, reasonOfError, reasonOfFault, reportHttpErrorAnswer } from './platform-errors';
 import type { ArkTsUploadFileOptions } from './types';
 
 type Task = request.agent.Task;
@@ -148,13 +148,7 @@ class AgentUpload implements TransportHandle {
     if (this.status === 0 && isHttpProtocolError(text)) {
       // The server answered with a status the service sent no `response` event for (one without a reason
       // phrase, such as 522), and failed the task on it: its answer, not a network failure.
-      const answer = httpErrorAnswer(text, 'request.agent');
-      if (answer instanceof UploadFailure) {
-        this.sink.fail(answer.message);
-      } else {
-        this.sink.headers(this.header);
-        this.sink.success({ statusCode: answer, header: this.header, data: '', totalBytes: size });
-      }
+      reportHttpErrorAnswer(this.sink, text, 'request.agent', this.header, size);
       return;
     }
     const failure = reasonOfFault(info?.faults, text);

@@ -5,8 +5,8 @@
  *
  * Security: a call from a frame whose origin is not in `allowedOrigins` (or while the top page's origin
  * is not) gets nothing at all; a file must resolve, after normalisation, inside one of `allowedPaths`,
- * and no path component below that directory may be a symbolic link, nor inside the folder of the
- * library's temporary copies (another upload's file, copied for request.uploadFile); only http(s) URLs;
+ * and no path component below that directory may be a symbolic link, nor a folder named like the one of
+ * the library's temporary copies (other uploads' files, copied for request.uploadFile); only http(s) URLs;
  * malformed, oversized or unknown messages are refused without touching other tasks. A page load (a
  * reload, a navigation) aborts the uploads of the page before it.
  */

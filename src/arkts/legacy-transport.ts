@@ -18,7 +18,7 @@ import { bodyText, headersOfObject } from './agent-transport';
 import { resolveContext } from './context';
 import { isInside, normalizePath, openLocalFile } from './files';
 import type { LocalFile } from './files';
-import { failOnError, httpErrorAnswer, reasonOfTaskState, UploadFailure } from './platform-errors';
+import { failOnError, reasonOfTaskState, reportHttpErrorAnswer } from './platform-errors';
 import type { ArkTsUploadFileOptions } from './types';
 
 const INTERNAL_CACHE = 'internal://cache/';
@@ -31,9 +31,9 @@ const EEXIST = 13900015;
 let copies = 0;
 
 function headersOf(header: object): { header: HeaderRecord; body: string } {
-  const out: HeaderRecord = {};
   // OpenHarmony 3.2 gave the raw header lines as one string; 4.0 and later give {headers, body}.
   if (typeof header === 'string') {
+    const out: HeaderRecord = {};
     for (const line of (header as string).split(/\r?\n/)) {
       const colon = line.indexOf(':');
       if (colon > 0) out[line.slice(0, colon).trim().toLowerCase()] = line.slice(colon + 1).trim();
@@ -41,7 +41,7 @@ function headersOf(header: object): { header: HeaderRecord; body: string } {
     return { header: out, body: '' };
   }
   const h = header as { headers?: unknown; body?: unknown };
-  const headers = typeof h.headers === 'object' && h.headers !== null ? headersOfObject(h.headers as Record<string, unknown>) : out;
+  const headers = typeof h.headers === 'object' && h.headers !== null ? headersOfObject(h.headers as Record<string, unknown>) : {};
   return { header: headers, body: bodyText(h.body) };
 }
 
@@ -138,14 +138,7 @@ class LegacyUpload implements TransportHandle {
     const code = state ? state.responseCode : -1;
     const message = state ? state.message : '';
     if (code === HTTP_ERROR) {
-      const answer = httpErrorAnswer(message, 'request.uploadFile');
-      if (answer instanceof UploadFailure) {
-        this.sink.fail(answer.message);
-      } else {
-        const size = this.file ? this.file.size : 0;
-        this.sink.headers(this.header);
-        this.sink.success({ statusCode: answer, header: this.header, data: '', totalBytes: size });
-      }
+      reportHttpErrorAnswer(this.sink, message, 'request.uploadFile', this.header, this.file ? this.file.size : 0);
       return;
     }
     const failure = reasonOfTaskState(code, message);

@@ -2,6 +2,7 @@
 import { request } from '@kit.BasicServicesKit';
 import { describeThrown } from '../core/errors';
 import type { TransportSink } from '../core/transport';
+import type { HeaderRecord } from '../core/types';
 
 /** A failure whose message is already the reason to show. */
 export class UploadFailure extends Error {
@@ -45,18 +46,20 @@ export function isHttpProtocolError(text: string): boolean {
 }
 
 /**
- * What the server answered, behind the request service's reason 17 "Http protocol error" (3xx/4xx/5xx, the
- * task failed): the status when the reason text names it (newer firmware: "Http protocol error: 404 Not
- * Found", ohos-platform.md §1a), to be reported as a success with that status and no body; otherwise a
- * failure that says the status is unknown. Never retryable: the server has answered. `api` names the API
+ * Reports what the server answered, behind the request service's reason 17 "Http protocol error"
+ * (3xx/4xx/5xx, the task failed): where the reason text names the status (newer firmware: "Http protocol
+ * error: 404 Not Found", ohos-platform.md §1a), a success with that status and no body; otherwise a
+ * failure that says the status is unknown. Never retried: the server has answered. `api` names the API
  * for the message.
  */
-export function httpErrorAnswer(text: string, api: string): number | UploadFailure {
+export function reportHttpErrorAnswer(sink: TransportSink, text: string, api: string, header: HeaderRecord, totalBytes: number): void {
   const status = /\b([1-5]\d\d)\b/.exec(text);
-  if (status) return Number(status[1]);
-  return new UploadFailure(
-    `http error: the server answered with an error status; ${api} does not say which (17 ${text || HTTP_PROTOCOL_ERROR})`,
-  );
+  if (!status) {
+    sink.fail(`http error: the server answered with an error status; ${api} does not say which (17 ${text || HTTP_PROTOCOL_ERROR})`);
+    return;
+  }
+  sink.headers(header);
+  sink.success({ statusCode: Number(status[1]), header, data: '', totalBytes });
 }
 
 /** request.agent.Faults, for a failed task (API 12 tells them through agent.show()). */
@@ -69,7 +72,7 @@ export function reasonOfFault(fault: request.agent.Faults | undefined, text: str
       return new UploadFailure('timeout');
     case request.agent.Faults.PROTOCOL:
       // Reason 14 "Request error": the connection closed before the answer, which may be tried again.
-      // Reason 17 "Http protocol error" is the server's answer (the caller handles it with httpErrorAnswer).
+      // Reason 17 "Http protocol error" is the server's answer (the caller reports it with reportHttpErrorAnswer).
       return new UploadFailure(`http protocol error${suffix}`, text.startsWith(REQUEST_ERROR));
     case request.agent.Faults.PARAM:
       return new UploadFailure(`parameter error (refused by @ohos.request)${suffix}`);
