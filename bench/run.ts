@@ -6,8 +6,8 @@
  *   npm run bench -- --only dispatch,abort  some of them (names in FIGURES below)
  *   npm run bench -- --runs 7 --big-runs 5  more runs (defaults 5, and 3 for the 1 GB figures)
  *
- * Runs under `node --import tsx --import ./test/emulation/node-register.mjs`, which binds the platform
- * modules (@kit.*, @ohos.*) to the @ohos.request emulation of test/emulation.
+ * Runs under `node --import tsx --import ./emulator/node-register.mjs`, which binds the platform
+ * modules (@kit.*, @ohos.*) to the @ohos.request emulation of emulator/.
  *
  * Each figure runs in a Node process of its own (this script with --figure <name>), so that no figure
  * inherits another's heap, JIT state, emulation state or loaded modules: playwright-core, which the
@@ -15,7 +15,7 @@
  * must not pay for that. The builds are made once, here, and handed to the figures.
  */
 import { spawn } from 'node:child_process';
-import { ensureBuilds } from '../test/size/build';
+import { ensureBuilds } from '../scripts/builds';
 import { BUILD_ENV } from './lib/builds';
 import { describeMachine } from './lib/machine';
 import { renderTable } from './lib/table';

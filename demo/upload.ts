@@ -8,10 +8,10 @@
  */
 import { configure, uploadFile } from '../src/arkts/index';
 import type { ArkTsBackend } from '../src/arkts/types';
-import { configureEmulation, resetEmulation } from '../test/emulation/control';
-import { getSandbox } from '../test/emulation/sandbox';
-import { startUploadServer } from '../test/server/upload-server';
-import type { UploadSummary } from '../test/server/types';
+import { configureEmulation, resetEmulation } from '../emulator/control';
+import { getSandbox } from '../emulator/sandbox';
+import { startUploadServer } from '../server/upload-server';
+import type { UploadSummary } from '../server/types';
 
 function arg(name: string, fallback: string): string {
   const i = process.argv.indexOf(`--${name}`);

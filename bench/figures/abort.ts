@@ -10,8 +10,8 @@
  * closed ('close' of its socket), observed through its record store: slightly after the event itself.
  */
 import { request } from '@kit.BasicServicesKit';
-import { startUploadServer } from '../../test/server/upload-server';
-import type { UploadServer } from '../../test/server/types';
+import { startUploadServer } from '../../server/upload-server';
+import type { UploadServer } from '../../server/types';
 import type { Variant } from '../page/bench-entry';
 import { quiesce, startDirect, startLibrary, useLibrary } from '../lib/arkts';
 import { gc } from '../lib/ab';

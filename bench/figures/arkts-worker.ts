@@ -1,7 +1,7 @@
 /**
  * One side of an ArkTS A/B figure, in a process of its own (spawned by lib/worker.ts), so that the library
  * and the baseline never share a heap, a JIT or the emulation's state, as they never would in an app:
- *   node --import tsx --import ./test/emulation/node-register.mjs bench/figures/arkts-worker.ts
+ *   node --import tsx --import ./emulator/node-register.mjs bench/figures/arkts-worker.ts
  * The parent sends { setup }, then { run } messages one at a time, and alternates between the two workers.
  *
  * - setup: the job (one upload of a file, or COUNT uploads at once with a cap), the variant, the files

@@ -12,8 +12,8 @@
 import { request } from '@kit.BasicServicesKit';
 import type { webview } from '@kit.ArkWeb';
 import { attachUploadBridge } from '../../src/arkts/bridge-host';
-import { PlaywrightWebview } from '../../test/bridge/arkweb';
-import { configureEmulation, resetEmulation } from '../../test/emulation/control';
+import { PlaywrightWebview } from '../../emulator/ohos.web.webview/webview-controller';
+import { configureEmulation, resetEmulation } from '../../emulator/control';
 import { checkBody, quiesce, useLibrary } from '../lib/arkts';
 import { benchFile, context } from '../lib/files';
 import type { BenchFile } from '../lib/files';
@@ -128,7 +128,7 @@ const figure: Figure = {
             ? `Max over the runs of (runJavaScript deliveries native->page + proxy posts page->native) per upload, with the emulation reporting progress ` +
               `every 1000 ms (device default), every 10 ms, and at every 64 KB read (0 ms). Files up to ~4 MB are taken by the socket buffers at once, so ` +
               `they see few reports whatever the pacing. The page is the hybrid IIFE in Chromium; the native side is attachUploadBridge over the ` +
-              `ArkWeb stand-in (test/bridge/arkweb.ts); sha256 checked on every upload. A message per platform report would be as many as the reports.`
+              `ArkWeb stand-in (emulator/ohos.web.webview/webview-controller.ts); sha256 checked on every upload. A message per platform report would be as many as the reports.`
             : undefined,
       });
     }

@@ -3,7 +3,7 @@
  * the ArkTS build (dist/arkts/index.js, platform modules external) minified by terser as rollup's plugin
  * minifies an ES output. Deterministic: the same check runs in `npm test` (test/size/bundle-size.test.ts).
  */
-import { BUDGETS, measureSizes } from '../../test/size/build';
+import { BUDGETS, measureSizes } from '../../scripts/builds';
 import { builds as sharedBuilds } from '../lib/builds';
 import type { Figure } from '../lib/types';
 

@@ -1,6 +1,6 @@
 /**
  * One run of the memory figure, in a fresh process (spawned by memory.ts):
- *   node --import tsx --import ./test/emulation/node-register.mjs bench/figures/memory-child.ts \
+ *   node --import tsx --import ./emulator/node-register.mjs bench/figures/memory-child.ts \
  *        <library|direct> <real path of the file> <size> <sha256> <upload URL>
  * Hard-links the file into this process's emulated sandbox, warms the code path up with a 1 MB upload,
  * collects garbage, then uploads the file while sampling its own RSS every 50 ms. The peak is the larger

@@ -6,7 +6,7 @@
  * process, so its memory is not counted.
  */
 import { spawn } from 'node:child_process';
-import { ROOT } from '../../test/size/build';
+import { ROOT } from '../../scripts/builds';
 import { benchFile } from '../lib/files';
 import { startServerProcess } from '../lib/server-process';
 import { abOrder, bytes, GB, MB, median } from '../lib/stats';
@@ -20,7 +20,7 @@ function runChild(args: string[]): Promise<MemoryRun> {
   return new Promise((resolve, reject) => {
     const child = spawn(
       process.execPath,
-      ['--import', 'tsx', '--import', './test/emulation/node-register.mjs', 'bench/figures/memory-child.ts', ...args],
+      ['--import', 'tsx', '--import', './emulator/node-register.mjs', 'bench/figures/memory-child.ts', ...args],
       { cwd: ROOT, stdio: ['ignore', 'pipe', 'inherit'] },
     );
     let out = '';

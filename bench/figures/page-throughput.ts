@@ -6,7 +6,7 @@
  * Runs alternate A B / B A; the 95% interval is a bootstrap of the two medians.
  */
 import { basename, dirname } from 'node:path';
-import type { UploadSummary } from '../../test/server/types';
+import type { UploadSummary } from '../../server/types';
 import type { Variant } from '../page/bench-entry';
 import { benchFile } from '../lib/files';
 import type { BenchFile } from '../lib/files';

@@ -9,8 +9,8 @@
 import { request } from '@kit.BasicServicesKit';
 import { configure, uploadFile } from '../../src/arkts/index';
 import type { UploadFileSuccessResult, UploadTask } from '../../src/core/types';
-import { emulationStats } from '../../test/emulation/control';
-import type { UploadSummary } from '../../test/server/types';
+import { emulationStats } from '../../emulator/control';
+import type { UploadSummary } from '../../server/types';
 import { context } from './files';
 import type { BenchFile } from './files';
 import { sleep } from './stats';

@@ -1,11 +1,11 @@
 /**
  * The builds the figures load (the hybrid IIFE in Chromium, the ArkTS build for its size). bench/run.ts
- * makes them once (test/size/build.ts: dist/ when fresh, else one rollup build into a temporary folder)
+ * makes them once (scripts/builds.ts: dist/ when fresh, else one rollup build into a temporary folder)
  * and hands their paths to each figure's process in the environment; a figure run on its own builds them
  * itself.
  */
-import { ensureBuilds } from '../../test/size/build';
-import type { Builds } from '../../test/size/build';
+import { ensureBuilds } from '../../scripts/builds';
+import type { Builds } from '../../scripts/builds';
 
 export const BUILD_ENV = {
   hybridIife: 'BENCH_HYBRID_IIFE',

@@ -4,7 +4,7 @@
  */
 import { linkSync, mkdirSync, rmSync } from 'node:fs';
 import { dirname } from 'node:path';
-import { getSandbox } from '../../test/emulation/sandbox';
+import { getSandbox } from '../../emulator/sandbox';
 
 export const sandbox = getSandbox();
 export const context = sandbox.createContext();

@@ -3,7 +3,7 @@ import { execFileSync } from 'node:child_process';
 import { cpus, freemem, release, totalmem } from 'node:os';
 
 /**
- * As test/hybrid/chromium.ts, without importing it: that module loads playwright-core, and the figures'
+ * As emulator/ohos.web.webview/chromium.ts, without importing it: that module loads playwright-core, and the figures'
  * processes must not (see bench/run.ts).
  */
 const CHROMIUM_PATH = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';

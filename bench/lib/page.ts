@@ -1,5 +1,5 @@
 /**
- * The benchmark page in Debian's Chromium: served by the page host (test/hybrid/servers.ts) on its own
+ * The benchmark page in Debian's Chromium: served by the page host (server/page-host.ts) on its own
  * origin, so uploads to the upload server are cross-origin as from an ArkWeb page; it loads the real
  * hybrid build (the IIFE) and bench/page/bench-entry.ts.
  */
@@ -7,9 +7,9 @@ import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
 import type { Browser, CDPSession, Page } from 'playwright-core';
-import { launchChromium } from '../../test/hybrid/chromium';
-import { startPageHost } from '../../test/hybrid/servers';
-import type { PageHost } from '../../test/hybrid/servers';
+import { launchChromium } from '../../emulator/ohos.web.webview/chromium';
+import { startPageHost } from '../../server/page-host';
+import type { PageHost } from '../../server/page-host';
 import type { AbortTiming, PageResult, Variant } from '../page/bench-entry';
 
 const ENTRY = fileURLToPath(new URL('../page/bench-entry.ts', import.meta.url));

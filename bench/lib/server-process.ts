@@ -1,12 +1,12 @@
 /**
- * The upload server (test/server) in a process of its own, for the throughput figures: its parsing and
+ * The upload server (server/) in a process of its own, for the throughput figures: its parsing and
  * sha256 then run on the other core instead of taking turns with the client on one event loop, as a real
  * server would be elsewhere. The figures check the server's JSON answer (size and sha256 of the file).
  */
 import { spawn } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
 import { createInterface } from 'node:readline';
-import { ROOT } from '../../test/size/build';
+import { ROOT } from '../../scripts/builds';
 
 export interface ServerProcess {
   origin: string;
@@ -16,7 +16,7 @@ export interface ServerProcess {
 
 /** `staticDir`: files served at GET /<name> (the page figures fetch their Blob from there). */
 export async function startServerProcess(options: { staticDir?: string } = {}): Promise<ServerProcess> {
-  const child: ChildProcess = spawn(process.execPath, ['--import', 'tsx', 'test/server/cli.ts'], {
+  const child: ChildProcess = spawn(process.execPath, ['--import', 'tsx', 'server/cli.ts'], {
     cwd: ROOT,
     env: { ...process.env, PORT: '0', HOST: '127.0.0.1', ...(options.staticDir ? { STATIC_DIR: options.staticDir } : {}) },
     stdio: ['ignore', 'pipe', 'inherit'],

@@ -7,7 +7,7 @@ import { fork } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import type { Job, RunResult } from '../figures/arkts-worker';
-import { ROOT } from '../../test/size/build';
+import { ROOT } from '../../scripts/builds';
 import type { BenchFile } from './files';
 
 const SCRIPT = fileURLToPath(new URL('../figures/arkts-worker.ts', import.meta.url));
@@ -42,7 +42,7 @@ function ask<T>(child: ChildProcess, message: unknown): Promise<T> {
 export async function startWorker(variant: 'library' | 'direct', job: Job, files: readonly BenchFile[], uploadUrl: string): Promise<VariantWorker> {
   const child = fork(SCRIPT, [], {
     cwd: ROOT,
-    execArgv: ['--import', 'tsx', '--import', './test/emulation/node-register.mjs'],
+    execArgv: ['--import', 'tsx', '--import', './emulator/node-register.mjs'],
     stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
   });
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));

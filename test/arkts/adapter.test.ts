@@ -8,12 +8,12 @@ import { configure, uploadFile } from '../../src/arkts/index';
 import { COPY_DIR } from '../../src/arkts/legacy-transport';
 import type { ArkTsBackend } from '../../src/arkts/types';
 import type { UploadFileSuccessResult } from '../../src/core/types';
-import { BUNDLE_NAME, getSandbox } from '../emulation/sandbox';
-import { configureEmulation, emulationStats, resetEmulation } from '../emulation/control';
+import { BUNDLE_NAME, getSandbox } from '../../emulator/sandbox';
+import { configureEmulation, emulationStats, resetEmulation } from '../../emulator/control';
 import { runScenario } from '../contract/driver';
 import type { RecordedEvent, Recording } from '../contract/driver';
-import { startUploadServer } from '../server/upload-server';
-import type { UploadServer, UploadSummary } from '../server/types';
+import { startUploadServer } from '../../server/upload-server';
+import type { UploadServer, UploadSummary } from '../../server/types';
 
 let server: UploadServer;
 const sandbox = getSandbox();

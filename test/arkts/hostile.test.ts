@@ -8,10 +8,10 @@ import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { configure, uploadFile, uploadStats } from '../../src/arkts/index';
 import type { UploadFileCompleteResult, UploadFileSuccessResult } from '../../src/core/types';
-import { configureEmulation, emulationStats, resetEmulation } from '../emulation/control';
-import { getSandbox } from '../emulation/sandbox';
-import { startUploadServer } from '../server/upload-server';
-import type { UploadServer, UploadSummary } from '../server/types';
+import { configureEmulation, emulationStats, resetEmulation } from '../../emulator/control';
+import { getSandbox } from '../../emulator/sandbox';
+import { startUploadServer } from '../../server/upload-server';
+import type { UploadServer, UploadSummary } from '../../server/types';
 
 let server: UploadServer;
 const sandbox = getSandbox();

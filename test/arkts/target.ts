@@ -8,10 +8,10 @@ import type { ArkTsBackend } from '../../src/arkts/types';
 import { afterAll, beforeAll } from 'vitest';
 import type { ContractTarget, TargetFile } from '../contract/cases';
 import { runScenario } from '../contract/driver';
-import { configureEmulation, emulationStats, resetEmulation } from '../emulation/control';
-import { getSandbox } from '../emulation/sandbox';
-import { startUploadServer } from '../server/upload-server';
-import type { UploadServer } from '../server/types';
+import { configureEmulation, emulationStats, resetEmulation } from '../../emulator/control';
+import { getSandbox } from '../../emulator/sandbox';
+import { startUploadServer } from '../../server/upload-server';
+import type { UploadServer } from '../../server/types';
 
 let files = 0;
 let unhandled = 0;

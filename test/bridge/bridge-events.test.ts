@@ -6,9 +6,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RecordedEvent, Recording } from '../contract/driver';
 import { uniqueId, urlFor } from '../contract/cases';
-import { configureEmulation, resetEmulation } from '../emulation/control';
-import { startUploadServer } from '../server/upload-server';
-import type { UploadServer, UploadSummary } from '../server/types';
+import { configureEmulation, resetEmulation } from '../../emulator/control';
+import { startUploadServer } from '../../server/upload-server';
+import type { UploadServer, UploadSummary } from '../../server/types';
 import { hybridIife } from '../hybrid/iife';
 import { nativeFile, startBridgePage } from './bridge-harness';
 import type { BridgePage, NativeEvent } from './bridge-harness';

@@ -10,12 +10,12 @@ import type { UploadBridge, UploadBridgeOptions } from '../../src/arkts/bridge-h
 import { configure, uploadStats } from '../../src/arkts/upload';
 import type { UploadFileFailResult, UploadFileSuccessResult, UploadTask } from '../../src/core/types';
 import type { ContractTarget, TargetFile } from '../contract/cases';
-import { configureEmulation, emulationStats, resetEmulation } from '../emulation/control';
-import { startUploadServer } from '../server/upload-server';
-import { getSandbox } from '../emulation/sandbox';
+import { configureEmulation, emulationStats, resetEmulation } from '../../emulator/control';
+import { startUploadServer } from '../../server/upload-server';
+import { getSandbox } from '../../emulator/sandbox';
 import { Harness } from '../hybrid/harness';
-import type { UploadServer } from '../server/types';
-import { PlaywrightWebview } from './arkweb';
+import type { UploadServer } from '../../server/types';
+import { PlaywrightWebview } from '../../emulator/ohos.web.webview/webview-controller';
 
 export type NativeEvent =
   | { kind: 'progress'; progress: number; sent: number; expected: number }

@@ -7,9 +7,9 @@ import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parsePageMessage } from '../../src/bridge/protocol';
 import { uniqueId, urlFor } from '../contract/cases';
-import { configureEmulation, resetEmulation } from '../emulation/control';
-import { startUploadServer } from '../server/upload-server';
-import type { UploadServer } from '../server/types';
+import { configureEmulation, resetEmulation } from '../../emulator/control';
+import { startUploadServer } from '../../server/upload-server';
+import type { UploadServer } from '../../server/types';
 import { nativeFile, startBridgePage } from './bridge-harness';
 import type { BridgePage } from './bridge-harness';
 

@@ -5,7 +5,7 @@
  * the bytes the server received, the events in the order they were seen, the exact errMsg.
  */
 import { expect } from 'vitest';
-import type { UploadRecord, UploadServer } from '../server/types';
+import type { UploadRecord, UploadServer } from '../../server/types';
 import type { Recording, RecordedEvent, Scenario } from './driver';
 
 export interface TargetFile {

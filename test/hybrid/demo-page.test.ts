@@ -9,9 +9,9 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startUploadServer } from '../server/upload-server';
-import type { UploadServer } from '../server/types';
-import { launchChromium } from './chromium';
+import { startUploadServer } from '../../server/upload-server';
+import type { UploadServer } from '../../server/types';
+import { launchChromium } from '../../emulator/ohos.web.webview/chromium';
 import { sha256 } from './harness';
 import { hybridIife } from './iife';
 

@@ -7,11 +7,11 @@ import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
 import type { Browser, Page } from 'playwright-core';
 import type { Recording, Scenario } from '../contract/driver';
-import { IdleSocketCloser, launchChromium } from './chromium';
+import { IdleSocketCloser, launchChromium } from '../../emulator/ohos.web.webview/chromium';
 import { BLOB_REF } from './page-api';
 import type { EngineCounts, LoadFileOptions, RawOutcome, XhrCounts } from './page-api';
-import { startPageHost } from './servers';
-import type { PageHost } from './servers';
+import { startPageHost } from '../../server/page-host';
+import type { PageHost } from '../../server/page-host';
 
 const ENTRY = fileURLToPath(new URL('./page-entry.ts', import.meta.url));
 

@@ -6,8 +6,8 @@
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { urlFor } from '../contract/cases';
-import type { UploadSummary } from '../server/types';
-import { configureEmulation, resetEmulation } from '../emulation/control';
+import type { UploadSummary } from '../../server/types';
+import { configureEmulation, resetEmulation } from '../../emulator/control';
 import { nativeFile, startBridgePage } from '../bridge/bridge-harness';
 import type { BridgePage } from '../bridge/bridge-harness';
 import type { Harness } from './harness';
@@ -92,7 +92,7 @@ describe('hostile options over the bridge', () => {
   });
 
   it('no throw, no hang, one clear outcome; a native upload beside them arrives intact', async () => {
-    const { startUploadServer } = await import('../server/upload-server');
+    const { startUploadServer } = await import('../../server/upload-server');
     const server = await startUploadServer();
     try {
       const canary = await nativeFile(12 * 1024 * 1024, 'canary.bin');

@@ -5,7 +5,7 @@
 import { randomBytes } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { uniqueId, urlFor } from '../contract/cases';
-import type { ReceivedFile } from '../server/types';
+import type { ReceivedFile } from '../../server/types';
 import { sha256 } from './harness';
 import { expectFailure, expectSuccess, kinds, usePageSuite } from './suite';
 

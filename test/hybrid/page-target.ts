@@ -3,7 +3,7 @@
  * (a File kept in the page) with XMLHttpRequest to the real upload server, from another origin.
  */
 import type { ContractTarget, TargetFile } from '../contract/cases';
-import type { UploadServer } from '../server/types';
+import type { UploadServer } from '../../server/types';
 import type { Harness } from './harness';
 
 export async function pageTarget(harness: Harness, server: UploadServer): Promise<ContractTarget> {

@@ -5,8 +5,8 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { uniqueId, urlFor } from '../contract/cases';
-import { startFaultServer } from './servers';
-import type { FaultServer } from './servers';
+import { startFaultServer } from '../../server/page-host';
+import type { FaultServer } from '../../server/page-host';
 import { expectFailure, expectSuccess, headersOf, kinds, progressOf, usePageSuite } from './suite';
 
 const BEFORE_RESPONSE =

@@ -5,8 +5,8 @@
 import { afterAll, afterEach, beforeAll, expect } from 'vitest';
 import type { RecordedEvent, Recording } from '../contract/driver';
 import type { UploadFileSuccessResult } from '../../src/core/types';
-import { startUploadServer } from '../server/upload-server';
-import type { UploadServer } from '../server/types';
+import { startUploadServer } from '../../server/upload-server';
+import type { UploadServer } from '../../server/types';
 import { Harness } from './harness';
 
 export interface PageSuite {

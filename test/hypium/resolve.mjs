@@ -4,7 +4,7 @@
 //   is where the ArkTS compiler's module resolution took it (not package.json's dist build);
 // - extensionless relative imports ('./UploadSuccess.test', and @ohos/hypium's own './src/main/core')
 //   -> the .js file, as the ArkTS runtime does and Node's ES module loader does not.
-import { platformModules } from '../emulation/platform-modules.mjs';
+import { platformModules } from '../../emulator/platform-modules.mjs';
 
 const BUILD = new URL('../../build/hypium/', import.meta.url);
 const LIBRARY = new URL('harmony-upload-task.js', BUILD);

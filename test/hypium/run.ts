@@ -14,9 +14,9 @@ import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type common from '@ohos.app.ability.common';
 import { Hypium } from '@ohos/hypium';
-import { emulationStats, resetEmulation } from '../emulation/control';
-import { BUNDLE_NAME, getSandbox } from '../emulation/sandbox';
-import { startUploadServer } from '../server/upload-server';
+import { emulationStats, resetEmulation } from '../../emulator/control';
+import { BUNDLE_NAME, getSandbox } from '../../emulator/sandbox';
+import { startUploadServer } from '../../server/upload-server';
 import { HypiumReport } from './report';
 
 /** Hypium's per-case limit (its default, 5 s, is shorter than the slow-server cases). */

@@ -5,8 +5,8 @@
  * See build.ts for how each is built and minified.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { BUDGETS, CEILINGS, ensureBuilds, measureSizes } from './build';
-import type { Builds, BundleSizes } from './build';
+import { BUDGETS, CEILINGS, ensureBuilds, measureSizes } from '../../scripts/builds';
+import type { Builds, BundleSizes } from '../../scripts/builds';
 
 describe('bundle size budgets (min+gzip)', () => {
   let builds: Builds;

@@ -1,0 +1,139 @@
+/**
+ * The `@ohos.file.fs` subset the project declares (vitest aliases '@ohos.file.fs' here), over the app
+ * sandbox of `sandbox.ts`. Paths are sandbox paths (`/data/storage/el2/base/...`); a path outside the
+ * storage areas does not exist for the app. Failures are BusinessErrors with the file-management codes of
+ * the SDK (`@ohos.file.fs.d.ts` @throws lists: 13900002 No such file or directory, 13900020 Invalid argument,
+ * ...).
+ */
+import { constants, createReadStream, createWriteStream, type Stats } from 'node:fs';
+import { access as accessReal, lstat as lstatReal, mkdir as mkdirReal, stat as statReal, unlink as unlinkReal } from 'node:fs/promises';
+import { pipeline } from 'node:stream/promises';
+import type { AsyncCallback, BusinessError } from '@ohos.base';
+import type FileIoModule from '@ohos.file.fs';
+import { errnoCode, fileIoError, fileIoErrorFromNode } from '../errors';
+import { getSandbox } from '../sandbox';
+
+type Stat = FileIoModule.Stat;
+
+export const AccessModeType = Object.freeze({
+  EXIST: 0,
+  WRITE: 2,
+  READ: 4,
+  READ_WRITE: 6,
+  0: 'EXIST',
+  2: 'WRITE',
+  4: 'READ',
+  6: 'READ_WRITE',
+} as const);
+
+const ACCESS_FLAGS: Readonly<Record<number, number>> = {
+  [AccessModeType.EXIST]: constants.F_OK,
+  [AccessModeType.WRITE]: constants.W_OK,
+  [AccessModeType.READ]: constants.R_OK,
+  [AccessModeType.READ_WRITE]: constants.R_OK | constants.W_OK,
+};
+
+/** Whether the file exists (resolves false when it does not) and allows `mode`. */
+export async function access(path: string, mode: number = AccessModeType.EXIST): Promise<boolean> {
+  const flags = ACCESS_FLAGS[mode];
+  if (flags === undefined) throw fileIoError('EINVAL');
+  const real = realPathOf(path);
+  if (real === undefined) return false;
+  try {
+    await accessReal(real, flags);
+    return true;
+  } catch (error) {
+    if (errnoCode(error) === 'ENOENT') return false;
+    throw fileIoErrorFromNode(error);
+  }
+}
+
+/** Copies a file, streaming it (never whole in memory); the destination is replaced. */
+export async function copyFile(src: string | number, dest: string | number, mode = 0): Promise<void> {
+  if (mode !== 0) throw fileIoError('EINVAL');
+  // The app has no descriptors from this subset of the module (no fs.open), so numbers are bad descriptors.
+  if (typeof src === 'number' || typeof dest === 'number') throw fileIoError('EBADF');
+  const from = existingRealPath(src);
+  const to = realPathOf(dest);
+  if (to === undefined) throw fileIoError('ENOENT');
+  try {
+    await pipeline(createReadStream(from), createWriteStream(to));
+  } catch (error) {
+    throw fileIoErrorFromNode(error);
+  }
+}
+
+export async function lstat(path: string): Promise<Stat> {
+  return toStat(await nodeCall(() => lstatReal(existingRealPath(path))));
+}
+
+export async function stat(file: string | number): Promise<Stat> {
+  if (typeof file === 'number') throw fileIoError('EBADF');
+  return toStat(await nodeCall(() => statReal(existingRealPath(file))));
+}
+
+/**
+ * Creates a directory; with `recursion`, its missing parents too. An existing path is 13900015 File exists
+ * in both forms (the SDK lists it for `mkdir(path, recursion)`).
+ */
+export async function mkdir(path: string, recursion = false): Promise<void> {
+  const real = realPathOf(path);
+  if (real === undefined) throw fileIoError('ENOENT');
+  await nodeCall(async () => {
+    if (recursion) {
+      const exists = await accessReal(real).then(
+        () => true,
+        () => false,
+      );
+      if (exists) throw fileIoError('EEXIST');
+    }
+    await mkdirReal(real, { recursive: recursion });
+  });
+}
+
+export function unlink(path: string, callback: AsyncCallback<void>): void;
+export function unlink(path: string): Promise<void>;
+export function unlink(path: string, callback?: AsyncCallback<void>): Promise<void> | void {
+  const result = nodeCall(() => unlinkReal(existingRealPath(path)));
+  if (callback === undefined) return result;
+  result.then(
+    () => callback(undefined as unknown as BusinessError, undefined),
+    (error: BusinessError) => callback(error, undefined),
+  );
+}
+
+const fileIo: typeof FileIoModule = { access, copyFile, lstat, mkdir, stat, unlink, AccessModeType };
+export default fileIo;
+
+function realPathOf(path: unknown): string | undefined {
+  if (typeof path !== 'string' || path === '') throw fileIoError('EINVAL');
+  return getSandbox().realPath(path);
+}
+
+function existingRealPath(path: unknown): string {
+  const real = realPathOf(path);
+  if (real === undefined) throw fileIoError('ENOENT');
+  return real;
+}
+
+/** Runs a Node fs call; its system errors become file-management BusinessErrors. */
+async function nodeCall<T>(call: () => Promise<T>): Promise<T> {
+  try {
+    return await call();
+  } catch (error) {
+    if (error instanceof Error && 'code' in error && typeof error.code === 'number') throw error;
+    throw fileIoErrorFromNode(error);
+  }
+}
+
+function toStat(stats: Stats): Stat {
+  return {
+    mode: stats.mode,
+    size: stats.size,
+    // Seconds, as the platform's Stat gives times.
+    mtime: Math.floor(stats.mtimeMs / 1000),
+    isDirectory: () => stats.isDirectory(),
+    isFile: () => stats.isFile(),
+    isSymbolicLink: () => stats.isSymbolicLink(),
+  };
+}

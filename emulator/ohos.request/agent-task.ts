@@ -1,0 +1,478 @@
+/**
+ * `request.agent` uploads (API 10+), ohos-platform.md §1b and the SDK doc comments of `agent.Config`,
+ * `FileSpec`, `Progress`, `HttpResponse`, `Task`, `create` and `remove`.
+ *
+ * - `create` checks the config (errors thrown synchronously, as for `uploadFile`), opens the files and
+ *   returns a Task in state INITIALIZED that does nothing until `start()`.
+ * - Events: 'progress' (state RUNNING, `processed` = bytes of the current file `index`, as the SDK doc of
+ *   `Progress.processed` says and the service sends `processed[index]`), throttled plus a final one;
+ *   'response' for the final response of every file's request, 4xx/5xx included; then 'completed'
+ *   (state COMPLETED, `extras` = flat lower-cased response headers plus `body`) or 'failed' (state FAILED;
+ *   `extras` carries `body: ''`). Every Progress has `extras` (`Convert2JSValue(Progress)` always sets it).
+ * - Listeners stay until `request.agent.remove(tid)`, which stops a running task (no 'completed'/'failed'
+ *   follows; a 'remove' listener gets the REMOVED progress) and frees it; unknown ids reject with 21900006.
+ */
+import type { AsyncCallback, Callback } from '@ohos.base';
+import type common from '@ohos.app.ability.common';
+import type request from '@ohos.request';
+import { Action, Mode, State } from './agent-enums';
+import { EventQueue, Listeners } from '../dispatcher';
+import { requestError, RequestErrorCode } from '../errors';
+import { flatHeaders, headerMap, type FilePart, type FormField, type ResponseInfo } from './http-transfer';
+import {
+  beginsProperty,
+  bodyValue,
+  checkedCallback,
+  complete,
+  endsProperty,
+  fileNameOf,
+  flagProperty,
+  headerEntries,
+  isObject,
+  isValidUrl,
+  numberProperty,
+  optionalCallback,
+  paramError,
+  stringProperty,
+  typeFromFileName,
+  uploadMethod,
+} from './napi';
+import { reasonOf, REASONS, type Reason } from './reasons';
+import { contextDirs, isUserFile, openFileSpecPath, type ContextDirs, type OpenedFile } from './paths';
+import { agentTasks, type LiveAgentTask } from '../state';
+import { rangeOf, UploadEngine, type EngineConfig, type EngineResult, type ProgressSnapshot } from './upload-engine';
+
+export { Action, Faults, Mode, Network, State } from './agent-enums';
+
+type Config = request.agent.Config;
+type Progress = request.agent.Progress;
+type HttpResponse = request.agent.HttpResponse;
+type TaskInfo = request.agent.TaskInfo;
+type ProgressCallback = (progress: Progress) => void;
+
+interface AgentEvents {
+  progress: [progress: Progress];
+  completed: [progress: Progress];
+  failed: [progress: Progress];
+  response: [response: HttpResponse];
+  pause: [progress: Progress];
+  resume: [progress: Progress];
+  remove: [progress: Progress];
+}
+
+const PROGRESS_EVENTS = new Set(['progress', 'completed', 'failed', 'pause', 'resume', 'remove'] as const);
+type ProgressEvent = typeof PROGRESS_EVENTS extends Set<infer E> ? E : never;
+
+const TITLE_MAXIMUM = 256;
+const DESCRIPTION_MAXIMUM = 1024;
+const PROXY_MAXIMUM = 512;
+const TOKEN_BYTES = { min: 8, max: 2048 };
+
+/** Task ids are numbers unique on the device, handed out as strings. */
+let nextTid = 100_000_000 + Math.floor(Math.random() * 1_000_000);
+
+export function create(context: common.BaseContext, config: Config, callback: AsyncCallback<request.agent.Task>): void;
+export function create(context: common.BaseContext, config: Config): Promise<request.agent.Task>;
+export function create(context: unknown, config: unknown, callback?: unknown): Promise<request.agent.Task> | void {
+  const task = createTask(context, config);
+  agentTasks.set(task.tid, task);
+  return complete(asCallback<request.agent.Task>(callback), () => Promise.resolve<request.agent.Task>(task), 10);
+}
+
+export function remove(id: string, callback: AsyncCallback<void>): void;
+export function remove(id: string): Promise<void>;
+export function remove(id: unknown, callback?: unknown): Promise<void> | void {
+  if (typeof id !== 'string') paramError('Incorrect parameter type, tid is not a string');
+  return complete(
+    asCallback<void>(callback),
+    async () => {
+      await taskOf(id).remove();
+    },
+    10,
+  );
+}
+
+/** `request.agent.show` (API 10): what the service knows of a task of the app; 21900006 when unknown. */
+export function show(id: string, callback: AsyncCallback<TaskInfo>): void;
+export function show(id: string): Promise<TaskInfo>;
+export function show(id: unknown, callback?: unknown): Promise<TaskInfo> | void {
+  if (typeof id !== 'string') paramError('Incorrect parameter type, tid is not a string');
+  return complete(asCallback<TaskInfo>(callback), async () => taskOf(id).info(), 10);
+}
+
+function taskOf(id: string): AgentTask {
+  const task = agentTasks.get(id);
+  if (!(task instanceof AgentTask)) throw requestError(RequestErrorCode.TASK_NOT_FOUND, 'task not found');
+  return task;
+}
+
+/**
+ * `TaskInfo` as `Convert2JSValue(TaskInfo)` fills it for an app (request_request `napi_utils.cpp`): more
+ * than the project declares. `faults` is null while the task has no failure reason.
+ */
+interface EmulatedTaskInfo extends TaskInfo {
+  readonly url: string;
+  readonly saveas: string;
+  readonly data: request.agent.FormItem[];
+  readonly title: string;
+  readonly description: string;
+  readonly action: number;
+  readonly mode: number;
+  readonly mimeType: string;
+  readonly gauge: boolean;
+  readonly priority: number;
+  readonly ctime: number;
+  readonly mtime: number;
+  readonly retry: boolean;
+  readonly tries: number;
+  readonly extras: Record<string, string>;
+}
+
+interface TaskDescription {
+  readonly config: Config;
+  readonly engine: EngineConfig;
+  readonly files: readonly OpenedFile[];
+  readonly mode: number;
+  readonly retry: boolean;
+}
+
+class AgentTask implements request.agent.Task, LiveAgentTask {
+  readonly tid: string;
+  config: Config;
+  private state: number = State.INITIALIZED;
+  private reason: Reason = REASONS.OK;
+  private readonly ctime = Date.now();
+  private mtime = this.ctime;
+  private readonly listeners = new Listeners<AgentEvents>();
+  private readonly queue = new EventQueue();
+  private readonly engine: UploadEngine;
+  /** Headers of the last file answered 2xx (the service keeps them in `progress.extras`). */
+  private lastHeaders: Record<string, string> = {};
+
+  constructor(private readonly description: TaskDescription) {
+    this.tid = String(nextTid++);
+    this.config = description.config;
+    this.engine = new UploadEngine(
+      description.engine,
+      {
+        progress: (snapshot) => this.post(() => this.listeners.emit('progress', this.progress(this.runningState(), snapshot))),
+        response: (_index, response) => this.onResponse(response),
+        fileDone: (_index, response) => {
+          this.lastHeaders = flatHeaders(response.headers);
+        },
+      },
+      this.ctime,
+    );
+  }
+
+  on(event: 'progress' | 'completed' | 'failed' | 'pause' | 'resume' | 'remove', callback: ProgressCallback): void;
+  on(event: 'response', callback: Callback<HttpResponse>): void;
+  on(event: string, callback: unknown): void {
+    if (event === 'response') return this.listeners.add('response', checkedCallback<Callback<HttpResponse>>(callback));
+    this.listeners.add(progressEvent(event), checkedCallback<ProgressCallback>(callback));
+  }
+
+  off(event: 'progress' | 'completed' | 'failed' | 'pause' | 'resume' | 'remove', callback?: ProgressCallback): void;
+  off(event: 'response', callback?: Callback<HttpResponse>): void;
+  off(event: string, callback?: unknown): void {
+    if (event === 'response') return this.listeners.remove('response', optionalCallback<Callback<HttpResponse>>(callback));
+    this.listeners.remove(progressEvent(event), optionalCallback<ProgressCallback>(callback));
+  }
+
+  start(callback: AsyncCallback<void>): void;
+  start(): Promise<void>;
+  start(callback?: unknown): Promise<void> | void {
+    return complete(
+      asCallback<void>(callback),
+      async () => {
+        // Only a task just created can start; a stopped or failed upload cannot (SDK doc of `start`).
+        if (this.state === State.REMOVED) throw requestError(RequestErrorCode.TASK_NOT_FOUND, 'task removed');
+        if (this.state !== State.INITIALIZED) throw requestError(RequestErrorCode.TASK_STATE, 'task state error');
+        this.setState(State.RUNNING);
+        void this.run();
+      },
+      10,
+    );
+  }
+
+  stop(callback: AsyncCallback<void>): void;
+  stop(): Promise<void>;
+  stop(callback?: unknown): Promise<void> | void {
+    return complete(
+      asCallback<void>(callback),
+      async () => {
+        if (this.state === State.REMOVED) throw requestError(RequestErrorCode.TASK_NOT_FOUND, 'task removed');
+        if (!this.isActive()) throw requestError(RequestErrorCode.TASK_STATE, 'task state error');
+        this.setState(State.STOPPED, REASONS.USER_OPERATION);
+        this.queue.clear();
+        await this.engine.abort();
+        this.closeFiles();
+      },
+      10,
+    );
+  }
+
+  async remove(): Promise<void> {
+    if (this.state === State.REMOVED) return;
+    const wasActive = this.isActive();
+    this.setState(State.REMOVED);
+    agentTasks.delete(this.tid);
+    this.queue.clear();
+    const removed = this.progress(State.REMOVED, this.engine.snapshot());
+    this.queue.post(() => {
+      this.listeners.emit('remove', removed);
+      this.listeners.clear();
+    });
+    if (wasActive) await this.engine.abort();
+    this.closeFiles();
+  }
+
+  info(): TaskInfo {
+    const snapshot = this.engine.snapshot();
+    const { engine, files } = this.description;
+    const info: EmulatedTaskInfo = {
+      tid: this.tid,
+      url: engine.url,
+      saveas: '',
+      data: [
+        ...engine.fields.map((field) => ({ name: field.name, value: field.value })),
+        ...engine.parts.map((part, i) => ({
+          name: part.fieldName,
+          value: { path: (files[i] as OpenedFile).virtualPath, mimeType: part.contentType, filename: part.filename },
+        })),
+      ],
+      title: typeof this.config.title === 'string' && this.config.title !== '' ? this.config.title : 'upload',
+      description: typeof this.config.description === 'string' ? this.config.description : '',
+      action: Action.UPLOAD,
+      mode: this.description.mode,
+      mimeType: 'multipart/form-data',
+      progress: this.progress(this.state, snapshot),
+      gauge: this.config.gauge === true,
+      priority: typeof this.config.priority === 'number' ? this.config.priority : 0,
+      ctime: this.ctime,
+      mtime: this.mtime,
+      retry: this.description.retry,
+      tries: snapshot.tries,
+      faults: (this.reason.fault ?? null) as request.agent.Faults,
+      reason: this.reason === REASONS.OK ? 'Task successful' : this.reason.message,
+      extras: { ...this.lastHeaders },
+    };
+    return info;
+  }
+
+  listenerCount(): number {
+    return this.listeners.count();
+  }
+
+  destroy(): void {
+    this.setState(State.REMOVED);
+    agentTasks.delete(this.tid);
+    this.queue.clear();
+    this.listeners.clear();
+    void this.engine.abort().then(() => this.closeFiles());
+  }
+
+  private async run(): Promise<void> {
+    let result: EngineResult;
+    try {
+      result = await this.engine.run();
+    } catch (error) {
+      console.error('[ohos emulation] agent task crashed:', error);
+      result = { kind: 'failed', index: 0, cause: 'body' };
+    }
+    this.closeFiles();
+    if (result.kind === 'aborted' || !this.isActive()) return;
+    const snapshot = this.engine.snapshot();
+    // The last progress is sent when the running task ends, before the outcome (running_task.rs `drop`).
+    const last = this.progress(this.runningState(), snapshot);
+    this.post(() => this.listeners.emit('progress', last));
+    if (result.kind === 'completed') {
+      this.setState(State.COMPLETED);
+      const extras = { ...flatHeaders(result.lastResponse.headers), body: bodyValue(result.lastBody) };
+      const completed: Progress = { ...this.progress(State.COMPLETED, snapshot), extras };
+      this.post(() => this.listeners.emit('completed', completed));
+    } else {
+      this.setState(State.FAILED, reasonOf(result.cause, 10, result.response));
+      const failed = this.progress(State.FAILED, snapshot);
+      this.post(() => this.listeners.emit('failed', failed));
+    }
+  }
+
+  /** `notify_response` sends nothing for a status without a reason phrase (request_task.rs). */
+  private onResponse(response: ResponseInfo): void {
+    if (response.reason === undefined) return;
+    const event: HttpResponse = {
+      version: response.version,
+      statusCode: response.statusCode,
+      reason: response.reason,
+      headers: headerMap(response.headers),
+    };
+    this.post(() => this.listeners.emit('response', event));
+  }
+
+  private progress(state: number, snapshot: ProgressSnapshot): Progress {
+    return {
+      state,
+      index: snapshot.index,
+      processed: snapshot.processed[snapshot.index] ?? 0,
+      sizes: [...snapshot.sizes],
+      extras: { ...this.lastHeaders, body: '' },
+    };
+  }
+
+  private setState(state: number, reason: Reason = this.reason): void {
+    this.state = state;
+    this.reason = reason;
+    this.mtime = Date.now();
+  }
+
+  /** RETRYING once a network failure made the task try again (SDK doc of `State.RETRYING`). */
+  private runningState(): number {
+    return this.engine.snapshot().tries > 0 ? State.RETRYING : State.RUNNING;
+  }
+
+  private isActive(): boolean {
+    return this.state === State.RUNNING || this.state === State.RETRYING || this.state === State.WAITING;
+  }
+
+  private post(deliver: () => void): void {
+    if (this.state === State.REMOVED || this.state === State.STOPPED) return;
+    this.queue.post(deliver);
+  }
+
+  private closeFiles(): void {
+    for (const file of this.description.files) file.close();
+  }
+}
+
+function asCallback<T>(value: unknown): AsyncCallback<T> | undefined {
+  return typeof value === 'function' ? (value as AsyncCallback<T>) : undefined;
+}
+
+function progressEvent(event: string): ProgressEvent {
+  if (!(PROGRESS_EVENTS as ReadonlySet<string>).has(event)) paramError(`Parameter verification failed, unknown event type ${event}`);
+  return event as ProgressEvent;
+}
+
+interface ParsedFileSpec {
+  readonly name: string;
+  readonly path: string;
+  readonly filename: string;
+  readonly mimeType: string;
+}
+
+/** `ParseConfig` (API 10) + `CheckUploadFiles` (js_initialize.cpp), then the task. */
+function createTask(context: unknown, config: unknown): AgentTask {
+  const dirs = contextDirs(context);
+  if (!isObject(config)) return paramError('Incorrect parameter type, Wrong config type, expected object');
+  if (!('action' in config)) paramError('Missing mandatory parameters, can not find property action');
+  if (typeof config.action !== 'number') paramError('Incorrect parameter type, action type is not of napi_number type');
+  if (config.action !== Action.UPLOAD && config.action !== Action.DOWNLOAD) {
+    paramError('Parameter verification failed, action must be UPLOAD or DOWNLOAD');
+  }
+  const url = stringProperty(config, 'url');
+  if (!isValidUrl(url)) paramError('Parameter verification failed, the url should start with http(s):// and be at most 2048 long');
+  if (config.action === Action.DOWNLOAD) {
+    throw requestError(RequestErrorCode.UNSUPPORTED, 'download tasks are not part of the emulation');
+  }
+  const { fields, files } = parseData(config.data);
+  const index = numberProperty(config, 'index');
+  if (index < 0 || index >= files.length) paramError('Parameter verification failed, config.index exceeds file list');
+  checkOptionalTexts(config);
+  const mode = numberProperty(config, 'mode') === Mode.FOREGROUND ? Mode.FOREGROUND : Mode.BACKGROUND;
+  const opened = openFiles(dirs, files, mode);
+  const begins = beginsProperty(config);
+  const ends = endsProperty(config);
+  const parts: FilePart[] = files.map((spec, i) => {
+    const file = opened[i] as OpenedFile;
+    const filename = spec.filename !== '' ? spec.filename : fileNameOf(file.virtualPath);
+    const range = i === index ? rangeOf(begins, ends, file.size) : { start: 0, length: file.size };
+    return {
+      file,
+      start: range.start,
+      length: range.length,
+      fieldName: spec.name !== '' ? spec.name : 'file',
+      filename,
+      contentType: spec.mimeType !== '' ? spec.mimeType : typeFromFileName(filename),
+    };
+  });
+  const retry = flagProperty(config, 'retry');
+  const engineConfig: EngineConfig = {
+    url,
+    method: uploadMethod(config.method, 'PUT'),
+    headers: headerEntries(config.headers),
+    fields,
+    parts,
+    redirect: flagProperty(config, 'redirect'),
+    // "Enable automatic retry or not for the background task. The frontend task is always fast-fail."
+    retry: mode === Mode.BACKGROUND && retry,
+  };
+  return new AgentTask({ config: config as unknown as Config, engine: engineConfig, files: opened, mode, retry });
+}
+
+/** `ParseData` + `Convert2FormItems`: strings are form fields, FileSpec / FileSpec[] values are files. */
+function parseData(data: unknown): { fields: FormField[]; files: ParsedFileSpec[] } {
+  const fields: FormField[] = [];
+  const files: ParsedFileSpec[] = [];
+  if (data === undefined) return { fields, files };
+  if (!Array.isArray(data)) paramError('Incorrect parameter type, the config.data parameter type is incorrect');
+  for (const item of data as unknown[]) {
+    if (!isObject(item) || !('name' in item) || !('value' in item) || typeof item.name !== 'string') {
+      paramError('Missing mandatory parameters, Get formItems failed');
+    }
+    const name = item.name as string;
+    const value = item.value;
+    if (typeof value === 'string') fields.push({ name, value });
+    else if (Array.isArray(value)) for (const spec of value as unknown[]) files.push(parseFileSpec(name, spec));
+    else files.push(parseFileSpec(name, value));
+  }
+  if (files.length === 0) paramError('Missing mandatory parameters, files is empty');
+  return { fields, files };
+}
+
+function parseFileSpec(name: string, value: unknown): ParsedFileSpec {
+  if (!isObject(value)) return paramError('Missing mandatory parameters, Get formItems failed');
+  const path = stringProperty(value, 'path').trim();
+  if (path === '') paramError('Missing mandatory parameters, Get formItems failed');
+  return { name, path, filename: stringProperty(value, 'filename'), mimeType: stringProperty(value, 'mimeType') };
+}
+
+function checkOptionalTexts(config: Record<string, unknown>): void {
+  const proxy = stringProperty(config, 'proxy');
+  if (proxy !== '' && (proxy.length > PROXY_MAXIMUM || !/^http:\/\/.+:\d{1,5}$/.test(proxy))) {
+    paramError('Parameter verification failed, the format of proxy is http(s)://<address or domain>:port');
+  }
+  if (stringProperty(config, 'title').length > TITLE_MAXIMUM) {
+    paramError('Parameter verification failed, the length of config title exceeds 256');
+  }
+  if (typeof config.token === 'string') {
+    const bytes = Buffer.byteLength(config.token, 'utf8');
+    if (bytes < TOKEN_BYTES.min || bytes > TOKEN_BYTES.max) {
+      paramError('Parameter verification failed, the length of token should between 8 and 2048 bytes');
+    }
+  }
+  if (stringProperty(config, 'description').length > DESCRIPTION_MAXIMUM) {
+    paramError('Parameter verification failed, the length of config.description exceeds 1024');
+  }
+}
+
+/**
+ * Opens every file or none. User files (`file://media/...`) are for FOREGROUND tasks only (401 otherwise,
+ * `CheckUserFileSpec`); the emulated device has no media library, so opening one fails with 13400001.
+ */
+function openFiles(dirs: ContextDirs, files: readonly ParsedFileSpec[], mode: number): OpenedFile[] {
+  const opened: OpenedFile[] = [];
+  try {
+    for (const spec of files) {
+      if (isUserFile(spec.path)) {
+        if (mode !== Mode.FOREGROUND) paramError('Parameter verification failed, user file can only for Mode::FOREGROUND');
+        throw requestError(RequestErrorCode.FILEIO, 'Failed to open user file');
+      }
+      opened.push(openFileSpecPath(dirs, spec.path));
+    }
+    return opened;
+  } catch (error) {
+    for (const file of opened) file.close();
+    throw error;
+  }
+}

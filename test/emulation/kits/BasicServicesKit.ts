@@ -1,5 +1,0 @@
-/** `@kit.BasicServicesKit` of the emulated device: re-exports the emulated `@ohos.request`. */
-import request from '../ohos-request.js';
-
-export type { AsyncCallback, BusinessError, Callback } from '@ohos.base';
-export { request };

@@ -1,4 +1,0 @@
-/** `@kit.CoreFileKit` of the emulated device: re-exports the emulated `@ohos.file.fs`. */
-import fileIo from '../ohos-file-fs.js';
-
-export { fileIo };
