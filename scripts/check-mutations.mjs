@@ -11,7 +11,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 const mutations = [
   {
     name: 'one outcome: neither abort() nor finish() ignores a task that has ended',
-    file: 'src/core/task.ts',
+    file: 'src/core/engine.ts',
     replace: [
       ["  abort(): void {\n    if (this.phase === 'done') return;", '  abort(): void {'],
       ["  private finish(outcome: Outcome): void {\n    if (this.phase === 'done') return;", '  private finish(outcome: Outcome): void {'],
@@ -20,14 +20,14 @@ const mutations = [
   },
   {
     name: 'timeout: the library timer is never set',
-    file: 'src/core/task.ts',
+    file: 'src/core/engine.ts',
     from: 'this.deadline = setTimeout(',
     to: 'this.deadline = undefined && setTimeout(',
     tests: ['test/arkts/faults.test.ts', '-t', 'stalls mid-body'],
   },
   {
     name: 'nothing after the outcome: the final progress event comes after success and complete',
-    file: 'src/core/task.ts',
+    file: 'src/core/engine.ts',
     replace: [
       ['      this.progressListeners.emit(this.reducer.final(outcome.totalBytes));\n', ''],
       ['    this.progressListeners.clear();\n', ''],
@@ -44,14 +44,14 @@ const mutations = [
   },
   {
     name: 'abort while queued: the waiting job is not withdrawn',
-    file: 'src/core/task.ts',
+    file: 'src/core/engine.ts',
     from: "if (this.phase === 'waiting') this.engine.scheduler.withdraw(this);",
     to: '',
     tests: ['test/arkts/contract.test.ts', '-t', 'abort while queued'],
   },
   {
     name: 'retry: failures are never retried',
-    file: 'src/core/task.ts',
+    file: 'src/core/engine.ts',
     from: 'if (!retryable || this.headersSeen || this.attempt >= count) {',
     to: 'if (true) {',
     tests: ['test/arkts/faults.test.ts', '-t', 'retried as asked'],
@@ -65,8 +65,8 @@ const mutations = [
   },
   {
     name: 'leaks: the cache copies of request.uploadFile are not deleted',
-    file: 'src/arkts/legacy-transport.ts',
-    from: '    if (copy) removeFile(copy);',
+    file: 'src/arkts/upload-file-transport.ts',
+    from: '    this.copy?.release();',
     to: '',
     tests: ['test/arkts/stress.test.ts', '-t', 'in sequence'],
   },
@@ -79,7 +79,7 @@ const mutations = [
   },
   {
     name: 'hostile input: an exception while reading the options escapes uploadFile',
-    file: 'src/core/task.ts',
+    file: 'src/core/engine.ts',
     from: '    } catch (err) {\n      checked = { ok: false, reason: parameterError(',
     to: '    } catch (err) {\n      throw err;\n      checked = { ok: false, reason: parameterError(',
     tests: ['test/arkts/contract.test.ts', '-t', 'bad options'],

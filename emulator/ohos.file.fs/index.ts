@@ -6,7 +6,7 @@
  * ...).
  */
 import { constants, createReadStream, createWriteStream, type Stats } from 'node:fs';
-import { access as accessReal, lstat as lstatReal, mkdir as mkdirReal, stat as statReal, unlink as unlinkReal } from 'node:fs/promises';
+import { access as accessReal, lstat as lstatReal, mkdir as mkdirReal, rm as rmReal, stat as statReal, unlink as unlinkReal } from 'node:fs/promises';
 import { pipeline } from 'node:stream/promises';
 import type { AsyncCallback, BusinessError } from '@ohos.base';
 import type FileIoModule from '@ohos.file.fs';
@@ -91,6 +91,17 @@ export async function mkdir(path: string, recursion = false): Promise<void> {
   });
 }
 
+/**
+ * Deletes a directory and everything in it ("删除整个目录", js-apis-file-fs.md `fs.rmdir`); a path that is not
+ * a directory is 13900018 Not a directory.
+ */
+export async function rmdir(path: string): Promise<void> {
+  const real = existingRealPath(path);
+  const st = await nodeCall(() => lstatReal(real));
+  if (!st.isDirectory()) throw fileIoError('ENOTDIR');
+  await nodeCall(() => rmReal(real, { recursive: true }));
+}
+
 export function unlink(path: string, callback: AsyncCallback<void>): void;
 export function unlink(path: string): Promise<void>;
 export function unlink(path: string, callback?: AsyncCallback<void>): Promise<void> | void {
@@ -102,7 +113,7 @@ export function unlink(path: string, callback?: AsyncCallback<void>): Promise<vo
   );
 }
 
-const fileIo: typeof FileIoModule = { access, copyFile, lstat, mkdir, stat, unlink, AccessModeType };
+const fileIo: typeof FileIoModule = { access, copyFile, lstat, mkdir, rmdir, stat, unlink, AccessModeType };
 export default fileIo;
 
 function realPathOf(path: unknown): string | undefined {

@@ -20,49 +20,20 @@ import { logError } from '../core/errors';
 import type { UploadRequest } from '../core/options';
 import type { Transport, TransportHandle, TransportSink } from '../core/transport';
 import type { HeaderRecord } from '../core/types';
-import { decodeUtf8 } from '../core/utf8';
-import { resolveContext } from './context';
 import { openLocalFile } from './files';
 import type { LocalFile } from './files';
-import { failOnError, isHttpProtocolError, reasonOfError, reasonOfFault, reportHttpErrorAnswer } from './platform-errors';
-import type { ArkTsUploadFileOptions } from './types';
+import { failOnError, reasonOfError, reasonOfFault } from './platform-errors';
+import { bodyText, headersOfMap, headersOfObject, isHttpProtocolError, reportHttpErrorAnswer } from './responses';
+import type { ArkTsSource } from './types';
 
 type Task = request.agent.Task;
 type Progress = request.agent.Progress;
-
-export function headersOfMap(headers: Map<string, Array<string>>): HeaderRecord {
-  const out: HeaderRecord = {};
-  headers.forEach((values, name) => {
-    out[name.toLowerCase()] = values.join(', ');
-  });
-  return out;
-}
-
-/**
- * Headers from an object of name -> value or values, as both APIs hand them over: names lower-cased,
- * several values joined. `skip`: a property that is not a header (the body in Progress.extras).
- */
-export function headersOfObject(src: Record<string, unknown>, skip?: string): HeaderRecord {
-  const out: HeaderRecord = {};
-  for (const name of Object.keys(src)) {
-    if (name === skip) continue;
-    const v = src[name];
-    out[name.toLowerCase()] = Array.isArray(v) ? v.map(String).join(', ') : String(v);
-  }
-  return out;
-}
-
-export function bodyText(body: unknown): string {
-  if (typeof body === 'string') return body;
-  if (body instanceof ArrayBuffer) return decodeUtf8(body);
-  return '';
-}
 
 function isRedirect(status: number): boolean {
   return status >= 300 && status < 400;
 }
 
-export function agentConfig(req: UploadRequest<string>, file: LocalFile): request.agent.Config {
+export function agentConfig(req: UploadRequest<ArkTsSource>, file: LocalFile): request.agent.Config {
   const data: request.agent.FormItem[] = req.formData.map((f) => ({ name: f.name, value: f.value }));
   const spec: request.agent.FileSpec = { path: file.path, filename: req.fileName, mimeType: req.contentType };
   data.push({ name: req.name, value: spec });
@@ -87,14 +58,13 @@ class AgentUpload implements TransportHandle {
   private header: HeaderRecord = {};
 
   constructor(
-    private readonly req: UploadRequest<string>,
-    private readonly options: ArkTsUploadFileOptions,
+    private readonly req: UploadRequest<ArkTsSource>,
     private readonly sink: TransportSink,
   ) {}
 
   async run(): Promise<void> {
-    const context = resolveContext(this.options.context);
-    const file = await openLocalFile(this.req.source, context);
+    const { filePath, context } = this.req.source;
+    const file = await openLocalFile(filePath, context);
     this.file = file;
     if (this.closed) return;
     const task = await request.agent.create(context, agentConfig(this.req, file));
@@ -175,9 +145,9 @@ class AgentUpload implements TransportHandle {
   }
 }
 
-export const agentTransport: Transport<string, ArkTsUploadFileOptions> = {
-  start(req, options, sink) {
-    const upload = new AgentUpload(req, options, sink);
+export const agentTransport: Transport<ArkTsSource> = {
+  start(req, sink) {
+    const upload = new AgentUpload(req, sink);
     failOnError(upload.run(), sink);
     return upload;
   },

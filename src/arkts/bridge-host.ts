@@ -19,7 +19,7 @@ import { describeThrown, failMsg, logError, Reason } from '../core/errors';
 import type { FormDataValue, UploadTask, UploadTaskPromise } from '../core/types';
 import { resolveContext } from './context';
 import { normalizePath, sandboxPathOf } from './files';
-import { COPY_DIR } from './legacy-transport';
+import { COPY_DIR } from './staging';
 import { uploadFile } from './upload';
 
 export interface UploadBridgeOptions {

@@ -11,5 +11,5 @@ export { configure, uploadFile, uploadStats } from './upload';
 export { attachUploadBridge } from './bridge-host';
 export type { UploadBridge, UploadBridgeOptions } from './bridge-host';
 export type { ArkTsBackend, ArkTsSettings, ArkTsUploadFileOptions } from './types';
-export type { EngineStats } from '../core/task';
+export type { EngineStats } from '../core/engine';
 export * from '../core/types';

@@ -2,7 +2,6 @@
 import { request } from '@kit.BasicServicesKit';
 import { describeThrown } from '../core/errors';
 import type { TransportSink } from '../core/transport';
-import type { HeaderRecord } from '../core/types';
 
 /** A failure whose message is already the reason to show. */
 export class UploadFailure extends Error {
@@ -36,31 +35,8 @@ export function reasonOfError(err: unknown): UploadFailure {
   return new UploadFailure(describeThrown(err));
 }
 
-/** The request service's reason texts (services/src/task/reason.rs): 14, and 17 (the server answered 3xx/4xx/5xx). */
+/** The request service's reason 14 text (services/src/task/reason.rs): the connection closed before the answer. */
 const REQUEST_ERROR = 'Request error';
-const HTTP_PROTOCOL_ERROR = 'Http protocol error';
-
-/** Whether a reason text is the request service's reason 17: the server answered with a status it fails on. */
-export function isHttpProtocolError(text: string): boolean {
-  return text.startsWith(HTTP_PROTOCOL_ERROR);
-}
-
-/**
- * Reports what the server answered, behind the request service's reason 17 "Http protocol error"
- * (3xx/4xx/5xx, the task failed): where the reason text names the status (newer firmware: "Http protocol
- * error: 404 Not Found", ohos-platform.md §1a), a success with that status and no body; otherwise a
- * failure that says the status is unknown. Never retried: the server has answered. `api` names the API
- * for the message.
- */
-export function reportHttpErrorAnswer(sink: TransportSink, text: string, api: string, header: HeaderRecord, totalBytes: number): void {
-  const status = /\b([1-5]\d\d)\b/.exec(text);
-  if (!status) {
-    sink.fail(`http error: the server answered with an error status; ${api} does not say which (17 ${text || HTTP_PROTOCOL_ERROR})`);
-    return;
-  }
-  sink.headers(header);
-  sink.success({ statusCode: Number(status[1]), header, data: '', totalBytes });
-}
 
 /** request.agent.Faults, for a failed task (API 12 tells them through agent.show()). */
 export function reasonOfFault(fault: request.agent.Faults | undefined, text: string): UploadFailure {
@@ -72,7 +48,7 @@ export function reasonOfFault(fault: request.agent.Faults | undefined, text: str
       return new UploadFailure('timeout');
     case request.agent.Faults.PROTOCOL:
       // Reason 14 "Request error": the connection closed before the answer, which may be tried again.
-      // Reason 17 "Http protocol error" is the server's answer (the caller reports it with reportHttpErrorAnswer).
+      // Reason 17 "Http protocol error" is the server's answer (the caller reports it: responses.ts).
       return new UploadFailure(`http protocol error${suffix}`, text.startsWith(REQUEST_ERROR));
     case request.agent.Faults.PARAM:
       return new UploadFailure(`parameter error (refused by @ohos.request)${suffix}`);

@@ -7,6 +7,12 @@ export interface ArkTsUploadFileOptions extends UploadFileOptions<string> {
   context?: common.Context;
 }
 
+/** The source an ArkTS transport uploads: the caller's filePath, and the context whose sandbox holds it. */
+export interface ArkTsSource {
+  readonly filePath: string;
+  readonly context: common.Context;
+}
+
 /** Which @ohos.request API carries the uploads. */
 export type ArkTsBackend = 'auto' | 'agent' | 'uploadFile';
 

@@ -1,14 +1,17 @@
 /** The ArkTS target's uploadFile: the core's engine over the @ohos.request transports. */
 import { request } from '@kit.BasicServicesKit';
-import { stringPathRules } from '../core/options';
-import { createUploadEngine } from '../core/task';
-import type { EngineStats } from '../core/task';
+import { createUploadEngine } from '../core/engine';
+import type { EngineStats } from '../core/engine';
+import { baseName } from '../core/mime';
+import { checkPathString } from '../core/options';
+import type { SourceRules } from '../core/options';
 import type { Transport } from '../core/transport';
 import type { UploadTaskPromise } from '../core/types';
 import { agentTransport } from './agent-transport';
-import { setDefaultContext } from './context';
-import { legacyTransport } from './legacy-transport';
-import type { ArkTsBackend, ArkTsSettings, ArkTsUploadFileOptions } from './types';
+import { resolveContext, setDefaultContext } from './context';
+import { UploadFailure } from './platform-errors';
+import type { ArkTsBackend, ArkTsSettings, ArkTsSource, ArkTsUploadFileOptions } from './types';
+import { uploadFileTransport } from './upload-file-transport';
 
 let backend: ArkTsBackend = 'auto';
 
@@ -17,15 +20,30 @@ function hasAgent(): boolean {
   return typeof agent === 'object' && agent !== null && typeof agent.create === 'function';
 }
 
+/** The filePath, and the context it is resolved in (the option, configure()'s, getContext()), read at the call. */
+const arktsSourceRules: SourceRules<ArkTsSource> = {
+  read(options) {
+    const problem = checkPathString(options.filePath);
+    if (problem) return { ok: false, reason: problem };
+    try {
+      return { ok: true, value: { filePath: options.filePath as string, context: resolveContext(options.context) } };
+    } catch (err) {
+      if (err instanceof UploadFailure) return { ok: false, reason: err.message };
+      throw err;
+    }
+  },
+  fileName: (source) => baseName(source.filePath),
+};
+
 /** Chooses the @ohos.request API per upload, so configure({ backend }) applies to the next one. */
-const arktsTransport: Transport<string, ArkTsUploadFileOptions> = {
-  start(req, options, sink) {
+const arktsTransport: Transport<ArkTsSource> = {
+  start(req, sink) {
     const useAgent = backend === 'agent' || (backend === 'auto' && hasAgent());
-    return (useAgent ? agentTransport : legacyTransport).start(req, options, sink);
+    return (useAgent ? agentTransport : uploadFileTransport).start(req, sink);
   },
 };
 
-const engine = createUploadEngine<string, ArkTsUploadFileOptions>(stringPathRules, arktsTransport);
+const engine = createUploadEngine<ArkTsSource, ArkTsUploadFileOptions>(arktsSourceRules, arktsTransport);
 
 /** Starts an upload; returns at once the task, which is also a promise of the result. */
 export function uploadFile(options: ArkTsUploadFileOptions): UploadTaskPromise {

@@ -11,6 +11,7 @@
  * page other than the one that started the task.
  */
 import type { HeaderRecord } from '../core/types';
+import { isRecord } from '../core/values';
 
 export const PROTOCOL_VERSION = 1;
 /** The javaScriptProxy object the native host registers on the WebView. */
@@ -48,10 +49,6 @@ export type NativeMessage =
   | { v: 1; page: string; type: 'refused'; id?: string; reason: string };
 
 export type Parsed<T> = { ok: true; message: T } | { ok: false; reason: string; page?: string; id?: string };
-
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
 
 function isId(value: unknown): value is string {
   return typeof value === 'string' && value.length > 0 && value.length <= MAX_ID_LENGTH && ID.test(value);

@@ -30,6 +30,11 @@ export function wrongType(path: string, expected: string, value: unknown): strin
   return parameterError(`parameter.${path} should be ${expected} instead of ${typeName(value)}`);
 }
 
+/** A value quoted in a message, cut to 80 characters. */
+export function shorten(text: string): string {
+  return text.length > 80 ? `${text.slice(0, 77)}...` : text;
+}
+
 /** Message of whatever was thrown, without assuming it is an Error. */
 export function describeThrown(err: unknown): string {
   if (err instanceof Error) return err.message;

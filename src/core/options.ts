@@ -2,8 +2,9 @@
  * Options are checked and normalised once, at the edge: adapters only ever see an UploadRequest.
  * Nothing here throws; a bad option is a reason string that becomes `uploadFile:fail <reason>`.
  */
-import { parameterError, typeName, wrongType } from './errors';
-import { baseName, contentTypeOf } from './mime';
+import { parameterError, shorten, typeName, wrongType } from './errors';
+import { contentTypeOf } from './mime';
+import { isRecord } from './values';
 import type { HeaderRecord, RetryOptions, UploadFileOptions } from './types';
 
 export const DEFAULT_TIMEOUT = 60000;
@@ -35,25 +36,26 @@ export interface UploadRequest<Source> {
   retry: NormalizedRetry;
 }
 
-/** How a target checks its own kind of file source (a path string, a Blob, ...). */
+export type Checked<T> = { ok: true; value: T } | { ok: false; reason: string };
+
+/**
+ * How a target reads its own kind of file source from the options (a path and the context it lives in,
+ * a Blob, ...): once, at the edge, so that a transport gets everything it needs in the UploadRequest.
+ */
 export interface SourceRules<Source> {
-  /** A reason when the value is not a usable source, undefined when it is. */
-  check(value: unknown): string | undefined;
+  /** The source, or the reason the options do not give a usable one. */
+  read(options: Readonly<Record<string, unknown>>): Checked<Source>;
   /** The default multipart file name for a source. */
   fileName(source: Source): string;
 }
 
-export const stringPathRules: SourceRules<string> = {
-  check(value) {
-    if (typeof value !== 'string') return wrongType('filePath', 'String', value);
-    if (value === '') return parameterError('parameter.filePath should be a non-empty String');
-    if (/[\0\r\n]/.test(value)) return parameterError('parameter.filePath must not contain NUL, CR or LF');
-    return undefined;
-  },
-  fileName: baseName,
-};
-
-export type Checked<T> = { ok: true; value: T } | { ok: false; reason: string };
+/** The checks every target makes of a filePath string: a reason, or undefined when it may be a path. */
+export function checkPathString(value: unknown, expected = 'String'): string | undefined {
+  if (typeof value !== 'string') return wrongType('filePath', expected, value);
+  if (value === '') return parameterError('parameter.filePath should be a non-empty String');
+  if (/[\0\r\n]/.test(value)) return parameterError('parameter.filePath must not contain NUL, CR or LF');
+  return undefined;
+}
 
 const TOKEN = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/;
 /**
@@ -69,14 +71,6 @@ const URL_SHAPE = /^https?:\/\/[^\s/?#\\]+(?:[/?#][^\s]*)?$/i;
  */
 function multipartName(name: string): string {
   return name.replace(/"/g, '%22');
-}
-
-function isPlainObject(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
-
-function shorten(text: string): string {
-  return text.length > 80 ? `${text.slice(0, 77)}...` : text;
 }
 
 function absent(value: unknown): boolean {
@@ -98,7 +92,7 @@ function checkUrl(url: unknown): string | undefined {
 function checkHeader(header: unknown): Checked<HeaderRecord> {
   const out: HeaderRecord = {};
   if (absent(header)) return { ok: true, value: out };
-  if (!isPlainObject(header)) return { ok: false, reason: wrongType('header', 'Object', header) };
+  if (!isRecord(header)) return { ok: false, reason: wrongType('header', 'Object', header) };
   for (const key of Object.keys(header)) {
     const raw = header[key];
     if (raw === undefined || raw === null) continue;
@@ -124,7 +118,7 @@ function checkHeader(header: unknown): Checked<HeaderRecord> {
 function checkFormData(formData: unknown): Checked<FormField[]> {
   const out: FormField[] = [];
   if (absent(formData)) return { ok: true, value: out };
-  if (!isPlainObject(formData)) return { ok: false, reason: wrongType('formData', 'Object', formData) };
+  if (!isRecord(formData)) return { ok: false, reason: wrongType('formData', 'Object', formData) };
   for (const name of Object.keys(formData)) {
     if (CONTROL_IN_HEADER.test(name)) {
       return { ok: false, reason: parameterError('parameter.formData has a field name with CR, LF or another control character') };
@@ -160,7 +154,7 @@ function checkTimeout(timeout: unknown): Checked<number> {
 
 function checkRetry(retry: unknown): Checked<NormalizedRetry> {
   if (absent(retry)) return { ok: true, value: { count: 0, backoff: DEFAULT_BACKOFF } };
-  if (!isPlainObject(retry)) return { ok: false, reason: wrongType('retry', 'Object', retry) };
+  if (!isRecord(retry)) return { ok: false, reason: wrongType('retry', 'Object', retry) };
   const r = retry as Partial<RetryOptions>;
   if (typeof r.count !== 'number') return { ok: false, reason: wrongType('retry.count', 'Number', r.count) };
   if (!Number.isInteger(r.count) || r.count < 0 || r.count > MAX_RETRIES) {
@@ -185,13 +179,16 @@ const CALLBACKS = ['success', 'fail', 'complete'] as const;
 
 /** Checks the whole options object; the first problem found is the reason. */
 export function normalizeOptions<Source>(options: unknown, rules: SourceRules<Source>): Checked<UploadRequest<Source>> {
-  if (!isPlainObject(options)) return { ok: false, reason: parameterError(`options should be Object instead of ${typeName(options)}`) };
+  if (!isRecord(options)) return { ok: false, reason: parameterError(`options should be Object instead of ${typeName(options)}`) };
   const o = options as Partial<UploadFileOptions<unknown>> & Record<string, unknown>;
   for (const key of CALLBACKS) {
     if (!absent(o[key]) && typeof o[key] !== 'function') return { ok: false, reason: wrongType(key, 'Function', o[key]) };
   }
-  const problem = checkUrl(o.url) ?? rules.check(o.filePath) ?? checkName('name', o.name)
-    ?? (absent(o.fileName) ? undefined : checkName('fileName', o.fileName));
+  const urlProblem = checkUrl(o.url);
+  if (urlProblem) return { ok: false, reason: urlProblem };
+  const source = rules.read(o);
+  if (!source.ok) return source;
+  const problem = checkName('name', o.name) ?? (absent(o.fileName) ? undefined : checkName('fileName', o.fileName));
   if (problem) return { ok: false, reason: problem };
   const header = checkHeader(o.header);
   if (!header.ok) return header;
@@ -201,13 +198,12 @@ export function normalizeOptions<Source>(options: unknown, rules: SourceRules<So
   if (!timeout.ok) return timeout;
   const retry = checkRetry(o.retry);
   if (!retry.ok) return retry;
-  const source = o.filePath as Source;
-  const fileName = absent(o.fileName) ? rules.fileName(source) : (o.fileName as string);
+  const fileName = absent(o.fileName) ? rules.fileName(source.value) : (o.fileName as string);
   return {
     ok: true,
     value: {
       url: o.url as string,
-      source,
+      source: source.value,
       name: multipartName(o.name as string),
       header: header.value,
       formData: formData.value,

@@ -36,6 +36,7 @@ export interface TransportHandle {
   close(): void;
 }
 
-export interface Transport<Source, Options> {
-  start(request: UploadRequest<Source>, options: Options, sink: TransportSink): TransportHandle;
+export interface Transport<Source> {
+  /** Starts one attempt of the upload; everything it needs is in the checked request. */
+  start(request: UploadRequest<Source>, sink: TransportSink): TransportHandle;
 }

@@ -11,7 +11,7 @@ import { describeThrown, logError } from '../core/errors';
 import type { Transport, TransportHandle, TransportSink } from '../core/transport';
 import { MAX_MESSAGE_LENGTH, parseNativeMessage, PROTOCOL_VERSION, PROXY_NAME, RECEIVER_NAME } from '../bridge/protocol';
 import type { NativeMessage, PageMessage } from '../bridge/protocol';
-import type { HybridSource, HybridUploadFileOptions } from './types';
+import type { HybridSource } from './types';
 
 interface NativeProxy {
   post(message: string): void;
@@ -131,8 +131,8 @@ function post(proxy: NativeProxy, message: PageMessage): void {
 const closed: TransportHandle = { close() {} };
 const resolved = Promise.resolve();
 
-export const bridgeTransport: Transport<HybridSource, HybridUploadFileOptions> = {
-  start(req, _options, sink) {
+export const bridgeTransport: Transport<HybridSource> = {
+  start(req, sink) {
     const w = bridgeWindow();
     const proxy = nativeProxy();
     if (!w || !proxy || typeof req.source !== 'string') {

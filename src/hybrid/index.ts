@@ -6,8 +6,8 @@
  * which uploads it with @ohos.request. Both ways run on the one core, so the events and results are the
  * same as on the ArkTS target.
  */
-import { createUploadEngine } from '../core/task';
-import type { EngineStats } from '../core/task';
+import { createUploadEngine } from '../core/engine';
+import type { EngineStats } from '../core/engine';
 import type { Transport } from '../core/transport';
 import type { UploadTaskPromise } from '../core/types';
 import { bridgeTransport, hasBridge } from './bridge-transport';
@@ -15,9 +15,9 @@ import { pageTransport } from './page-transport';
 import { hybridSourceRules, routeOf } from './sources';
 import type { HybridSettings, HybridSource, HybridUploadFileOptions } from './types';
 
-const hybridTransport: Transport<HybridSource, HybridUploadFileOptions> = {
-  start(req, options, sink) {
-    return (routeOf(req.source) === 'page' ? pageTransport : bridgeTransport).start(req, options, sink);
+const hybridTransport: Transport<HybridSource> = {
+  start(req, sink) {
+    return (routeOf(req.source) === 'page' ? pageTransport : bridgeTransport).start(req, sink);
   },
 };
 
@@ -42,5 +42,5 @@ export function uploadStats(): EngineStats {
 export { hasBridge };
 
 export type { HybridSettings, HybridSource, HybridUploadFileOptions } from './types';
-export type { EngineStats } from '../core/task';
+export type { EngineStats } from '../core/engine';
 export * from '../core/types';

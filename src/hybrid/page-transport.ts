@@ -11,11 +11,12 @@
  * - Headers the browser forbids a page to set (Cookie, Host, Content-Length, ...) are dropped: some
  *   browsers throw from setRequestHeader, others ignore them with a console message.
  */
-import { describeThrown } from '../core/errors';
+import { describeThrown, shorten } from '../core/errors';
 import type { UploadRequest } from '../core/options';
 import type { Transport, TransportHandle, TransportSink } from '../core/transport';
 import type { HeaderRecord } from '../core/types';
-import type { HybridSource, HybridUploadFileOptions } from './types';
+import { isBlob } from './sources';
+import type { HybridSource } from './types';
 
 /** XMLHttpRequest.readyState values (the constants are not on every XHR double). */
 const HEADERS_RECEIVED = 2;
@@ -27,10 +28,6 @@ const NETWORK_ERROR_BEFORE_RESPONSE =
 const NETWORK_ERROR_AFTER_RESPONSE = 'network error: the connection failed while the response was being received';
 const NO_STATUS = 'network error: the response has no HTTP status';
 const CANCELLED = 'network error: the browser cancelled the request (the page stopped or navigated away)';
-
-function shorten(text: string): string {
-  return text.length > 80 ? `${text.slice(0, 77)}...` : text;
-}
 
 /**
  * `getAllResponseHeaders()` as a record: names lower-cased, repeated names joined with ', ' (browsers
@@ -64,10 +61,6 @@ export function fileBytesSent(loaded: number, total: number, size: number): numb
   if (!(total > 0)) return 0;
   // min(): with very large numbers the division may round up past the file's size.
   return Math.min(size, Math.floor((loaded * size) / total));
-}
-
-function isBlob(value: unknown): value is Blob {
-  return typeof Blob !== 'undefined' && value instanceof Blob;
 }
 
 function isAbortError(err: unknown): boolean {
@@ -198,8 +191,8 @@ function detach(xhr: XMLHttpRequest): void {
   xhr.onabort = null;
 }
 
-export const pageTransport: Transport<HybridSource, HybridUploadFileOptions> = {
-  start(req, _options, sink) {
+export const pageTransport: Transport<HybridSource> = {
+  start(req, sink) {
     const upload = new PageUpload(req, sink);
     upload.start();
     return upload;

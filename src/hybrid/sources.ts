@@ -1,6 +1,7 @@
 /** Which way an upload goes, from its source: the page itself, or the native side over the bridge. */
-import { parameterError, typeName } from '../core/errors';
+import { shorten } from '../core/errors';
 import { baseName } from '../core/mime';
+import { checkPathString } from '../core/options';
 import type { SourceRules } from '../core/options';
 import type { HybridSource } from './types';
 
@@ -9,7 +10,7 @@ export type Route = 'page' | 'native';
 const NATIVE_PATH = /^(internal:\/\/cache\/|file:\/\/|\/)/;
 const PAGE_URL = /^(blob:|data:)/i;
 
-function isBlob(value: unknown): value is Blob {
+export function isBlob(value: unknown): value is Blob {
   return typeof Blob !== 'undefined' && value instanceof Blob;
 }
 
@@ -18,16 +19,19 @@ export function routeOf(source: HybridSource): Route {
 }
 
 export const hybridSourceRules: SourceRules<HybridSource> = {
-  check(value) {
-    if (isBlob(value)) return undefined;
-    if (typeof value !== 'string') return parameterError(`parameter.filePath should be String or Blob instead of ${typeName(value)}`);
-    if (value === '') return parameterError('parameter.filePath should be a non-empty String');
-    if (PAGE_URL.test(value)) return undefined;
-    if (/[\0\r\n]/.test(value)) return parameterError('parameter.filePath must not contain NUL, CR or LF');
-    if (!NATIVE_PATH.test(value)) {
-      return `invalid filePath "${value.length > 80 ? `${value.slice(0, 77)}...` : value}": use a Blob or File, a blob: or data: URL, or a native path (internal://cache/..., file://..., /data/storage/...)`;
+  read(options) {
+    const value = options.filePath;
+    if (isBlob(value) || (typeof value === 'string' && PAGE_URL.test(value))) return { ok: true, value };
+    const problem = checkPathString(value, 'String or Blob');
+    if (problem) return { ok: false, reason: problem };
+    const path = value as string;
+    if (!NATIVE_PATH.test(path)) {
+      return {
+        ok: false,
+        reason: `invalid filePath "${shorten(path)}": use a Blob or File, a blob: or data: URL, or a native path (internal://cache/..., file://..., /data/storage/...)`,
+      };
     }
-    return undefined;
+    return { ok: true, value: path };
   },
   fileName(source) {
     if (typeof source !== 'string') return typeof File !== 'undefined' && source instanceof File && source.name ? source.name : 'blob';

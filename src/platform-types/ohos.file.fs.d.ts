@@ -7,6 +7,7 @@ declare module '@ohos.file.fs' {
     export { copyFile };
     export { lstat };
     export { mkdir };
+    export { rmdir };
     export { stat };
     export { unlink };
     export type { Stat };
@@ -18,6 +19,7 @@ declare module '@ohos.file.fs' {
   function copyFile(src: string | number, dest: string | number, mode?: number): Promise<void>;
   function lstat(path: string): Promise<Stat>;
   function mkdir(path: string, recursion: boolean): Promise<void>;
+  function rmdir(path: string): Promise<void>;
   function stat(file: string | number): Promise<Stat>;
   function unlink(path: string): Promise<void>;
   function unlink(path: string, callback: AsyncCallback<void>): void;

@@ -5,7 +5,7 @@
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { request } from '@kit.BasicServicesKit';
 import { configure, uploadFile } from '../../src/arkts/index';
-import { COPY_DIR } from '../../src/arkts/legacy-transport';
+import { COPY_DIR } from '../../src/arkts/staging';
 import type { ArkTsBackend } from '../../src/arkts/types';
 import type { UploadFileSuccessResult } from '../../src/core/types';
 import { BUNDLE_NAME, getSandbox } from '../../emulator/sandbox';

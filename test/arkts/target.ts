@@ -2,7 +2,7 @@
  * The ArkTS target as the contract suite sees it: the real adapter (src/arkts) over the @ohos.request
  * emulation, uploading to the real local server.
  */
-import { COPY_DIR } from '../../src/arkts/legacy-transport';
+import { COPY_DIR } from '../../src/arkts/staging';
 import { configure, uploadFile, uploadStats } from '../../src/arkts/index';
 import type { ArkTsBackend } from '../../src/arkts/types';
 import { afterAll, beforeAll } from 'vitest';

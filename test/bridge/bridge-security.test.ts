@@ -12,7 +12,7 @@ import { configureEmulation, resetEmulation } from '../../emulator/control';
 import { BUNDLE_NAME } from '../../emulator/sandbox';
 import { startUploadServer } from '../../server/upload-server';
 import type { UploadServer } from '../../server/types';
-import { COPY_DIR } from '../../src/arkts/legacy-transport';
+import { COPY_DIR } from '../../src/arkts/staging';
 import { configure, uploadFile } from '../../src/arkts/upload';
 import { bridgeDir, context, nativeFile, sandbox, startBridgePage } from './bridge-harness';
 import type { BridgePage } from './bridge-harness';

@@ -23,7 +23,6 @@ import type {
   ProgressListener,
   ProgressUpdate,
   UploadFileFailResult,
-  UploadFileOptions,
   UploadFileSuccessResult,
   UploadSettings,
   UploadTaskPromise,
@@ -77,7 +76,7 @@ function closeQuietly(handle: TransportHandle | undefined): void {
   }
 }
 
-class UploadRun<Source, Options> implements Job {
+class UploadRun<Source> implements Job {
   phase: Phase = 'waiting';
   readonly progressListeners = new ListenerRegistry<ProgressUpdate>('onProgressUpdate');
   readonly headersListeners = new ListenerRegistry<HeadersReceived>('onHeadersReceived');
@@ -89,9 +88,8 @@ class UploadRun<Source, Options> implements Job {
   private headersSeen = false;
 
   constructor(
-    private readonly engine: EngineState<Source, Options>,
+    private readonly engine: EngineState<Source>,
     private readonly request: UploadRequest<Source>,
-    private readonly options: Options,
     private readonly callbacks: Callbacks,
     private readonly resolve: (result: UploadFileSuccessResult) => void,
     private readonly reject: (result: UploadFileFailResult) => void,
@@ -136,7 +134,7 @@ class UploadRun<Source, Options> implements Job {
     };
     let handle: TransportHandle | undefined;
     try {
-      handle = this.engine.transport.start(this.request, this.options, sink);
+      handle = this.engine.transport.start(this.request, sink);
     } catch (err) {
       if (current()) this.finish({ ok: false, result: { errMsg: failMsg(describeThrown(err)) } });
     }
@@ -212,10 +210,10 @@ class UploadRun<Source, Options> implements Job {
   }
 }
 
-interface EngineState<Source, Options> {
-  readonly transport: Transport<Source, Options>;
+interface EngineState<Source> {
+  readonly transport: Transport<Source>;
   readonly scheduler: Scheduler;
-  readonly live: Set<UploadRun<Source, Options>>;
+  readonly live: Set<UploadRun<Source>>;
 }
 
 /** A throwaway request for a task whose options were rejected: it never reaches a transport. */
@@ -237,11 +235,11 @@ function pickCallbacks(options: unknown): Callbacks {
  * Builds a target's uploadFile from its file-source rules and its transport. Each engine has its own
  * queue: at most `maxConcurrent` (default 10) of its uploads run at once.
  */
-export function createUploadEngine<Source, Options extends UploadFileOptions<Source>>(
+export function createUploadEngine<Source, Options>(
   rules: SourceRules<Source>,
-  transport: Transport<Source, Options>,
+  transport: Transport<Source>,
 ): UploadEngine<Options> {
-  const state: EngineState<Source, Options> = { transport, scheduler: new Scheduler(DEFAULT_MAX_CONCURRENT), live: new Set() };
+  const state: EngineState<Source> = { transport, scheduler: new Scheduler(DEFAULT_MAX_CONCURRENT), live: new Set() };
 
   function uploadFile(options: Options): UploadTaskPromise {
     // A getter on the options that throws makes a bad option, not an exception out of uploadFile.
@@ -262,7 +260,7 @@ export function createUploadEngine<Source, Options extends UploadFileOptions<Sou
     // Callback-style callers handle the outcome in their callbacks: no unhandled-rejection warning for them.
     if (callbacks.success || callbacks.fail || callbacks.complete) promise.catch(() => undefined);
 
-    const run = new UploadRun<Source, Options>(state, checked.ok ? checked.value : invalidRequest<Source>(), options, callbacks, resolve, reject);
+    const run = new UploadRun<Source>(state, checked.ok ? checked.value : invalidRequest<Source>(), callbacks, resolve, reject);
     const task = promise as UploadTaskPromise;
     task.abort = () => run.abort();
     task.onProgressUpdate = (listener: ProgressListener) => {

@@ -8,74 +8,39 @@
  * ("Http protocol error: 404 Not Found"), which then becomes a success with that status and no body;
  * older firmware withholds it, and the upload fails with a reason that says so.
  */
-import { fileIo } from '@kit.CoreFileKit';
 import { request } from '@kit.BasicServicesKit';
 import { logError } from '../core/errors';
 import type { UploadRequest } from '../core/options';
 import type { Transport, TransportHandle, TransportSink } from '../core/transport';
 import type { HeaderRecord } from '../core/types';
-import { bodyText, headersOfObject } from './agent-transport';
-import { resolveContext } from './context';
 import { isInside, normalizePath, openLocalFile } from './files';
 import type { LocalFile } from './files';
-import { failOnError, reasonOfTaskState, reportHttpErrorAnswer } from './platform-errors';
-import type { ArkTsUploadFileOptions } from './types';
+import { failOnError, reasonOfTaskState } from './platform-errors';
+import { headerReceiveOf, reportHttpErrorAnswer } from './responses';
+import { stageCopy } from './staging';
+import type { StagedCopy } from './staging';
+import type { ArkTsSource } from './types';
 
 const INTERNAL_CACHE = 'internal://cache/';
-/** The folder in cacheDir for copies of files that live elsewhere. */
-export const COPY_DIR = 'harmony-upload-task';
 const HTTP_ERROR = 17;
-/** @ohos.file.fs: File exists. */
-const EEXIST = 13900015;
 
-let copies = 0;
-
-function headersOf(header: object): { header: HeaderRecord; body: string } {
-  // OpenHarmony 3.2 gave the raw header lines as one string; 4.0 and later give {headers, body}.
-  if (typeof header === 'string') {
-    const out: HeaderRecord = {};
-    for (const line of (header as string).split(/\r?\n/)) {
-      const colon = line.indexOf(':');
-      if (colon > 0) out[line.slice(0, colon).trim().toLowerCase()] = line.slice(colon + 1).trim();
-    }
-    return { header: out, body: '' };
-  }
-  const h = header as { headers?: unknown; body?: unknown };
-  const headers = typeof h.headers === 'object' && h.headers !== null ? headersOfObject(h.headers as Record<string, unknown>) : {};
-  return { header: headers, body: bodyText(h.body) };
-}
-
-function removeFile(path: string): void {
-  fileIo.unlink(path).catch(() => undefined);
-}
-
-async function ensureDir(path: string): Promise<void> {
-  if (await fileIo.access(path)) return;
-  try {
-    await fileIo.mkdir(path, true);
-  } catch (err) {
-    if ((err as { code?: unknown }).code !== EEXIST) throw err;
-  }
-}
-
-class LegacyUpload implements TransportHandle {
+class UploadFileUpload implements TransportHandle {
   private closed = false;
   private finished = false;
   private task: request.UploadTask | undefined;
-  private copy: string | undefined;
+  private copy: StagedCopy | undefined;
   private file: LocalFile | undefined;
   private header: HeaderRecord = {};
   private body = '';
 
   constructor(
-    private readonly req: UploadRequest<string>,
-    private readonly options: ArkTsUploadFileOptions,
+    private readonly req: UploadRequest<ArkTsSource>,
     private readonly sink: TransportSink,
   ) {}
 
   async run(): Promise<void> {
-    const context = resolveContext(this.options.context);
-    const file = await openLocalFile(this.req.source, context);
+    const { filePath, context } = this.req.source;
+    const file = await openLocalFile(filePath, context);
     this.file = file;
     // Closed (aborted, timed out) while looking: no copy, no platform task.
     if (this.closed) return;
@@ -84,24 +49,10 @@ class LegacyUpload implements TransportHandle {
     if (isInside(file.path, cacheDir)) {
       uri = INTERNAL_CACHE + file.path.slice(cacheDir.length + 1);
     } else {
-      const name = `${Date.now()}-${++copies}.upload`;
-      const dir = `${cacheDir}/${COPY_DIR}`;
-      const copy = `${dir}/${name}`;
-      await ensureDir(dir);
-      if (this.closed) return;
-      try {
-        await fileIo.copyFile(file.path, copy);
-      } catch (err) {
-        removeFile(copy);
-        throw err;
-      }
       // The copy belongs to this upload from now on; close() deletes it.
-      if (this.closed) {
-        removeFile(copy);
-        return;
-      }
-      this.copy = copy;
-      uri = `${INTERNAL_CACHE}${COPY_DIR}/${name}`;
+      this.copy = await stageCopy(context, file.path, 'file.upload', () => !this.closed);
+      if (!this.copy) return;
+      uri = this.copy.internalUri;
     }
     const config: request.UploadConfig = {
       url: this.req.url,
@@ -118,7 +69,7 @@ class LegacyUpload implements TransportHandle {
     }
     task.on('progress', (sent: number, total: number) => this.sink.progress(sent, total));
     task.on('headerReceive', (header: object) => {
-      const parsed = headersOf(header);
+      const parsed = headerReceiveOf(header);
       this.header = parsed.header;
       this.body = parsed.body;
       this.sink.headers(this.header);
@@ -145,11 +96,6 @@ class LegacyUpload implements TransportHandle {
     this.sink.fail(failure.message, failure.retryable);
   }
 
-  private deleteCopy(): void {
-    const copy = this.copy;
-    this.copy = undefined;
-    if (copy) removeFile(copy);
-  }
 
   private release(): void {
     const task = this.task;
@@ -163,7 +109,8 @@ class LegacyUpload implements TransportHandle {
         task.delete().catch((err: unknown) => logError('UploadTask.delete() failed:', err));
       }
     }
-    this.deleteCopy();
+    this.copy?.release();
+    this.copy = undefined;
   }
 
   close(): void {
@@ -173,9 +120,9 @@ class LegacyUpload implements TransportHandle {
   }
 }
 
-export const legacyTransport: Transport<string, ArkTsUploadFileOptions> = {
-  start(req, options, sink) {
-    const upload = new LegacyUpload(req, options, sink);
+export const uploadFileTransport: Transport<ArkTsSource> = {
+  start(req, sink) {
+    const upload = new UploadFileUpload(req, sink);
     failOnError(upload.run(), sink);
     return upload;
   },

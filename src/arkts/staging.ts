@@ -1,0 +1,76 @@
+/**
+ * Temporary copies of the files an engine cannot read where they are: a file outside cacheDir for
+ * request.uploadFile, a file that must travel under another name for @ohos.net.http. Each copy lives in
+ * a folder of its own, `<cacheDir>/harmony-upload-task/<unique>/`, is made with the file API (copyFile
+ * streams it: the file is never read into JS memory) and is deleted, folder and all, by `release()`.
+ * Nothing else is ever written there, so a page over the bridge is refused any path inside it.
+ */
+import { fileIo } from '@kit.CoreFileKit';
+import type { common } from '@kit.AbilityKit';
+import { logError } from '../core/errors';
+import { normalizePath } from './files';
+
+/** The folder in cacheDir for the library's temporary copies. */
+export const COPY_DIR = 'harmony-upload-task';
+/** @ohos.file.fs: File exists. */
+const EEXIST = 13900015;
+
+let copies = 0;
+
+export interface StagedCopy {
+  /** The copy's absolute sandbox path. */
+  readonly path: string;
+  /** The same file as `internal://cache/...`, the form request.uploadFile takes. */
+  readonly internalUri: string;
+  /** Deletes the copy and its folder; safe to call more than once. */
+  release(): void;
+}
+
+async function makeDir(path: string): Promise<void> {
+  try {
+    await fileIo.mkdir(path, true);
+  } catch (err) {
+    if ((err as { code?: unknown }).code !== EEXIST) throw err;
+  }
+}
+
+function removeDir(dir: string): void {
+  fileIo.rmdir(dir).catch((err: unknown) => logError(`could not delete the temporary copy ${dir}:`, err));
+}
+
+/**
+ * Copies `from` (a sandbox path, or an open file's descriptor) to `<cacheDir>/harmony-upload-task/<unique>/<name>`.
+ * `stillWanted` is asked after each step: when the upload ended meanwhile, whatever was made is deleted
+ * and the result is undefined.
+ */
+export async function stageCopy(
+  context: common.Context,
+  from: string | number,
+  name: string,
+  stillWanted: () => boolean,
+): Promise<StagedCopy | undefined> {
+  const cacheDir = normalizePath(context.cacheDir) ?? context.cacheDir;
+  const unique = `${Date.now().toString(36)}-${++copies}`;
+  const dir = `${cacheDir}/${COPY_DIR}/${unique}`;
+  const path = `${dir}/${name}`;
+  let released = false;
+  const copy: StagedCopy = {
+    path,
+    internalUri: `internal://cache/${COPY_DIR}/${unique}/${name}`,
+    release() {
+      if (released) return;
+      released = true;
+      removeDir(dir);
+    },
+  };
+  try {
+    await makeDir(dir);
+    if (stillWanted()) await fileIo.copyFile(from, path);
+  } catch (err) {
+    copy.release();
+    throw err;
+  }
+  if (stillWanted()) return copy;
+  copy.release();
+  return undefined;
+}

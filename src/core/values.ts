@@ -1,0 +1,6 @@
+/** Type guards for values that come from outside the library (options, bridge messages). */
+
+/** A plain object: not null, not an array. */
+export function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
