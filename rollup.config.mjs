@@ -26,7 +26,12 @@ function target(name, input) {
 // The hybrid entry also as one minified script for a plain <script> tag: window.HarmonyUploadTask.
 const hybridScript = {
   input: 'src/hybrid/index.ts',
-  output: { file: 'dist/hybrid/harmony-upload-task.iife.js', format: 'iife', name: 'HarmonyUploadTask', sourcemap: true },
+  output: {
+    file: 'dist/hybrid/harmony-upload-task.iife.js',
+    format: 'iife',
+    name: 'HarmonyUploadTask',
+    sourcemap: true,
+  },
   plugins: [typescript({ tsconfig: './tsconfig.build.json', outputToFilesystem: false }), terser()],
 };
 

@@ -90,7 +90,12 @@ function spawnFigure(name: string, env: NodeJS.ProcessEnv): Promise<Row[]> {
     child.once('exit', (code, signal) => {
       const line = out.split('\n').find((l) => l.startsWith(ROWS_PREFIX));
       if (code === 0 && line) resolve(JSON.parse(line.slice(ROWS_PREFIX.length)) as Row[]);
-      else reject(new Error(`the ${name} process exited with ${signal ?? code}${out ? `; it printed: ${out.slice(-2000)}` : ''}`));
+      else
+        reject(
+          new Error(
+            `the ${name} process exited with ${signal ?? code}${out ? `; it printed: ${out.slice(-2000)}` : ''}`,
+          ),
+        );
     });
   });
 }
@@ -102,10 +107,14 @@ async function main(): Promise<void> {
     await runFigure(single);
     return;
   }
-  const only = arg('only')?.split(',').map((s) => s.trim()).filter(Boolean);
+  const only = arg('only')
+    ?.split(',')
+    .map((s) => s.trim())
+    .filter(Boolean);
   const names = only ?? Object.keys(FIGURES);
   const unknown = names.filter((n) => !(n in FIGURES));
-  if (unknown.length > 0) throw new Error(`unknown figure(s) ${unknown.join(', ')}; known: ${Object.keys(FIGURES).join(', ')}`);
+  if (unknown.length > 0)
+    throw new Error(`unknown figure(s) ${unknown.join(', ')}; known: ${Object.keys(FIGURES).join(', ')}`);
   const ctx = context();
   const machine = describeMachine();
   const started = Date.now();
@@ -113,7 +122,12 @@ async function main(): Promise<void> {
   process.stderr.write('[bench] builds ...\n');
   const builds = await ensureBuilds();
   process.stderr.write(`[bench] builds from ${builds.origin}\n`);
-  const env = { ...process.env, [BUILD_ENV.hybridIife]: builds.hybridIife, [BUILD_ENV.arktsJs]: builds.arktsJs, [BUILD_ENV.origin]: builds.origin };
+  const env = {
+    ...process.env,
+    [BUILD_ENV.hybridIife]: builds.hybridIife,
+    [BUILD_ENV.arktsJs]: builds.arktsJs,
+    [BUILD_ENV.origin]: builds.origin,
+  };
 
   const rows: Row[] = [];
   let errors = 0;

@@ -74,7 +74,9 @@ async function main(): Promise<void> {
     const received = summary.files[0];
     console.log(`${res.errMsg}: HTTP ${res.statusCode} in ${((Date.now() - started) / 1000).toFixed(1)} s`);
     console.log(`local  sha256 ${sha256}`);
-    console.log(`server sha256 ${received.sha256}  (${received.size} bytes as "${received.filename}", fields ${JSON.stringify(summary.fields)})`);
+    console.log(
+      `server sha256 ${received.sha256}  (${received.size} bytes as "${received.filename}", fields ${JSON.stringify(summary.fields)})`,
+    );
     if (received.sha256 !== sha256 || received.size !== Math.round(sizeMb * MB)) {
       console.error('MISMATCH: the server did not receive the file intact');
       process.exitCode = 1;

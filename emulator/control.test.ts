@@ -6,7 +6,16 @@ import request from '@ohos.request';
 import type { UploadServer } from '../server/types';
 import { configureEmulation, emulationStats, resetEmulation, takeListenerErrors } from './control';
 import { settings } from './state';
-import { cacheFile, closedRecord, context, recordAgent, recordLegacy, sleep, uploadUrl, withServer } from './test-helpers';
+import {
+  cacheFile,
+  closedRecord,
+  context,
+  recordAgent,
+  recordLegacy,
+  sleep,
+  uploadUrl,
+  withServer,
+} from './test-helpers';
 
 let server: UploadServer;
 
@@ -139,7 +148,9 @@ describe('streaming: the body is read from the file as the connection takes it (
       url: uploadUrl(server, { id: 'large' }),
       header: {},
       method: 'POST',
-      files: [{ filename: 'large.bin', name: 'file', uri: 'internal://cache/large.bin', type: 'application/octet-stream' }],
+      files: [
+        { filename: 'large.bin', name: 'file', uri: 'internal://cache/large.bin', type: 'application/octet-stream' },
+      ],
       data: [{ name: 'k', value: 'v' }],
     });
     const heapBefore = process.memoryUsage().heapUsed;

@@ -1,7 +1,15 @@
 /**
  * Test controls of the emulation (not part of any platform API): settings, counters, and a reset.
  */
-import { DEFAULT_SETTINGS, agentTasks, listenerErrors, liveUploadTasks, openSockets, settings, type EmulationSettings } from './state';
+import {
+  DEFAULT_SETTINGS,
+  agentTasks,
+  listenerErrors,
+  liveUploadTasks,
+  openSockets,
+  settings,
+  type EmulationSettings,
+} from './state';
 
 export type { EmulationSettings } from './state';
 
@@ -18,7 +26,9 @@ export interface EmulationStats {
 
 /** Changes settings for the rest of the process (or until `resetEmulation()`); omitted ones stay. */
 export function configureEmulation(changes: Partial<EmulationSettings>): void {
-  for (const [name, value] of Object.entries(changes) as Array<[keyof EmulationSettings, number | boolean | undefined]>) {
+  for (const [name, value] of Object.entries(changes) as Array<
+    [keyof EmulationSettings, number | boolean | undefined]
+  >) {
     if (value === undefined) continue;
     if (typeof DEFAULT_SETTINGS[name] === 'boolean') {
       if (typeof value !== 'boolean') throw new TypeError(`${name} must be a boolean, got ${String(value)}`);

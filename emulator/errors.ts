@@ -93,7 +93,7 @@ export function fileIoErrorFromNode(error: unknown): EmulatedBusinessError {
 }
 
 function isFileIoErrorName(name: string): name is FileIoErrorName {
-  return Object.prototype.hasOwnProperty.call(FILE_IO_ERRORS, name);
+  return Object.keys(FILE_IO_ERRORS).includes(name);
 }
 
 export function errnoCode(error: unknown): string | undefined {

@@ -79,7 +79,9 @@ export async function errorCode(run: () => unknown): Promise<number | undefined>
   try {
     await run();
   } catch (error) {
-    return typeof error === 'object' && error !== null && 'code' in error ? Number((error as { code: unknown }).code) : undefined;
+    return typeof error === 'object' && error !== null && 'code' in error
+      ? Number((error as { code: unknown }).code)
+      : undefined;
   }
   return undefined;
 }
@@ -142,7 +144,12 @@ export function recordAgent(task: request.agent.Task): {
 }
 
 /** The parsed JSON summary the server answers with. */
-export function summaryOf(body: unknown): { method: string; fields: Record<string, string>; files: Array<{ sha256: string; size: number; field: string; filename: string; contentType: string }>; raw?: { size: number; sha256: string; contentType: string } } {
+export function summaryOf(body: unknown): {
+  method: string;
+  fields: Record<string, string>;
+  files: Array<{ sha256: string; size: number; field: string; filename: string; contentType: string }>;
+  raw?: { size: number; sha256: string; contentType: string };
+} {
   if (typeof body !== 'string') throw new Error(`expected a text body, got ${typeof body}`);
   return JSON.parse(body) as ReturnType<typeof summaryOf>;
 }

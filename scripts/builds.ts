@@ -74,7 +74,9 @@ async function buildInto(outDir: string): Promise<void> {
   const { rollup } = await import('rollup');
   // The config's paths (inputs, the tsconfig of the TypeScript plugin) are relative to the project root.
   if (process.cwd() !== ROOT.replace(/\/$/, '')) process.chdir(ROOT);
-  const configModule = (await import(pathToFileURL(join(ROOT, 'rollup.config.mjs')).href)) as { default: RollupOptions[] };
+  const configModule = (await import(pathToFileURL(join(ROOT, 'rollup.config.mjs')).href)) as {
+    default: RollupOptions[];
+  };
   const wanted = new Set([HYBRID_IIFE, ARKTS_JS]);
   for (const config of configModule.default) {
     const output = config.output as OutputOptions;
@@ -91,7 +93,12 @@ async function buildInto(outDir: string): Promise<void> {
 /** dist/ when fresh (unless `rebuild`), else a build into a temporary folder. */
 export async function ensureBuilds(options: { rebuild?: boolean } = {}): Promise<Builds> {
   if (!options.rebuild && distIsFresh()) {
-    return { hybridIife: join(ROOT, HYBRID_IIFE), arktsJs: join(ROOT, ARKTS_JS), origin: 'dist', dispose: () => undefined };
+    return {
+      hybridIife: join(ROOT, HYBRID_IIFE),
+      arktsJs: join(ROOT, ARKTS_JS),
+      origin: 'dist',
+      dispose: () => undefined,
+    };
   }
   const outDir = mkdtempSync(join(tmpdir(), 'harmony-upload-task-build-'));
   await buildInto(outDir);

@@ -14,7 +14,10 @@ const mutations = [
     file: 'src/core/engine.ts',
     replace: [
       ["  abort(): void {\n    if (this.phase === 'done') return;", '  abort(): void {'],
-      ["  private finish(outcome: Outcome): void {\n    if (this.phase === 'done') return;", '  private finish(outcome: Outcome): void {'],
+      [
+        "  private finish(outcome: Outcome): void {\n    if (this.phase === 'done') return;",
+        '  private finish(outcome: Outcome): void {',
+      ],
     ],
     tests: ['test/arkts/contract.test.ts', '-t', 'abort after completion'],
   },
@@ -31,7 +34,10 @@ const mutations = [
     replace: [
       ['      this.progressListeners.emit(this.reducer.final(outcome.totalBytes));\n', ''],
       ['    this.progressListeners.clear();\n', ''],
-      ["      callSafely('complete', complete, outcome.result);\n      this.resolve(outcome.result);", "      callSafely('complete', complete, outcome.result);\n      this.progressListeners.emit(this.reducer.final(outcome.totalBytes));\n      this.resolve(outcome.result);"],
+      [
+        "      callSafely('complete', complete, outcome.result);\n      this.resolve(outcome.result);",
+        "      callSafely('complete', complete, outcome.result);\n      this.progressListeners.emit(this.reducer.final(outcome.totalBytes));\n      this.resolve(outcome.result);",
+      ],
     ],
     tests: ['test/arkts/contract.test.ts', '-t', 'events in order'],
   },
@@ -101,7 +107,7 @@ const mutations = [
   {
     name: 'bridge: allowedPaths is not enforced',
     file: 'src/arkts/bridge-host.ts',
-    from: "    const dir = this.dirs.find((d) => path.startsWith(`${d}/`));\n    if (!dir) throw",
+    from: '    const dir = this.dirs.find((d) => path.startsWith(`${d}/`));\n    if (!dir) throw',
     to: "    const dir = this.dirs.find((d) => path.startsWith(`${d}/`)) ?? '/data';\n    if (!dir) throw",
     tests: ['test/bridge/bridge-security.test.ts', '-t', 'outside the allowed directories'],
   },
@@ -113,7 +119,7 @@ const mutations = [
     tests: ['test/bridge/bridge-security.test.ts', '-t', 'symlink'],
   },
   {
-    name: 'bridge: a page load does not end the previous page\'s uploads',
+    name: "bridge: a page load does not end the previous page's uploads",
     file: 'src/arkts/bridge-host.ts',
     from: '  onPageBegin(url: string): void {\n    void url;\n    // The page is being left: nobody is there to tell.\n    this.endUploads(false);',
     to: '  onPageBegin(url: string): void {\n    void url;',
@@ -122,8 +128,8 @@ const mutations = [
   {
     name: "bridge: the library's temporary copies may be uploaded by pages",
     file: 'src/arkts/bridge-host.ts',
-    from: '    if (path.split(\'/\').indexOf(COPY_DIR) >= 0) {',
-    to: '    if (path.split(\'/\').indexOf(COPY_DIR) >= 0 && false) {',
+    from: "    if (path.split('/').indexOf(COPY_DIR) >= 0) {",
+    to: "    if (path.split('/').indexOf(COPY_DIR) >= 0 && false) {",
     tests: ['test/bridge/bridge-security.test.ts', '-t', 'temporary copies'],
   },
   {
@@ -144,7 +150,7 @@ const mutations = [
     name: 'bridge: answers are pasted into the script as text, not base64',
     file: 'src/bridge/protocol.ts',
     from: '.receive("${encodeBase64Utf8(JSON.stringify(message))}")',
-    to: '.receive(btoa(unescape(encodeURIComponent(\'${JSON.stringify(message)}\'))))',
+    to: ".receive(btoa(unescape(encodeURIComponent('${JSON.stringify(message)}'))))",
     tests: ['test/bridge/bridge-events.test.ts', '-t', 'answers cross as data'],
   },
 ];
@@ -160,7 +166,10 @@ for (const m of mutations.filter((x) => !only || x.name.includes(only))) {
     failures++;
     continue;
   }
-  writeFileSync(m.file, replace.reduce((text, [from, to]) => text.replace(from, to), original));
+  writeFileSync(
+    m.file,
+    replace.reduce((text, [from, to]) => text.replace(from, to), original),
+  );
   let caught;
   try {
     const run = spawnSync('npx', ['vitest', 'run', ...m.tests], { encoding: 'utf8', timeout: 600000 });

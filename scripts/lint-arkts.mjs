@@ -58,14 +58,22 @@ function standInNames(program) {
 const uiFiles = files.filter((file) => /^\s*struct\s/m.test(builder.getProgram().getSourceFile(file)?.text ?? ''));
 console.log('');
 console.log('Not checked here:');
-console.log(`- the stand-ins: these names are declared only by src/platform-types or ${relative(ROOT, STUBS_DIR)}, and checked`);
+console.log(
+  `- the stand-ins: these names are declared only by src/platform-types or ${relative(ROOT, STUBS_DIR)}, and checked`,
+);
 console.log('  against those, not the SDK (../shared/tools/arkts-check checks the same files against the API 12 SDK):');
 for (const [file, names] of standInNames(builder.getProgram())) {
   console.log(`    ${file}: ${names.join(', ')}`);
 }
 console.log(`- the ArkUI compiler's own checks of UI files (ets-loader: decorator and build() rules, $r/$rawfile`);
-console.log(`  resources), in ${uiFiles.length} file(s): ${uiFiles.map((file) => relative(ROOT, file)).join(', ') || 'none'};`);
-console.log('- the .ts sources the .ets files import (ArkTS rules apply to .ets only; tsc and sdk-typecheck check them).');
+console.log(
+  `  resources), in ${uiFiles.length} file(s): ${uiFiles.map((file) => relative(ROOT, file)).join(', ') || 'none'};`,
+);
+console.log(
+  '- the .ts sources the .ets files import (ArkTS rules apply to .ets only; tsc and sdk-typecheck check them).',
+);
 console.log('');
-console.log(`lint:arkts: ${files.length} .ets files, ${problems.length} problems (ArkUI syntax, strict types, ArkTS linter 1.1)`);
+console.log(
+  `lint:arkts: ${files.length} .ets files, ${problems.length} problems (ArkUI syntax, strict types, ArkTS linter 1.1)`,
+);
 process.exit(problems.length > 0 ? 1 : 0);

@@ -94,7 +94,8 @@ function parseBody(q: URLSearchParams): UploadPlan['body'] {
 function parseRedirect(url: URL): UploadPlan['redirect'] {
   const status = optionalInt(url.searchParams, 'redirect', 300, 399);
   if (status === undefined) return undefined;
-  if (!REDIRECT_STATUSES.has(status)) throw new PlanError(`redirect must be one of ${[...REDIRECT_STATUSES].join(', ')}`);
+  if (!REDIRECT_STATUSES.has(status))
+    throw new PlanError(`redirect must be one of ${[...REDIRECT_STATUSES].join(', ')}`);
   return { status, location: url.searchParams.get('to') ?? defaultRedirectTarget(url) };
 }
 

@@ -83,7 +83,11 @@ const byIdIs =
 function multipart(boundary: string, parts: Array<{ headers: string[]; body: Buffer | string }>): Buffer {
   const chunks: Buffer[] = [];
   for (const part of parts) {
-    chunks.push(Buffer.from(`--${boundary}\r\n${part.headers.join('\r\n')}\r\n\r\n`), Buffer.from(part.body), Buffer.from('\r\n'));
+    chunks.push(
+      Buffer.from(`--${boundary}\r\n${part.headers.join('\r\n')}\r\n\r\n`),
+      Buffer.from(part.body),
+      Buffer.from('\r\n'),
+    );
   }
   chunks.push(Buffer.from(`--${boundary}--\r\n`));
   return Buffer.concat(chunks);
@@ -105,7 +109,10 @@ beforeAll(async () => {
   writeFileSync(join(siteDir, 'app.js.map'), '{"version":3}');
   writeFileSync(join(siteDir, 'pixel.png'), Buffer.from([0x89, 0x50, 0x4e, 0x47]));
   writeFileSync(join(workDir, 'extra.mjs'), 'export default 2;\n');
-  server = await startUploadServer({ staticDir: siteDir, staticFiles: { '/lib/extra.mjs': join(workDir, 'extra.mjs') } });
+  server = await startUploadServer({
+    staticDir: siteDir,
+    staticFiles: { '/lib/extra.mjs': join(workDir, 'extra.mjs') },
+  });
 });
 
 afterAll(async () => {
@@ -134,8 +141,20 @@ describe('upload bodies', () => {
     expect(summary.fields).toEqual({ 名前: 'värde ✓', plain: 'x' });
     expect(summary.raw).toBeUndefined();
     expect(summary.files).toEqual([
-      { field: 'file', filename: '写真 ü.bin', contentType: 'application/x-test', size: big.length, sha256: sha256(big) },
-      { field: 'second', filename: 'small.bin', contentType: 'application/octet-stream', size: 1000, sha256: sha256(small) },
+      {
+        field: 'file',
+        filename: '写真 ü.bin',
+        contentType: 'application/x-test',
+        size: big.length,
+        sha256: sha256(big),
+      },
+      {
+        field: 'second',
+        filename: 'small.bin',
+        contentType: 'application/octet-stream',
+        size: 1000,
+        sha256: sha256(small),
+      },
       { field: 'empty', filename: 'empty.txt', contentType: 'application/octet-stream', size: 0, sha256: sha256('') },
     ]);
     const record = await server.waitFor((r) => r.id === 'multi' && r.responded);
@@ -248,18 +267,24 @@ describe('upload bodies', () => {
 
 describe('answers', () => {
   it('uses the requested status, custom text body, base64 bytes and extra headers', async () => {
-    const text = await request(`${server.uploadUrl}?status=503&body=${encodeURIComponent('busy ✓')}&header.X-Test=hello`, {
-      body: 'x',
-    });
+    const text = await request(
+      `${server.uploadUrl}?status=503&body=${encodeURIComponent('busy ✓')}&header.X-Test=hello`,
+      {
+        body: 'x',
+      },
+    );
     expect(text.status).toBe(503);
     expect(text.body.toString('utf8')).toBe('busy ✓');
     expect(text.headers['content-type']).toBe('text/plain; charset=utf-8');
     expect(text.headers['x-test']).toBe('hello');
 
     const bytes = Buffer.from([0xff, 0xfe, 0x00, 0x80, 0xc3, 0x28, 0xfb]);
-    const binary = await request(`${server.uploadUrl}?bodyB64=${encodeURIComponent(bytes.toString('base64'))}&status=201`, {
-      body: 'x',
-    });
+    const binary = await request(
+      `${server.uploadUrl}?bodyB64=${encodeURIComponent(bytes.toString('base64'))}&status=201`,
+      {
+        body: 'x',
+      },
+    );
     expect(binary.status).toBe(201);
     expect(binary.body.equals(bytes)).toBe(true);
     expect(binary.headers['content-length']).toBe(String(bytes.length));
@@ -287,16 +312,20 @@ describe('answers', () => {
     let headersAt = 0;
     let endAt = 0;
     await new Promise<void>((resolve, reject) => {
-      const req = http.request(`${server.uploadUrl}?id=delay-b&delayBodyMs=400`, { method: 'POST', agent: false }, (res) => {
-        headersAt = Date.now();
-        events.push(`headers ${res.statusCode}`);
-        expect(server.byId('delay-b')[0]).toMatchObject({ status: 200, responded: false });
-        res.once('data', () => events.push('data'));
-        res.on('end', () => {
-          endAt = Date.now();
-          resolve();
-        });
-      });
+      const req = http.request(
+        `${server.uploadUrl}?id=delay-b&delayBodyMs=400`,
+        { method: 'POST', agent: false },
+        (res) => {
+          headersAt = Date.now();
+          events.push(`headers ${res.statusCode}`);
+          expect(server.byId('delay-b')[0]).toMatchObject({ status: 200, responded: false });
+          res.once('data', () => events.push('data'));
+          res.on('end', () => {
+            endAt = Date.now();
+            resolve();
+          });
+        },
+      );
       req.on('error', reject);
       req.end('x');
     });
@@ -341,7 +370,9 @@ describe('answers', () => {
     const own = await request(`${server.uploadUrl}?id=redir&redirect=307`, { body: 'x' });
     expect(own.status).toBe(307);
     expect(own.headers.location).toBe('/upload?id=redir');
-    const elsewhere = await request(`${server.uploadUrl}?redirect=302&to=${encodeURIComponent('/elsewhere?a=1')}`, { body: 'x' });
+    const elsewhere = await request(`${server.uploadUrl}?redirect=302&to=${encodeURIComponent('/elsewhere?a=1')}`, {
+      body: 'x',
+    });
     expect(elsewhere.status).toBe(302);
     expect(elsewhere.headers.location).toBe('/elsewhere?a=1');
 
@@ -367,7 +398,10 @@ describe('answers', () => {
     expect(preflight.headers['access-control-max-age']).toBe('600');
     expect(server.records.some((r) => r.method === 'OPTIONS')).toBe(false);
 
-    const upload = await request(`${server.uploadUrl}?header.X-Custom=1`, { headers: { Origin: 'http://example.test' }, body: 'x' });
+    const upload = await request(`${server.uploadUrl}?header.X-Custom=1`, {
+      headers: { Origin: 'http://example.test' },
+      body: 'x',
+    });
     expect(upload.headers['access-control-allow-origin']).toBe('*');
     const exposed = String(upload.headers['access-control-expose-headers']).split(/,\s*/);
     expect(exposed).toEqual(expect.arrayContaining(['*', 'X-Upload-Id', 'X-Custom']));
@@ -417,8 +451,10 @@ describe('faults', () => {
   it('resetAfter resets the connection (TCP RST, not a FIN) after n bytes', async () => {
     // Exactly n bytes of a longer body: nothing is left unread, so a plain close would be a FIN ("socket hang up").
     const error = await new Promise<NodeJS.ErrnoException>((resolve, reject) => {
-      const req = http.request(`${server.uploadUrl}?id=reset&resetAfter=30000`, { method: 'POST', agent: false }, (res) =>
-        reject(new Error(`unexpected answer ${res.statusCode}`)),
+      const req = http.request(
+        `${server.uploadUrl}?id=reset&resetAfter=30000`,
+        { method: 'POST', agent: false },
+        (res) => reject(new Error(`unexpected answer ${res.statusCode}`)),
       );
       req.on('error', resolve);
       req.setHeader('Content-Length', 2_000_000);
@@ -467,7 +503,12 @@ describe('faults', () => {
     expect(refused.status).toBe(413);
     expect(refused.headers.connection).toBe('close');
     expect(JSON.parse(refused.body.toString()).error).toBeTypeOf('string');
-    expect(server.byId('early')[0]).toMatchObject({ status: 413, bytesReceived: 0, bodyComplete: false, responded: true });
+    expect(server.byId('early')[0]).toMatchObject({
+      status: 413,
+      bytesReceived: 0,
+      bodyComplete: false,
+      responded: true,
+    });
 
     const custom = await early('respondEarly=1&status=403&body=nope');
     expect([custom.status, custom.body.toString()]).toEqual([403, 'nope']);
@@ -503,7 +544,10 @@ describe('faults', () => {
   it('neverEnd sends headers and part of the body, then nothing', async () => {
     let received = 0;
     let ended = false;
-    const req = http.request(`${server.uploadUrl}?id=never&neverEnd=1&body=0123456789`, { method: 'POST', agent: false });
+    const req = http.request(`${server.uploadUrl}?id=never&neverEnd=1&body=0123456789`, {
+      method: 'POST',
+      agent: false,
+    });
     req.on('error', () => undefined);
     const res = await new Promise<IncomingMessage>((resolve) => {
       req.on('response', resolve);
@@ -538,7 +582,12 @@ describe('static files', () => {
     ];
     for (const [path, type, body] of expected) {
       const reply = await getRaw(server, path);
-      expect([path, reply.status, reply.headers['content-type'], reply.body.toString('latin1')]).toEqual([path, 200, type, body]);
+      expect([path, reply.status, reply.headers['content-type'], reply.body.toString('latin1')]).toEqual([
+        path,
+        200,
+        type,
+        body,
+      ]);
       expect(reply.headers['access-control-allow-origin']).toBe('*');
     }
     expect((await getRaw(server, '/missing.html')).status).toBe(404);

@@ -144,7 +144,8 @@ async function handleUpload(ctx: ServerContext, req: IncomingMessage, res: Serve
     if (!(error instanceof PlanError)) throw error;
     return exchange.send(400, jsonBody({ error: error.message }));
   }
-  if (plan.faultTimes !== undefined && ctx.store.byId(exchange.record.id).length > plan.faultTimes) plan = withoutFaults(plan);
+  if (plan.faultTimes !== undefined && ctx.store.byId(exchange.record.id).length > plan.faultTimes)
+    plan = withoutFaults(plan);
   if (plan.closeEarly) {
     req.socket.destroy();
     return;
@@ -191,8 +192,7 @@ class Exchange {
         r.closedAt = Date.now();
         r.endedAt ??= r.closedAt;
       });
-    }
-    else ctx.socketRecords.get(socket)?.push(this.record);
+    } else ctx.socketRecords.get(socket)?.push(this.record);
     res.on('finish', () =>
       this.update((r) => {
         r.responded = true;

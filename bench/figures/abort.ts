@@ -41,8 +41,19 @@ function watch(server: UploadServer, id: string): Watch {
   return { midway, closed };
 }
 
-async function arktsAborts(server: UploadServer, file: BenchFile, n: number, log: (m: string) => void): Promise<{ callback: number[]; call: number[]; close: number[]; direct: number[]; removeCall: number[] }> {
-  const out = { callback: [] as number[], call: [] as number[], close: [] as number[], direct: [] as number[], removeCall: [] as number[] };
+async function arktsAborts(
+  server: UploadServer,
+  file: BenchFile,
+  n: number,
+  log: (m: string) => void,
+): Promise<{ callback: number[]; call: number[]; close: number[]; direct: number[]; removeCall: number[] }> {
+  const out = {
+    callback: [] as number[],
+    call: [] as number[],
+    close: [] as number[],
+    direct: [] as number[],
+    removeCall: [] as number[],
+  };
   const library = async (i: number): Promise<void> => {
     const id = `abort-lib-${i}`;
     const w = watch(server, id);
@@ -95,7 +106,9 @@ async function arktsAborts(server: UploadServer, file: BenchFile, n: number, log
     }
   }
   log(`abort: ArkTS abort->fail ${out.callback.map((x) => x.toFixed(3)).join(' ')} ms`);
-  log(`abort: ArkTS abort->close ${out.close.map((x) => x.toFixed(2)).join(' ')} ms; direct remove->close ${out.direct.map((x) => x.toFixed(2)).join(' ')} ms`);
+  log(
+    `abort: ArkTS abort->close ${out.close.map((x) => x.toFixed(2)).join(' ')} ms; direct remove->close ${out.direct.map((x) => x.toFixed(2)).join(' ')} ms`,
+  );
   return out;
 }
 
@@ -137,7 +150,9 @@ async function pageAborts(file: BenchFile, n: number, log: (m: string) => void):
     await page.close();
     await server.close();
   }
-  log(`abort: page abort->close library ${out.close.library.map((x) => x.toFixed(2)).join(' ')}; raw ${out.close.raw.map((x) => x.toFixed(2)).join(' ')} ms`);
+  log(
+    `abort: page abort->close library ${out.close.library.map((x) => x.toFixed(2)).join(' ')}; raw ${out.close.raw.map((x) => x.toFixed(2)).join(' ')} ms`,
+  );
   return out;
 }
 
@@ -148,8 +163,8 @@ const figure: Figure = {
     const n = ctx.runs * 4;
     const file = await benchFile('abort-256m.bin', SIZE);
     const server = await startUploadServer();
-    let arkts;
-    let page;
+    let arkts: Awaited<ReturnType<typeof arktsAborts>>;
+    let page: PageAborts;
     try {
       arkts = await arktsAborts(server, file, n, ctx.log);
     } finally {

@@ -18,7 +18,12 @@ import type { BenchFile } from '../lib/files';
 export type Job = { kind: 'one' } | { kind: 'many'; cap: number };
 
 export interface SetupMessage {
-  setup: { variant: 'library' | 'direct'; job: Job; files: Array<{ realPath: string; size: number; sha256: string }>; uploadUrl: string };
+  setup: {
+    variant: 'library' | 'direct';
+    job: Job;
+    files: Array<{ realPath: string; size: number; sha256: string }>;
+    uploadUrl: string;
+  };
 }
 export interface RunMessage {
   run: string;
@@ -64,14 +69,15 @@ async function run(id: string): Promise<RunResult> {
   const ms = performance.now() - t0;
   const used = process.cpuUsage(c0);
   await Promise.all(results.map((r) => r.removed));
-  results.forEach((r, k) => checkBody(r.body, files[k], `${variant} ${id} file ${k}`));
+  for (const [k, r] of results.entries()) checkBody(r.body, files[k], `${variant} ${id} file ${k}`);
   await quiesce();
   return { ms, cpuMs: (used.user + used.system) / 1000 };
 }
 
 process.on('message', (message: SetupMessage | RunMessage) => {
   const reply = (value: unknown): void => void process.send?.(value);
-  const fail = (err: unknown): void => reply({ error: err instanceof Error ? (err.stack ?? err.message) : JSON.stringify(err) });
+  const fail = (err: unknown): void =>
+    reply({ error: err instanceof Error ? (err.stack ?? err.message) : JSON.stringify(err) });
   if ('setup' in message) {
     const s = message.setup;
     variant = s.variant;

@@ -44,7 +44,15 @@ function countPlatformProgress(): { count(): number; restore(): void } {
     const task = await original(ctx, config);
     const on = task.on.bind(task) as (event: string, cb: (p: unknown) => void) => void;
     (task as { on: (event: string, cb: (p: unknown) => void) => void }).on = (event, cb) =>
-      on(event, event === 'progress' ? (p: unknown) => { n++; cb(p); } : cb);
+      on(
+        event,
+        event === 'progress'
+          ? (p: unknown) => {
+              n++;
+              cb(p);
+            }
+          : cb,
+      );
     return task;
   }) as typeof original;
   return { count: () => n, restore: () => (agent.create = original) };
@@ -69,9 +77,23 @@ const figure: Figure = {
       const register = v.registerJavaScriptProxy.bind(v);
       v.registerJavaScriptProxy = (object, name, methods, asyncMethods) => {
         const target = object as { post(message: string): void };
-        register({ post: (message: string) => { posts++; target.post(message); } }, name, methods, asyncMethods);
+        register(
+          {
+            post: (message: string) => {
+              posts++;
+              target.post(message);
+            },
+          },
+          name,
+          methods,
+          asyncMethods,
+        );
       };
-      attachUploadBridge(v as unknown as webview.WebviewController, { allowedOrigins: [origin], allowedPaths: [`${context.cacheDir}/bench`], context });
+      attachUploadBridge(v as unknown as webview.WebviewController, {
+        allowedOrigins: [origin],
+        allowedPaths: [`${context.cacheDir}/bench`],
+        context,
+      });
       await v.registered();
       view = v;
     });
@@ -95,9 +117,17 @@ const figure: Figure = {
             await quiesce();
             checkBody(r.data, file, `bridge ${label}`);
             const deliveries = webview.scripts.length - scripts0;
-            const c = { messages: deliveries + posts - posts0, deliveries, posts: posts - posts0, pageProgress: r.progressEvents, platformProgress: platform.count() - platform0 };
+            const c = {
+              messages: deliveries + posts - posts0,
+              deliveries,
+              posts: posts - posts0,
+              pageProgress: r.progressEvents,
+              platformProgress: platform.count() - platform0,
+            };
             counts.push(c);
-            ctx.log(`bridge-messages: ${label}, progress every ${interval} ms, run ${i + 1}: ${c.messages} messages (${c.deliveries} deliveries + ${c.posts} posts), ${c.pageProgress} page progress events, ${c.platformProgress} platform progress reports, ${r.ms.toFixed(0)} ms`);
+            ctx.log(
+              `bridge-messages: ${label}, progress every ${interval} ms, run ${i + 1}: ${c.messages} messages (${c.deliveries} deliveries + ${c.posts} posts), ${c.pageProgress} page progress events, ${c.platformProgress} platform progress reports, ${r.ms.toFixed(0)} ms`,
+            );
           }
           results.set(`${label}/${interval}`, counts);
         }

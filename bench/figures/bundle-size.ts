@@ -14,7 +14,10 @@ const figure: Figure = {
   async run() {
     const builds = await sharedBuilds();
     const sizes = await measureSizes(builds);
-    const from = builds.origin === 'dist' ? 'dist/ (fresh)' : 'a rollup build into a temporary folder (dist/ missing or older than src/)';
+    const from =
+      builds.origin === 'dist'
+        ? 'dist/ (fresh)'
+        : 'a rollup build into a temporary folder (dist/ missing or older than src/)';
     return [
       {
         figure: 'bundle size, min+gzip: hybrid IIFE',

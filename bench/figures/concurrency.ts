@@ -7,6 +7,7 @@
  * in a third process.
  */
 import { alternatePairs, groupedRatioInterval, interval, spread } from '../lib/ab';
+import type { AbResult } from '../lib/ab';
 import { benchFile } from '../lib/files';
 import type { BenchFile } from '../lib/files';
 import { startServerProcess } from '../lib/server-process';
@@ -31,13 +32,15 @@ const figure: Figure = {
     for (let i = 0; i < COUNT; i++) files.push(await benchFile(`many/${i}.bin`, SIZE));
     const server = await startServerProcess();
     const cpu = { library: [] as number[], direct: [] as number[] };
-    const runner = (name: 'library' | 'direct', w: VariantWorker) => async (i: number | string): Promise<number> => {
-      const r = await w.run(`${name}-${i}`);
-      if (typeof i === 'number') cpu[name].push(r.cpuMs);
-      ctx.log(`concurrency: ${name.padEnd(7)} ${i}: ${r.ms.toFixed(0)} ms (cpu ${r.cpuMs.toFixed(0)} ms)`);
-      return r.ms;
-    };
-    let ab;
+    const runner =
+      (name: 'library' | 'direct', w: VariantWorker) =>
+      async (i: number | string): Promise<number> => {
+        const r = await w.run(`${name}-${i}`);
+        if (typeof i === 'number') cpu[name].push(r.cpuMs);
+        ctx.log(`concurrency: ${name.padEnd(7)} ${i}: ${r.ms.toFixed(0)} ms (cpu ${r.cpuMs.toFixed(0)} ms)`);
+        return r.ms;
+      };
+    let ab: AbResult;
     try {
       ab = await alternatePairs(PAIRS, perPair, async (pair) => {
         const order: Array<'library' | 'direct'> = pair % 2 === 0 ? ['library', 'direct'] : ['direct', 'library'];

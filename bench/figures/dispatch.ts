@@ -67,11 +67,20 @@ function dispatcher(library: Library, n: number): () => void {
 
 const key = (library: Library, n: number): string => `${library}/${n}`;
 
+/** The samples of a task, which every round fills. */
+function need(results: Map<string, number[]>, name: string): number[] {
+  const samples = results.get(name);
+  if (!samples) throw new Error(`no samples for ${name}`);
+  return samples;
+}
+
 const figure: Figure = {
   name: 'dispatch',
   async run(ctx) {
     const rounds = ctx.runs;
-    const tasks = COUNTS.flatMap((n) => LIBRARIES.map((library) => ({ name: key(library, n), fn: dispatcher(library, n) })));
+    const tasks = COUNTS.flatMap((n) =>
+      LIBRARIES.map((library) => ({ name: key(library, n), fn: dispatcher(library, n) })),
+    );
     const results = new Map<string, number[]>(tasks.map((t) => [t.name, []]));
     for (let round = 0; round < rounds; round++) {
       gc();
@@ -81,18 +90,21 @@ const figure: Figure = {
       await bench.run();
       for (const task of bench.tasks) {
         const result = task.result as { state: string; throughput?: { mean: number }; period?: number };
-        if (result.state !== 'completed' || !result.period) throw new Error(`tinybench task ${task.name}: ${result.state}`);
+        if (result.state !== 'completed' || !result.period)
+          throw new Error(`tinybench task ${task.name}: ${result.state}`);
         // dispatches per second: 1000 per call, from the mean time of a call.
-        results.get(task.name)!.push((BATCH * 1000) / result.period);
+        need(results, task.name).push((BATCH * 1000) / result.period);
       }
-      ctx.log(`dispatch: round ${round + 1}: ${[...results].map(([k, v]) => `${k} ${opsPerSecond(v[v.length - 1])}`).join(', ')}`);
+      ctx.log(
+        `dispatch: round ${round + 1}: ${[...results].map(([k, v]) => `${k} ${opsPerSecond(v[v.length - 1])}`).join(', ')}`,
+      );
     }
     if (sink === 0) ctx.log('dispatch: (listeners ran)');
     const rows: Row[] = [];
     for (const n of COUNTS) {
-      const reg = results.get(key('registry', n))!;
-      const mi = results.get(key('mitt', n))!;
-      const et = results.get(key('EventTarget', n))!;
+      const reg = need(results, key('registry', n));
+      const mi = need(results, key('mitt', n));
+      const et = need(results, key('EventTarget', n));
       const r = median(reg) / median(mi);
       rows.push({
         figure: `dispatch of one progress event to ${n} listener${n === 1 ? '' : 's'}`,
@@ -105,7 +117,7 @@ const figure: Figure = {
         note:
           n === 0
             ? `tinybench ${TIME_MS} ms per task per round, a sample = ${BATCH} dispatches of the same event object; EventTarget dispatches a new CustomEvent({detail}) each time. ` +
-              `Per-round registry/mitt ratios, 0/1/10 listeners: ${COUNTS.map((c) => spread(results.get(key('registry', c))!.map((v, i) => v / results.get(key('mitt', c))![i]))).join('; ')}.`
+              `Per-round registry/mitt ratios, 0/1/10 listeners: ${COUNTS.map((c) => spread(need(results, key('registry', c)).map((v, i) => v / need(results, key('mitt', c))[i]))).join('; ')}.`
             : undefined,
       });
     }

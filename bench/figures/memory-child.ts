@@ -79,7 +79,15 @@ async function main(): Promise<void> {
   sampledPeak = Math.max(sampledPeak, process.memoryUsage.rss());
   const hwmPeak = canReset ? vmHwm() : undefined;
   file.remove();
-  const run: MemoryRun = { variant, start, sampledPeak, hwmPeak, peak: Math.max(sampledPeak, hwmPeak ?? 0), samples, ms };
+  const run: MemoryRun = {
+    variant,
+    start,
+    sampledPeak,
+    hwmPeak,
+    peak: Math.max(sampledPeak, hwmPeak ?? 0),
+    samples,
+    ms,
+  };
   process.stdout.write(`${JSON.stringify(run)}\n`);
 }
 

@@ -44,7 +44,8 @@ const figure: Figure = {
     let control = 0;
     try {
       await page.load('big', `${server.origin}/${basename(big.realPath)}`);
-      for (const v of ['library', 'raw'] as const) checkSummary((await page.upload(v, 'big', `${server.uploadUrl}?id=warm-${v}`)).data, big, v);
+      for (const v of ['library', 'raw'] as const)
+        checkSummary((await page.upload(v, 'big', `${server.uploadUrl}?id=warm-${v}`)).data, big, v);
       for (let i = 0; i < ctx.runs; i++) {
         for (const v of abOrder(i, 'library', 'raw')) {
           const before = await settledGc(page);
@@ -62,9 +63,11 @@ const figure: Figure = {
           if ('failed' in result) throw new Error(`${v} upload failed: ${result.failed}`);
           checkSummary(result.data, big, v);
           runs[v].push({ before, peak, samples });
-          ctx.log(`page-heap: ${v} run ${i + 1}: before ${bytes(before, 2)}, peak ${bytes(peak, 2)} (+${bytes(peak - before, 2)}), ${samples} samples`);
+          ctx.log(
+            `page-heap: ${v} run ${i + 1}: before ${bytes(before, 2)}, peak ${bytes(peak, 2)} (+${bytes(peak - before, 2)}), ${samples} samples`,
+          );
         }
-        }
+      }
       const before = await settledGc(page);
       await page.readWhole('big');
       control = (await page.heap()).all - before;

@@ -11,6 +11,7 @@ import type { Variant } from '../page/bench-entry';
 import { benchFile } from '../lib/files';
 import type { BenchFile } from '../lib/files';
 import { alternate, interval, ratioInterval, spread } from '../lib/ab';
+import type { AbResult } from '../lib/ab';
 import { builds as sharedBuilds } from '../lib/builds';
 import { BenchPage } from '../lib/page';
 import { startServerProcess } from '../lib/server-process';
@@ -24,7 +25,9 @@ export function checkSummary(data: string, file: BenchFile, what: string): void 
   const summary = JSON.parse(data) as UploadSummary;
   const got = summary.files[0];
   if (!got || got.size !== file.size || got.sha256 !== file.sha256) {
-    throw new Error(`${what}: the server did not receive the file intact (${got ? `${got.size} B, ${got.sha256}` : 'no file'})`);
+    throw new Error(
+      `${what}: the server did not receive the file intact (${got ? `${got.size} B, ${got.sha256}` : 'no file'})`,
+    );
   }
 }
 
@@ -36,13 +39,15 @@ const figure: Figure = {
     const big = await benchFile('page-256m.bin', SIZE);
     const server = await startServerProcess({ staticDir: dirname(big.realPath) });
     const page = await BenchPage.open(builds.hybridIife);
-    const once = (v: Variant) => async (i: number | string): Promise<number> => {
-      const r = await page.upload(v, 'big', `${server.uploadUrl}?id=${v}-${i}`);
-      checkSummary(r.data, big, v);
-      ctx.log(`page-throughput: ${v.padEnd(7)} ${i}: ${r.ms.toFixed(0)} ms`);
-      return r.ms;
-    };
-    let ab;
+    const once =
+      (v: Variant) =>
+      async (i: number | string): Promise<number> => {
+        const r = await page.upload(v, 'big', `${server.uploadUrl}?id=${v}-${i}`);
+        checkSummary(r.data, big, v);
+        ctx.log(`page-throughput: ${v.padEnd(7)} ${i}: ${r.ms.toFixed(0)} ms`);
+        return r.ms;
+      };
+    let ab: AbResult;
     try {
       const loaded = await page.load('big', `${server.origin}/${basename(big.realPath)}`);
       if (loaded !== SIZE) throw new Error(`the page holds ${loaded} of ${SIZE} bytes`);

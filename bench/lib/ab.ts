@@ -19,7 +19,11 @@ export interface AbResult {
   groups: Array<[number, number]>;
 }
 
-export async function alternate(rounds: number, runA: (i: number) => Promise<number>, runB: (i: number) => Promise<number>): Promise<AbResult> {
+export async function alternate(
+  rounds: number,
+  runA: (i: number) => Promise<number>,
+  runB: (i: number) => Promise<number>,
+): Promise<AbResult> {
   const result: AbResult = { a: [], b: [], pairs: [], groups: [[0, rounds]] };
   for (let i = 0; i < rounds; i++) {
     for (const which of abOrder(i, 'a', 'b')) {
@@ -79,7 +83,11 @@ export interface ProcessPair {
  * pair would turn that into a bias; several pairs average it out, and the interval (groupedRatioInterval)
  * resamples whole pairs.
  */
-export async function alternatePairs(pairs: number, rounds: number, open: (pair: number) => Promise<ProcessPair>): Promise<AbResult> {
+export async function alternatePairs(
+  pairs: number,
+  rounds: number,
+  open: (pair: number) => Promise<ProcessPair>,
+): Promise<AbResult> {
   const result: AbResult = { a: [], b: [], pairs: [], groups: [] };
   for (let p = 0; p < pairs; p++) {
     const pair = await open(p);
@@ -103,7 +111,11 @@ export async function alternatePairs(pairs: number, rounds: number, open: (pair:
  * whole groups are resampled, then runs within each; so the interval includes the spread between
  * processes, not only between runs.
  */
-export function groupedRatioInterval(num: readonly number[], den: readonly number[], groups: ReadonlyArray<[number, number]>): [number, number] {
+export function groupedRatioInterval(
+  num: readonly number[],
+  den: readonly number[],
+  groups: ReadonlyArray<[number, number]>,
+): [number, number] {
   const rnd = random(20240602);
   const ratios: number[] = [];
   for (let it = 0; it < 4000; it++) {

@@ -36,7 +36,9 @@ export function agentConfigFor(url: string, file: BenchFile): request.agent.Conf
     method: 'POST',
     mode: request.agent.Mode.FOREGROUND,
     headers: { 'Content-Type': 'multipart/form-data' },
-    data: [{ name: FIELD, value: { path: file.filePath, filename: fileNameOf(file), mimeType: 'application/octet-stream' } }],
+    data: [
+      { name: FIELD, value: { path: file.filePath, filename: fileNameOf(file), mimeType: 'application/octet-stream' } },
+    ],
     redirect: true,
     retry: false,
   };
@@ -70,7 +72,11 @@ export async function directUpload(url: string, file: BenchFile): Promise<{ body
   return { body, remove: request.agent.remove(task.tid) };
 }
 
-export function startLibrary(url: string, file: BenchFile, callbacks: Partial<Pick<Parameters<typeof uploadFile>[0], 'success' | 'fail'>> = {}): UploadTask & Promise<UploadFileSuccessResult> {
+export function startLibrary(
+  url: string,
+  file: BenchFile,
+  callbacks: Partial<Pick<Parameters<typeof uploadFile>[0], 'success' | 'fail'>> = {},
+): UploadTask & Promise<UploadFileSuccessResult> {
   const task = uploadFile({ url, filePath: file.filePath, name: FIELD, timeout: TIMEOUT_MS, ...callbacks });
   task.onProgressUpdate(noop);
   return task;

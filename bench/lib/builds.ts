@@ -20,10 +20,18 @@ export function builds(): Promise<Builds> {
     const hybridIife = process.env[BUILD_ENV.hybridIife];
     const arktsJs = process.env[BUILD_ENV.arktsJs];
     if (hybridIife && arktsJs) {
-      pending = Promise.resolve({ hybridIife, arktsJs, origin: process.env[BUILD_ENV.origin] ?? 'given', dispose: () => undefined });
+      pending = Promise.resolve({
+        hybridIife,
+        arktsJs,
+        origin: process.env[BUILD_ENV.origin] ?? 'given',
+        dispose: () => undefined,
+      });
     } else {
       pending = ensureBuilds();
-      void pending.then((b) => process.once('exit', () => b.dispose()), () => undefined);
+      void pending.then(
+        (b) => process.once('exit', () => b.dispose()),
+        () => undefined,
+      );
     }
   }
   return pending;

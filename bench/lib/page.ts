@@ -19,7 +19,15 @@ const HTML =
   '<script src="/harmony-upload-task.iife.js"></script><script src="/bench.js"></script>';
 
 async function benchScript(): Promise<string> {
-  const result = await build({ entryPoints: [ENTRY], bundle: true, format: 'iife', platform: 'browser', target: 'es2021', write: false, logLevel: 'silent' });
+  const result = await build({
+    entryPoints: [ENTRY],
+    bundle: true,
+    format: 'iife',
+    platform: 'browser',
+    target: 'es2021',
+    write: false,
+    logLevel: 'silent',
+  });
   return result.outputFiles[0].text;
 }
 
@@ -58,7 +66,7 @@ export class BenchPage {
     const errors: string[] = [];
     page.on('pageerror', (err) => errors.push(err.message));
     await beforeLoad?.(page, host.origin);
-    await page.goto(host.origin + '/');
+    await page.goto(`${host.origin}/`);
     await page.waitForFunction(() => window.benchPage !== undefined && window.HarmonyUploadTask !== undefined);
     if (errors.length > 0) throw new Error(`the bench page failed: ${errors.join('; ')}`);
     const cdp = await page.context().newCDPSession(page);
@@ -124,7 +132,11 @@ export class BenchPage {
   }
 
   async heap(): Promise<HeapUsage> {
-    const usage = (await this.cdp.send('Runtime.getHeapUsage')) as { usedSize: number; embedderHeapUsedSize?: number; backingStorageSize?: number };
+    const usage = (await this.cdp.send('Runtime.getHeapUsage')) as {
+      usedSize: number;
+      embedderHeapUsedSize?: number;
+      backingStorageSize?: number;
+    };
     const embedder = usage.embedderHeapUsedSize ?? 0;
     const backingStores = usage.backingStorageSize ?? 0;
     return { v8: usage.usedSize, embedder, backingStores, all: usage.usedSize + embedder + backingStores };

@@ -18,12 +18,17 @@ export interface ServerProcess {
 export async function startServerProcess(options: { staticDir?: string } = {}): Promise<ServerProcess> {
   const child: ChildProcess = spawn(process.execPath, ['--import', 'tsx', 'server/cli.ts'], {
     cwd: ROOT,
-    env: { ...process.env, PORT: '0', HOST: '127.0.0.1', ...(options.staticDir ? { STATIC_DIR: options.staticDir } : {}) },
+    env: {
+      ...process.env,
+      PORT: '0',
+      HOST: '127.0.0.1',
+      ...(options.staticDir ? { STATIC_DIR: options.staticDir } : {}),
+    },
     stdio: ['ignore', 'pipe', 'inherit'],
   });
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
   const origin = await new Promise<string>((resolve, reject) => {
-    const lines = createInterface({ input: child.stdout! });
+    const lines = createInterface({ input: child.stdout as NodeJS.ReadableStream });
     lines.once('line', (line) => resolve(line.trim()));
     child.once('exit', (code) => reject(new Error(`the upload server process exited (${code}) before listening`)));
   });

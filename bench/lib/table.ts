@@ -3,7 +3,7 @@ import type { Row } from './types';
 
 const HEADERS = ['figure', 'measured', 'baseline (same run)', 'ratio / result', 'target', 'runs', 'pass/miss'];
 
-function escape(text: string): string {
+function escapeCell(text: string): string {
   return text.replace(/\|/g, '\\|');
 }
 
@@ -17,8 +17,9 @@ export function renderTable(rows: readonly Row[]): string {
     r.runs,
     r.pass === undefined ? 'info' : r.pass ? 'pass' : '**miss**',
   ]);
-  const widths = HEADERS.map((h, c) => Math.max(h.length, ...lines.map((l) => escape(l[c]).length)));
-  const fmt = (cells: string[]): string => `| ${cells.map((cell, c) => escape(cell).padEnd(widths[c])).join(' | ')} |`;
+  const widths = HEADERS.map((h, c) => Math.max(h.length, ...lines.map((l) => escapeCell(l[c]).length)));
+  const fmt = (cells: string[]): string =>
+    `| ${cells.map((cell, c) => escapeCell(cell).padEnd(widths[c])).join(' | ')} |`;
   const out = [fmt(HEADERS), `|${widths.map((w) => '-'.repeat(w + 2)).join('|')}|`, ...lines.map(fmt)];
   const notes = rows.filter((r) => r.note).map((r, i) => `[${i + 1}] ${r.note}`);
   if (notes.length > 0) out.push('', ...notes);

@@ -39,14 +39,26 @@ function ask<T>(child: ChildProcess, message: unknown): Promise<T> {
   });
 }
 
-export async function startWorker(variant: 'library' | 'direct', job: Job, files: readonly BenchFile[], uploadUrl: string): Promise<VariantWorker> {
+export async function startWorker(
+  variant: 'library' | 'direct',
+  job: Job,
+  files: readonly BenchFile[],
+  uploadUrl: string,
+): Promise<VariantWorker> {
   const child = fork(SCRIPT, [], {
     cwd: ROOT,
     execArgv: ['--import', 'tsx', '--import', './emulator/node-register.mjs'],
     stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
   });
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
-  await ask(child, { setup: { variant, job, uploadUrl, files: files.map((f) => ({ realPath: f.realPath, size: f.size, sha256: f.sha256 })) } });
+  await ask(child, {
+    setup: {
+      variant,
+      job,
+      uploadUrl,
+      files: files.map((f) => ({ realPath: f.realPath, size: f.size, sha256: f.sha256 })),
+    },
+  });
   return {
     run: (id) => ask<RunResult>(child, { run: id }),
     async close() {

@@ -91,7 +91,8 @@ function startLibrary(blob: Blob, url: string): Running {
       filePath: blob,
       name: 'file',
       fileName: FILE_NAME,
-      success: (res: UploadFileSuccessResult) => resolve({ variant: 'library', ms: performance.now() - t0, status: res.statusCode, data: res.data }),
+      success: (res: UploadFileSuccessResult) =>
+        resolve({ variant: 'library', ms: performance.now() - t0, status: res.statusCode, data: res.data }),
       fail: (err: UploadFileFailResult) => {
         resolveAborted(performance.now());
         resolve({ failed: err.errMsg });
@@ -122,7 +123,8 @@ function startRaw(blob: Blob, url: string): Running {
     form.append('file', blob, FILE_NAME);
     xhr.open('POST', url, true);
     xhr.upload.onprogress = noop;
-    xhr.onload = () => resolve({ variant: 'raw', ms: performance.now() - t0, status: xhr.status, data: xhr.responseText });
+    xhr.onload = () =>
+      resolve({ variant: 'raw', ms: performance.now() - t0, status: xhr.status, data: xhr.responseText });
     xhr.onerror = () => resolve({ failed: 'network error' });
     xhr.onabort = () => {
       resolveAborted(performance.now());
@@ -198,7 +200,13 @@ window.benchPage = {
         name: 'file',
         timeout: 10 * 60 * 1000,
         success: (res: UploadFileSuccessResult) =>
-          resolve({ variant: 'library', ms: performance.now() - t0, status: res.statusCode, data: res.data, progressEvents }),
+          resolve({
+            variant: 'library',
+            ms: performance.now() - t0,
+            status: res.statusCode,
+            data: res.data,
+            progressEvents,
+          }),
         fail: (err: UploadFileFailResult) => reject(new Error(err.errMsg)),
       });
       task.onProgressUpdate(() => {

@@ -3,9 +3,7 @@
  * without a bundler would use it.
  */
 /* global HarmonyUploadTask */
-(function () {
-  'use strict';
-
+(() => {
   /** Milliseconds: a large file on the slow server takes minutes, longer than the default 60 s. */
   const TIMEOUT = 10 * 60 * 1000;
   /** The upload server reads at about this many bytes per second when asked (?readBps=). */
@@ -76,13 +74,13 @@
   }
 
   input.addEventListener('change', () => {
-    const file = input.files && input.files[0];
+    const file = input.files?.[0];
     el('file-name').textContent = file ? `${file.name} · ${formatBytes(file.size)}` : 'No file chosen';
     setRunning(false);
   });
 
   uploadButton.addEventListener('click', () => {
-    const file = input.files && input.files[0];
+    const file = input.files?.[0];
     if (!file) return;
     // uploadFile takes absolute http(s) URLs only: /upload on this page's own server.
     const url = new URL(slow.checked ? `/upload?readBps=${SLOW_BPS}` : '/upload', location.href).href;
@@ -93,19 +91,24 @@
     const current = HarmonyUploadTask.uploadFile({ url, filePath: file, name: 'file', timeout: TIMEOUT });
     task = current;
     current.onProgressUpdate((p) => showProgress(p.progress, p.totalBytesSent, p.totalBytesExpectedToSend));
-    current.then(
-      (res) => {
-        const ok = res.statusCode >= 200 && res.statusCode < 300;
-        showResult(ok ? 'success' : 'fail', ok ? 'Uploaded.' : 'The server refused the upload.', {
-          status: String(res.statusCode),
-          sha256: serverSha256(res.data),
-        });
-      },
-      (err) => showResult('fail', err.errMsg === 'uploadFile:fail abort' ? 'Cancelled.' : 'The upload failed.', { errMsg: err.errMsg }),
-    ).finally(() => {
-      if (task === current) task = undefined;
-      setRunning(false);
-    });
+    current
+      .then(
+        (res) => {
+          const ok = res.statusCode >= 200 && res.statusCode < 300;
+          showResult(ok ? 'success' : 'fail', ok ? 'Uploaded.' : 'The server refused the upload.', {
+            status: String(res.statusCode),
+            sha256: serverSha256(res.data),
+          });
+        },
+        (err) =>
+          showResult('fail', err.errMsg === 'uploadFile:fail abort' ? 'Cancelled.' : 'The upload failed.', {
+            errMsg: err.errMsg,
+          }),
+      )
+      .finally(() => {
+        if (task === current) task = undefined;
+        setRunning(false);
+      });
   });
 
   cancelButton.addEventListener('click', () => {

@@ -58,7 +58,9 @@ describe('sandbox: the app view of storage (SDK FileSpec.path; js_initialize.cpp
     expect(await sha256OfFile(real)).toBe(sha);
     expect(await sandbox.writeFile(`${FILES}/gen/again.bin`, { size, seed: 42 })).toBe(sha);
     expect(await sandbox.writeFile(`${FILES}/gen/other.bin`, { size, seed: 43 })).not.toBe(sha);
-    expect(await sandbox.writeFile(`${FILES}/gen/text.txt`, 'abc')).toBe(createHash('sha256').update('abc').digest('hex'));
+    expect(await sandbox.writeFile(`${FILES}/gen/text.txt`, 'abc')).toBe(
+      createHash('sha256').update('abc').digest('hex'),
+    );
     expect(sandbox.list(`${FILES}/gen`)).toEqual(['again.bin', 'big.bin', 'other.bin', 'text.txt']);
     expect(sandbox.list(`${FILES}/none`)).toEqual([]);
     await expect(sandbox.writeFile('/tmp/outside.txt', 'x')).rejects.toThrow();
@@ -123,7 +125,9 @@ describe('fileIo (@ohos.file.fs subset)', () => {
     expect(error).toBeUndefined();
     expect(await fileIo.access(`${FILES}/u2.txt`)).toBe(false);
     expect(await errorCode(() => fileIo.unlink(`${FILES}/u1.txt`))).toBe(13900002);
-    const missing = await new Promise<{ code?: number }>((resolve) => fileIo.unlink(`${FILES}/u1.txt`, (err) => resolve(err)));
+    const missing = await new Promise<{ code?: number }>((resolve) =>
+      fileIo.unlink(`${FILES}/u1.txt`, (err) => resolve(err)),
+    );
     expect(missing.code).toBe(13900002);
     await fileIo.mkdir(`${FILES}/udir`, false);
     expect(await errorCode(() => fileIo.unlink(`${FILES}/udir`))).toBe(13900019);
@@ -136,7 +140,9 @@ describe('fileIo (@ohos.file.fs subset)', () => {
   });
 
   it('AccessModeType has the SDK values', () => {
-    expect([AccessModeType.EXIST, AccessModeType.WRITE, AccessModeType.READ, AccessModeType.READ_WRITE]).toEqual([0, 2, 4, 6]);
+    expect([AccessModeType.EXIST, AccessModeType.WRITE, AccessModeType.READ, AccessModeType.READ_WRITE]).toEqual([
+      0, 2, 4, 6,
+    ]);
     expect(fileIo.AccessModeType[4]).toBe('READ');
   });
 });
@@ -164,12 +170,29 @@ describe('kits and module constants (ohos-platform.md §1, §1a constants; SDK e
     const { Action, Mode, Network, State, Faults } = request.agent;
     expect([Action.DOWNLOAD, Action.UPLOAD, Mode.BACKGROUND, Mode.FOREGROUND]).toEqual([0, 1, 0, 1]);
     expect([Network.ANY, Network.WIFI, Network.CELLULAR]).toEqual([0, 1, 2]);
-    expect([State.INITIALIZED, State.WAITING, State.RUNNING, State.RETRYING, State.PAUSED, State.STOPPED, State.COMPLETED, State.FAILED, State.REMOVED]).toEqual([
-      0x00, 0x10, 0x20, 0x21, 0x30, 0x31, 0x40, 0x41, 0x50,
-    ]);
-    expect([Faults.OTHERS, Faults.DISCONNECTED, Faults.TIMEOUT, Faults.PROTOCOL, Faults.PARAM, Faults.FSIO, Faults.DNS, Faults.TCP, Faults.SSL, Faults.REDIRECT]).toEqual([
-      0xff, 0x00, 0x10, 0x20, 0x30, 0x40, 0x50, 0x60, 0x70, 0x80,
-    ]);
+    expect([
+      State.INITIALIZED,
+      State.WAITING,
+      State.RUNNING,
+      State.RETRYING,
+      State.PAUSED,
+      State.STOPPED,
+      State.COMPLETED,
+      State.FAILED,
+      State.REMOVED,
+    ]).toEqual([0x00, 0x10, 0x20, 0x21, 0x30, 0x31, 0x40, 0x41, 0x50]);
+    expect([
+      Faults.OTHERS,
+      Faults.DISCONNECTED,
+      Faults.TIMEOUT,
+      Faults.PROTOCOL,
+      Faults.PARAM,
+      Faults.FSIO,
+      Faults.DNS,
+      Faults.TCP,
+      Faults.SSL,
+      Faults.REDIRECT,
+    ]).toEqual([0xff, 0x00, 0x10, 0x20, 0x30, 0x40, 0x50, 0x60, 0x70, 0x80]);
     expect(State[0x40]).toBe('COMPLETED');
   });
 });

@@ -6,7 +6,14 @@
  * ...).
  */
 import { constants, createReadStream, createWriteStream, type Stats } from 'node:fs';
-import { access as accessReal, lstat as lstatReal, mkdir as mkdirReal, rm as rmReal, stat as statReal, unlink as unlinkReal } from 'node:fs/promises';
+import {
+  access as accessReal,
+  lstat as lstatReal,
+  mkdir as mkdirReal,
+  rm as rmReal,
+  stat as statReal,
+  unlink as unlinkReal,
+} from 'node:fs/promises';
 import { pipeline } from 'node:stream/promises';
 import type { AsyncCallback, BusinessError } from '@ohos.base';
 import type FileIoModule from '@ohos.file.fs';

@@ -155,7 +155,8 @@ class AgentTask implements request.agent.Task, LiveAgentTask {
     this.engine = new UploadEngine(
       description.engine,
       {
-        progress: (snapshot) => this.post(() => this.listeners.emit('progress', this.progress(this.runningState(), snapshot))),
+        progress: (snapshot) =>
+          this.post(() => this.listeners.emit('progress', this.progress(this.runningState(), snapshot))),
         response: (_index, response) => this.onResponse(response),
         fileDone: (_index, response) => {
           this.lastHeaders = flatHeaders(response.headers);
@@ -168,15 +169,15 @@ class AgentTask implements request.agent.Task, LiveAgentTask {
   on(event: 'progress' | 'completed' | 'failed' | 'pause' | 'resume' | 'remove', callback: ProgressCallback): void;
   on(event: 'response', callback: Callback<HttpResponse>): void;
   on(event: string, callback: unknown): void {
-    if (event === 'response') return this.listeners.add('response', checkedCallback<Callback<HttpResponse>>(callback));
-    this.listeners.add(progressEvent(event), checkedCallback<ProgressCallback>(callback));
+    if (event === 'response') this.listeners.add('response', checkedCallback<Callback<HttpResponse>>(callback));
+    else this.listeners.add(progressEvent(event), checkedCallback<ProgressCallback>(callback));
   }
 
   off(event: 'progress' | 'completed' | 'failed' | 'pause' | 'resume' | 'remove', callback?: ProgressCallback): void;
   off(event: 'response', callback?: Callback<HttpResponse>): void;
   off(event: string, callback?: unknown): void {
-    if (event === 'response') return this.listeners.remove('response', optionalCallback<Callback<HttpResponse>>(callback));
-    this.listeners.remove(progressEvent(event), optionalCallback<ProgressCallback>(callback));
+    if (event === 'response') this.listeners.remove('response', optionalCallback<Callback<HttpResponse>>(callback));
+    else this.listeners.remove(progressEvent(event), optionalCallback<ProgressCallback>(callback));
   }
 
   start(callback: AsyncCallback<void>): void;
@@ -350,7 +351,8 @@ function asCallback<T>(value: unknown): AsyncCallback<T> | undefined {
 }
 
 function progressEvent(event: string): ProgressEvent {
-  if (!(PROGRESS_EVENTS as ReadonlySet<string>).has(event)) paramError(`Parameter verification failed, unknown event type ${event}`);
+  if (!(PROGRESS_EVENTS as ReadonlySet<string>).has(event))
+    paramError(`Parameter verification failed, unknown event type ${event}`);
   return event as ProgressEvent;
 }
 
@@ -371,7 +373,8 @@ function createTask(context: unknown, config: unknown): AgentTask {
     paramError('Parameter verification failed, action must be UPLOAD or DOWNLOAD');
   }
   const url = stringProperty(config, 'url');
-  if (!isValidUrl(url)) paramError('Parameter verification failed, the url should start with http(s):// and be at most 2048 long');
+  if (!isValidUrl(url))
+    paramError('Parameter verification failed, the url should start with http(s):// and be at most 2048 long');
   if (config.action === Action.DOWNLOAD) {
     throw requestError(RequestErrorCode.UNSUPPORTED, 'download tasks are not part of the emulation');
   }
@@ -465,7 +468,8 @@ function openFiles(dirs: ContextDirs, files: readonly ParsedFileSpec[], mode: nu
   try {
     for (const spec of files) {
       if (isUserFile(spec.path)) {
-        if (mode !== Mode.FOREGROUND) paramError('Parameter verification failed, user file can only for Mode::FOREGROUND');
+        if (mode !== Mode.FOREGROUND)
+          paramError('Parameter verification failed, user file can only for Mode::FOREGROUND');
         throw requestError(RequestErrorCode.FILEIO, 'Failed to open user file');
       }
       opened.push(openFileSpecPath(dirs, spec.path));

@@ -96,7 +96,9 @@ describe('agent: create and start (§1b; SDK create/Task)', () => {
     expect(end.type).toBe('completed');
     const record = server.byId('agent-post')[0];
     expect(record?.summary?.fields).toEqual({ title: 'hello' });
-    expect(record?.summary?.files).toEqual([{ field: 'pic', filename: 'x.png', contentType: 'image/png', size: 123_456, sha256: sha }]);
+    expect(record?.summary?.files).toEqual([
+      { field: 'pic', filename: 'x.png', contentType: 'image/png', size: 123_456, sha256: sha },
+    ]);
     const progress = end.progress;
     expect(progress).toMatchObject({ state: State.COMPLETED, index: 0, processed: 123_456, sizes: [123_456] });
     const extras = progress.extras as Record<string, unknown>;
@@ -144,7 +146,10 @@ describe('agent: create and start (§1b; SDK create/Task)', () => {
   it('a body that is not UTF-8 is an ArrayBuffer in extras.body (§1b Progress.extras)', async () => {
     await cacheFile('b.txt', 'b');
     const bytes = Buffer.from([0xc3, 0x28, 0xff]);
-    const { done } = await run({ ...upload(uploadUrl(server, { bodyB64: bytes.toString('base64') }), 'b.txt'), method: 'POST' });
+    const { done } = await run({
+      ...upload(uploadUrl(server, { bodyB64: bytes.toString('base64') }), 'b.txt'),
+      method: 'POST',
+    });
     const body = ((await done).progress.extras as Record<string, unknown>).body;
     expect(body).toBeInstanceOf(ArrayBuffer);
     expect(Buffer.from(body as ArrayBuffer)).toEqual(bytes);
@@ -175,7 +180,11 @@ describe('agent: HTTP errors and response (§1b on("response"), SDK HttpResponse
     expect(end.progress.state).toBe(State.FAILED);
     expect((end.progress.extras as Record<string, unknown>).body).toBe('');
     const response = events.find((e) => e.type === 'response');
-    expect(response?.type === 'response' && response.response).toMatchObject({ version: 'HTTP/1.1', statusCode: 404, reason: 'Not Found' });
+    expect(response?.type === 'response' && response.response).toMatchObject({
+      version: 'HTTP/1.1',
+      statusCode: 404,
+      reason: 'Not Found',
+    });
     const headers = response?.type === 'response' ? response.response.headers : undefined;
     expect(headers).toBeInstanceOf(Map);
     expect(headers?.get('x-why')).toEqual(['gone']);
@@ -210,7 +219,9 @@ describe('agent: HTTP errors and response (§1b on("response"), SDK HttpResponse
 
   it('a 2xx without a reason phrase (299) completes without "response"; the headers are in the completed extras', async () => {
     await cacheFile('ok299.txt', 'two nine nine');
-    const { events, done } = await run(upload(uploadUrl(server, { status: 299, body: 'fine', 'header.X-Marker': 'here' }), 'ok299.txt'));
+    const { events, done } = await run(
+      upload(uploadUrl(server, { status: 299, body: 'fine', 'header.X-Marker': 'here' }), 'ok299.txt'),
+    );
     const end = await done;
     expect(end.type).toBe('completed');
     expect(events.some((e) => e.type === 'response')).toBe(false);
@@ -221,7 +232,9 @@ describe('agent: HTTP errors and response (§1b on("response"), SDK HttpResponse
     await cacheFile('se.txt', 'server error');
     const { events, done } = await run(upload(uploadUrl(server, { status: 503 }), 'se.txt'));
     expect((await done).type).toBe('failed');
-    expect(events.filter((e) => e.type === 'response').map((e) => e.type === 'response' && e.response.statusCode)).toEqual([503]);
+    expect(
+      events.filter((e) => e.type === 'response').map((e) => e.type === 'response' && e.response.statusCode),
+    ).toEqual([503]);
   });
 
   it('redirect 307 is followed (body sent again); only the final response is reported', async () => {
@@ -294,7 +307,12 @@ describe('agent: FileSpec.path rules and errors (SDK FileSpec.path; §1b)', () =
   it('paths outside the app storage, of another bundle, or escaping with .. are 401', async () => {
     await cacheFile('ok.txt', 'ok');
     const ctx = context();
-    for (const path of ['/etc/passwd', 'file://com.other.app/data/storage/el2/base/x.txt', '../../../../../../etc/passwd', '/data/storage/el3/x']) {
+    for (const path of [
+      '/etc/passwd',
+      'file://com.other.app/data/storage/el2/base/x.txt',
+      '../../../../../../etc/passwd',
+      '/data/storage/el3/x',
+    ]) {
       expect(await errorCode(() => request.agent.create(ctx, upload(server.uploadUrl, path))), path).toBe(401);
     }
   });
@@ -309,7 +327,9 @@ describe('agent: FileSpec.path rules and errors (SDK FileSpec.path; §1b)', () =
     const ctx = context();
     const media = 'file://media/Photo/1/IMG_1.jpg';
     expect(await errorCode(() => request.agent.create(ctx, upload(server.uploadUrl, media)))).toBe(401);
-    expect(await errorCode(() => request.agent.create(ctx, upload(server.uploadUrl, media, { mode: Mode.FOREGROUND })))).toBe(13400001);
+    expect(
+      await errorCode(() => request.agent.create(ctx, upload(server.uploadUrl, media, { mode: Mode.FOREGROUND }))),
+    ).toBe(13400001);
   });
 
   it('config checks throw 401 synchronously (SDK create @throws 401); download is not emulated (801)', async () => {
@@ -426,7 +446,11 @@ describe('agent: network failures, mode and retry (SDK Config.retry "frontend ta
   it('FOREGROUND: a server that never answers ends in the total timeout (Faults.TIMEOUT), without retries', async () => {
     configureEmulation({ totalTimeoutMs: 150 });
     await cacheFile('slow-answer.txt', 'x');
-    const { task, done } = await run(upload(uploadUrl(server, { id: 'fg-timeout', delayHeadersMs: 10_000 }), 'slow-answer.txt', { mode: Mode.FOREGROUND }));
+    const { task, done } = await run(
+      upload(uploadUrl(server, { id: 'fg-timeout', delayHeadersMs: 10_000 }), 'slow-answer.txt', {
+        mode: Mode.FOREGROUND,
+      }),
+    );
     expect((await done).type).toBe('failed');
     expect(server.byId('fg-timeout')).toHaveLength(1);
     const info = await request.agent.show(task.tid);
@@ -436,7 +460,9 @@ describe('agent: network failures, mode and retry (SDK Config.retry "frontend ta
 
   it('BACKGROUND with retry: false fails at once', async () => {
     await cacheFile('noretry.bin', { size: 2 * 1024 * 1024, seed: 18 });
-    const { done } = await run(upload(uploadUrl(server, { id: 'no-retry', resetAfter: 1000 }), 'noretry.bin', { retry: false }));
+    const { done } = await run(
+      upload(uploadUrl(server, { id: 'no-retry', resetAfter: 1000 }), 'noretry.bin', { retry: false }),
+    );
     expect((await done).type).toBe('failed');
     expect(server.byId('no-retry')).toHaveLength(1);
   });

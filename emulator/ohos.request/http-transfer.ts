@@ -12,7 +12,13 @@
  * - A response body that breaks off counts as received up to there (`record_upload_response` stops reading
  *   on an error and keeps what it has).
  */
-import { request as httpRequest, Agent as HttpAgent, STATUS_CODES, type ClientRequest, type IncomingMessage } from 'node:http';
+import {
+  request as httpRequest,
+  Agent as HttpAgent,
+  STATUS_CODES,
+  type ClientRequest,
+  type IncomingMessage,
+} from 'node:http';
 import { request as httpsRequest, Agent as HttpsAgent } from 'node:https';
 import type { Socket } from 'node:net';
 import { randomBytes } from 'node:crypto';
@@ -153,7 +159,9 @@ export function headerMap(headers: ReadonlyArray<readonly [string, string]>): Ma
   return map;
 }
 
-type HopOutcome = TransferOutcome | { readonly kind: 'redirect'; readonly status: number; readonly location: string | undefined };
+type HopOutcome =
+  | TransferOutcome
+  | { readonly kind: 'redirect'; readonly status: number; readonly location: string | undefined };
 
 interface Hop {
   readonly url: URL;
@@ -178,7 +186,12 @@ class Transfer {
   async run(): Promise<TransferOutcome> {
     let hop: Hop;
     try {
-      hop = { url: new URL(this.request.url), method: this.request.method, headers: this.request.headers, withBody: true };
+      hop = {
+        url: new URL(this.request.url),
+        method: this.request.method,
+        headers: this.request.headers,
+        withBody: true,
+      };
     } catch {
       return { kind: 'failure', failure: 'build', message: `invalid url ${this.request.url}` };
     }
@@ -319,7 +332,11 @@ class Transfer {
       if (body === undefined) {
         req.end(() => bodyFinished(null));
       } else {
-        pipeline(Readable.from(body.chunks(), { objectMode: false, highWaterMark: FILE_CHUNK_BYTES }), req, bodyFinished);
+        pipeline(
+          Readable.from(body.chunks(), { objectMode: false, highWaterMark: FILE_CHUNK_BYTES }),
+          req,
+          bodyFinished,
+        );
       }
     });
   }
@@ -334,7 +351,8 @@ class Transfer {
     }
     const boundary = `----OhosEmulationBoundary${randomBytes(12).toString('hex')}`;
     const fieldParts = fields.map(
-      (field) => `--${boundary}\r\nContent-Disposition: form-data; name="${quote(field.name)}"\r\n\r\n${field.value}\r\n`,
+      (field) =>
+        `--${boundary}\r\nContent-Disposition: form-data; name="${quote(field.name)}"\r\n\r\n${field.value}\r\n`,
     );
     const fileHead =
       `--${boundary}\r\nContent-Disposition: form-data; name="${quote(part.fieldName)}"; filename="${quote(part.filename)}"\r\n` +
@@ -373,7 +391,9 @@ async function* fileChunks(part: FilePart, onFileBytes: (count: number) => void)
       throw new FileReadError(`reading ${part.file.virtualPath} failed: ${String(error)}`);
     }
     if (read === 0) {
-      throw new FileReadError(`${part.file.virtualPath} has ${part.length - left} of the ${part.length} bytes announced`);
+      throw new FileReadError(
+        `${part.file.virtualPath} has ${part.length - left} of the ${part.length} bytes announced`,
+      );
     }
     position += read;
     left -= read;

@@ -36,7 +36,8 @@ export function complete<T>(
 }
 
 function asBusinessError(error: unknown): BusinessError {
-  if (error instanceof Error && typeof (error as Partial<BusinessError>).code === 'number') return error as BusinessError;
+  if (error instanceof Error && typeof (error as Partial<BusinessError>).code === 'number')
+    return error as BusinessError;
   return requestError(RequestErrorCode.OTHERS, String(error));
 }
 

@@ -110,7 +110,10 @@ export function openUploadFileUri(dirs: ContextDirs, uri: string): OpenedFile {
   }
   const fileName = uri.startsWith(INTERNAL_CACHE_PREFIX) ? uri.slice(INTERNAL_CACHE_PREFIX.length) : uri;
   if (fileName === '') {
-    throw requestError(RequestErrorCode.PARAMCHECK, 'Parameter verification failed, GetInternalPath failed, fileName is empty');
+    throw requestError(
+      RequestErrorCode.PARAMCHECK,
+      'Parameter verification failed, GetInternalPath failed, fileName is empty',
+    );
   }
   const virtualPath = `${dirs.cacheDir}/${fileName}`;
   if (!isParentDirValid(virtualPath)) {
@@ -182,7 +185,13 @@ function wholeToNormal(path: string): string | undefined {
 
 function isParentDirValid(virtualPath: string): boolean {
   const parent = virtualPath.slice(0, virtualPath.lastIndexOf('/'));
-  if (parent.split('/').slice(1).some((part) => part === '' || part === '.' || part === '..')) return false;
+  if (
+    parent
+      .split('/')
+      .slice(1)
+      .some((part) => part === '' || part === '.' || part === '..')
+  )
+    return false;
   const real = getSandbox().realPath(parent);
   if (real === undefined) return false;
   try {

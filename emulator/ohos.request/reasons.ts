@@ -45,7 +45,10 @@ export function reasonOf(cause: FailureCause, api: 9 | 10, response?: ResponseIn
   switch (cause) {
     case 'protocol':
       if (response === undefined || !settings.statusInProtocolError) return REASONS.PROTOCOL;
-      return { ...REASONS.PROTOCOL, message: `${REASONS.PROTOCOL.message}: ${response.statusCode}${response.reason ? ` ${response.reason}` : ''}` };
+      return {
+        ...REASONS.PROTOCOL,
+        message: `${REASONS.PROTOCOL.message}: ${response.statusCode}${response.reason ? ` ${response.reason}` : ''}`,
+      };
     case 'build':
       return REASONS.BUILD_REQUEST;
     case 'dns':

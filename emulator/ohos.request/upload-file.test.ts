@@ -48,12 +48,16 @@ describe('uploadFile: a real upload (§1a)', () => {
     const sha = await cacheFile('photo.jpg', { size: 300_000, seed: 3 });
     const task = await request.uploadFile(
       context(),
-      config(uploadUrl(server, { id: 'basic' }), [{ filename: 'p.jpg', name: 'upload', uri: 'internal://cache/photo.jpg', type: 'image/jpeg' }], {
-        data: [
-          { name: 'user', value: 'alice' },
-          { name: 'note', value: 'héllo' },
-        ],
-      }),
+      config(
+        uploadUrl(server, { id: 'basic' }),
+        [{ filename: 'p.jpg', name: 'upload', uri: 'internal://cache/photo.jpg', type: 'image/jpeg' }],
+        {
+          data: [
+            { name: 'user', value: 'alice' },
+            { name: 'note', value: 'héllo' },
+          ],
+        },
+      ),
     );
     const { done } = recordLegacy(task);
     const end = await done;
@@ -69,7 +73,10 @@ describe('uploadFile: a real upload (§1a)', () => {
 
   it('a bare relative uri is joined to context.cacheDir; name defaults to "file", filename to the base name (§1a File)', async () => {
     await cacheFile('sub/doc.txt', 'hello');
-    const task = await request.uploadFile(context(), config(uploadUrl(server, { id: 'relative' }), [file('sub/doc.txt', '')]));
+    const task = await request.uploadFile(
+      context(),
+      config(uploadUrl(server, { id: 'relative' }), [file('sub/doc.txt', '')]),
+    );
     expect((await recordLegacy(task).done).type).toBe('complete');
     const uploaded = server.byId('relative')[0]?.summary?.files[0];
     expect(uploaded?.field).toBe('file');
@@ -81,16 +88,23 @@ describe('uploadFile: a real upload (§1a)', () => {
     const shaB = await cacheFile('b.bin', { size: 20_000, seed: 2 });
     const task = await request.uploadFile(
       context(),
-      config(uploadUrl(server, { id: 'multi' }), [file('internal://cache/a.bin', 'first'), file('internal://cache/b.bin', 'second')], {
-        data: [{ name: 'k', value: 'v' }],
-      }),
+      config(
+        uploadUrl(server, { id: 'multi' }),
+        [file('internal://cache/a.bin', 'first'), file('internal://cache/b.bin', 'second')],
+        {
+          data: [{ name: 'k', value: 'v' }],
+        },
+      ),
     );
     const { events, done } = recordLegacy(task);
     const end = await done;
     expect(end.type).toBe('complete');
     expect(end.states.map((s) => s.responseCode)).toEqual([0, 0]);
     const records = server.byId('multi');
-    expect(records.map((r) => r.summary?.files.map((f) => [f.field, f.sha256]))).toEqual([[['first', shaA]], [['second', shaB]]]);
+    expect(records.map((r) => r.summary?.files.map((f) => [f.field, f.sha256]))).toEqual([
+      [['first', shaA]],
+      [['second', shaB]],
+    ]);
     expect(records.map((r) => r.summary?.fields)).toEqual([{ k: 'v' }, { k: 'v' }]);
     expect(events.filter((e) => e.type === 'headerReceive')).toHaveLength(2);
   });
@@ -104,7 +118,10 @@ describe('uploadFile: a real upload (§1a)', () => {
     const { events, done } = recordLegacy(task);
     await done;
     expect(events.map((e) => e.type)).toEqual(['headerReceive', 'progress', 'complete']);
-    const header = events[0]?.type === 'headerReceive' ? (events[0].header as { headers: Record<string, string>; body: unknown }) : undefined;
+    const header =
+      events[0]?.type === 'headerReceive'
+        ? (events[0].header as { headers: Record<string, string>; body: unknown })
+        : undefined;
     expect(header?.headers['x-custom-thing']).toBe('yes');
     expect(header?.headers['x-upload-id']).toBe('order');
     expect(Object.keys(header?.headers ?? {}).every((name) => name === name.toLowerCase())).toBe(true);
@@ -131,7 +148,11 @@ describe('uploadFile: a real upload (§1a)', () => {
     await cacheFile('range.txt', '0123456789');
     const task = await request.uploadFile(
       context(),
-      config(uploadUrl(server, { id: 'range' }), [file('internal://cache/range.txt')], { method: 'PUT', begins: 2, ends: 5 }),
+      config(uploadUrl(server, { id: 'range' }), [file('internal://cache/range.txt')], {
+        method: 'PUT',
+        begins: 2,
+        ends: 5,
+      }),
     );
     const { events, done } = recordLegacy(task);
     await done;
@@ -221,17 +242,23 @@ describe('uploadFile: progress (§1a, §1c.4)', () => {
 });
 
 describe('uploadFile: HTTP errors (§1a headerReceive, §1c.3)', () => {
-  it.each([404, 500, 413])('a %i answer fails with responseCode 17 "Http protocol error"; no headerReceive, no status, no body', async (status) => {
-    await cacheFile('err.txt', 'error');
-    const task = await request.uploadFile(context(), config(uploadUrl(server, { status }), [file('internal://cache/err.txt')]));
-    const { events, done } = recordLegacy(task);
-    const end = await done;
-    expect(end).toEqual({
-      type: 'fail',
-      states: [{ path: `${CACHE_DIR}/err.txt`, responseCode: 17, message: 'Http protocol error' }],
-    });
-    expect(events.map((e) => e.type)).toEqual(['progress', 'fail']);
-  });
+  it.each([404, 500, 413])(
+    'a %i answer fails with responseCode 17 "Http protocol error"; no headerReceive, no status, no body',
+    async (status) => {
+      await cacheFile('err.txt', 'error');
+      const task = await request.uploadFile(
+        context(),
+        config(uploadUrl(server, { status }), [file('internal://cache/err.txt')]),
+      );
+      const { events, done } = recordLegacy(task);
+      const end = await done;
+      expect(end).toEqual({
+        type: 'fail',
+        states: [{ path: `${CACHE_DIR}/err.txt`, responseCode: 17, message: 'Http protocol error' }],
+      });
+      expect(events.map((e) => e.type)).toEqual(['progress', 'fail']);
+    },
+  );
 
   it('newer firmware (statusInProtocolError) names the status in the message: "Http protocol error: 404 Not Found"', async () => {
     configureEmulation({ statusInProtocolError: true });
@@ -240,7 +267,10 @@ describe('uploadFile: HTTP errors (§1a headerReceive, §1c.3)', () => {
       [404, 'Http protocol error: 404 Not Found'],
       [522, 'Http protocol error: 522'],
     ] as const) {
-      const task = await request.uploadFile(context(), config(uploadUrl(server, { status }), [file('internal://cache/named.txt')]));
+      const task = await request.uploadFile(
+        context(),
+        config(uploadUrl(server, { status }), [file('internal://cache/named.txt')]),
+      );
       const end = await recordLegacy(task).done;
       expect(end).toEqual({ type: 'fail', states: [{ path: `${CACHE_DIR}/named.txt`, responseCode: 17, message }] });
     }
@@ -251,7 +281,10 @@ describe('uploadFile: HTTP errors (§1a headerReceive, §1c.3)', () => {
     await cacheFile('shrinks.txt', 'two two two');
     const task = await request.uploadFile(
       context(),
-      config(uploadUrl(server, { id: 'second-fails' }), [file('internal://cache/ok1.txt'), file('internal://cache/shrinks.txt')]),
+      config(uploadUrl(server, { id: 'second-fails' }), [
+        file('internal://cache/ok1.txt'),
+        file('internal://cache/shrinks.txt'),
+      ]),
     );
     // The task holds the files open with the sizes of creation time; the second now has fewer bytes.
     truncateSync(getSandbox().realPath(`${CACHE_DIR}/shrinks.txt`) ?? '', 0);
@@ -269,7 +302,9 @@ describe('uploadFile: HTTP errors (§1a headerReceive, §1c.3)', () => {
     const sha = await cacheFile('moved.bin', { size: 40_000, seed: 5 });
     const task = await request.uploadFile(
       context(),
-      config(uploadUrl(server, { id: 'moved', redirect: 307, to: '/upload?id=moved-target' }), [file('internal://cache/moved.bin')]),
+      config(uploadUrl(server, { id: 'moved', redirect: 307, to: '/upload?id=moved-target' }), [
+        file('internal://cache/moved.bin'),
+      ]),
     );
     const { events, done } = recordLegacy(task);
     expect((await done).type).toBe('complete');
@@ -288,34 +323,52 @@ describe('uploadFile: parameter and path checks (§1a, §1c.1, §1c.2)', () => {
     expect(await errorCode(() => request.uploadFile(ctx, withoutData as request.UploadConfig))).toBe(401);
     expect(await errorCode(() => request.uploadFile(ctx, { ...good, url: 'ftp://example.com/x' }))).toBe(401);
     expect(await errorCode(() => request.uploadFile(ctx, { ...good, index: 1 }))).toBe(401);
-    expect(() => request.uploadFile(ctx, { ...good, files: [] }, () => undefined)).toThrow(expect.objectContaining({ code: 401 }));
+    expect(() => request.uploadFile(ctx, { ...good, files: [] }, () => undefined)).toThrow(
+      expect.objectContaining({ code: 401 }),
+    );
     expect(await errorCode(() => request.uploadFile({ stageMode: false }, good))).toBe(401);
   });
 
   it('user files are refused with 401 "user file can only for request.agent"', () => {
     expect(() =>
       request.uploadFile(context(), config(server.uploadUrl, [file('file://media/Photo/1/IMG_1.jpg')])),
-    ).toThrow(expect.objectContaining({ code: 401, message: expect.stringContaining('user file can only for request.agent') }));
+    ).toThrow(
+      expect.objectContaining({ code: 401, message: expect.stringContaining('user file can only for request.agent') }),
+    );
   });
 
   it('a missing file in an existing directory is 13400002; a missing directory or a non-canonical path is 401 (IsPathValid)', async () => {
     const ctx = context();
-    expect(await errorCode(() => request.uploadFile(ctx, config(server.uploadUrl, [file('internal://cache/none.txt')])))).toBe(13400002);
-    expect(await errorCode(() => request.uploadFile(ctx, config(server.uploadUrl, [file('internal://cache/nodir/none.txt')])))).toBe(401);
+    expect(
+      await errorCode(() => request.uploadFile(ctx, config(server.uploadUrl, [file('internal://cache/none.txt')]))),
+    ).toBe(13400002);
+    expect(
+      await errorCode(() =>
+        request.uploadFile(ctx, config(server.uploadUrl, [file('internal://cache/nodir/none.txt')])),
+      ),
+    ).toBe(401);
     await cacheFile('dots.txt', 'dots');
-    expect(await errorCode(() => request.uploadFile(ctx, config(server.uploadUrl, [file('internal://cache/./dots.txt')])))).toBe(401);
-    expect(await errorCode(() => request.uploadFile(ctx, config(server.uploadUrl, [file('sub/../dots.txt')])))).toBe(401);
+    expect(
+      await errorCode(() => request.uploadFile(ctx, config(server.uploadUrl, [file('internal://cache/./dots.txt')]))),
+    ).toBe(401);
+    expect(await errorCode(() => request.uploadFile(ctx, config(server.uploadUrl, [file('sub/../dots.txt')])))).toBe(
+      401,
+    );
   });
 
   it('absolute sandbox paths do not work: they are joined to the cache directory (§1a, §1c.1)', async () => {
     await getSandbox().writeFile(`${CACHE_DIR}/abs.txt`, 'abs');
-    expect(await errorCode(() => request.uploadFile(context(), config(server.uploadUrl, [file(`${CACHE_DIR}/abs.txt`)])))).toBe(401);
+    expect(
+      await errorCode(() => request.uploadFile(context(), config(server.uploadUrl, [file(`${CACHE_DIR}/abs.txt`)]))),
+    ).toBe(401);
   });
 
   it('the callback form delivers the task with an undefined error', async () => {
     await cacheFile('cb.txt', 'cb');
     const [error, task] = await new Promise<[unknown, request.UploadTask]>((resolve) =>
-      request.uploadFile(context(), config(server.uploadUrl, [file('internal://cache/cb.txt')]), (err, t) => resolve([err, t])),
+      request.uploadFile(context(), config(server.uploadUrl, [file('internal://cache/cb.txt')]), (err, t) =>
+        resolve([err, t]),
+      ),
     );
     expect(error).toBeUndefined();
     expect((await recordLegacy(task).done).type).toBe('complete');
@@ -369,7 +422,10 @@ describe('uploadFile: network failures (§1a Task mode: BACKGROUND + retry; §1c
   it('a refused connection is retried a bounded number of times, then fails with 13 "Connect error"', async () => {
     configureEmulation({ retryIntervalMs: 10 });
     await cacheFile('refused.txt', 'refused');
-    const task = await request.uploadFile(context(), config(await refusedUrl(), [file('internal://cache/refused.txt')]));
+    const task = await request.uploadFile(
+      context(),
+      config(await refusedUrl(), [file('internal://cache/refused.txt')]),
+    );
     const end = await recordLegacy(task).done;
     expect(end.states).toEqual([{ path: `${CACHE_DIR}/refused.txt`, responseCode: 13, message: 'Connect error' }]);
   });
@@ -405,7 +461,9 @@ describe('uploadFile: network failures (§1a Task mode: BACKGROUND + retry; §1c
     await cacheFile('late-answer.txt', 'late');
     const task = await request.uploadFile(
       context(),
-      config(uploadUrl(server, { id: 'never-answers', delayHeadersMs: 10_000 }), [file('internal://cache/late-answer.txt')]),
+      config(uploadUrl(server, { id: 'never-answers', delayHeadersMs: 10_000 }), [
+        file('internal://cache/late-answer.txt'),
+      ]),
     );
     const end = await recordLegacy(task).done;
     expect(end.states[0]).toMatchObject({ responseCode: 12, message: 'Continuous processing task time out' });

@@ -81,10 +81,13 @@ class LegacyUploadTask implements request.UploadTask, LiveTask {
     this.engine = new UploadEngine(
       config,
       {
-        progress: (snapshot) => this.post(() => this.listeners.emit('progress', snapshot.totalProcessed, sum(snapshot.sizes))),
+        progress: (snapshot) =>
+          this.post(() => this.listeners.emit('progress', snapshot.totalProcessed, sum(snapshot.sizes))),
         response: () => undefined,
         fileDone: (_index, response, body) =>
-          this.post(() => this.listeners.emit('headerReceive', { headers: flatHeaders(response.headers), body: bodyValue(body) })),
+          this.post(() =>
+            this.listeners.emit('headerReceive', { headers: flatHeaders(response.headers), body: bodyValue(body) }),
+          ),
       },
       Date.now(),
     );
@@ -96,12 +99,15 @@ class LegacyUploadTask implements request.UploadTask, LiveTask {
   on(type: string, callback: unknown): void {
     switch (checkedType(type)) {
       case 'progress':
-        return this.listeners.add('progress', checkedCallback<ProgressCallback>(callback));
+        this.listeners.add('progress', checkedCallback<ProgressCallback>(callback));
+        break;
       case 'headerReceive':
-        return this.listeners.add('headerReceive', checkedCallback<HeaderCallback>(callback));
+        this.listeners.add('headerReceive', checkedCallback<HeaderCallback>(callback));
+        break;
       case 'complete':
       case 'fail':
-        return this.listeners.add(type as 'complete' | 'fail', checkedCallback<StatesCallback>(callback));
+        this.listeners.add(type as 'complete' | 'fail', checkedCallback<StatesCallback>(callback));
+        break;
     }
   }
 
@@ -111,12 +117,15 @@ class LegacyUploadTask implements request.UploadTask, LiveTask {
   off(type: string, callback?: unknown): void {
     switch (checkedType(type)) {
       case 'progress':
-        return this.listeners.remove('progress', optionalCallback<ProgressCallback>(callback));
+        this.listeners.remove('progress', optionalCallback<ProgressCallback>(callback));
+        break;
       case 'headerReceive':
-        return this.listeners.remove('headerReceive', optionalCallback<HeaderCallback>(callback));
+        this.listeners.remove('headerReceive', optionalCallback<HeaderCallback>(callback));
+        break;
       case 'complete':
       case 'fail':
-        return this.listeners.remove(type as 'complete' | 'fail', optionalCallback<StatesCallback>(callback));
+        this.listeners.remove(type as 'complete' | 'fail', optionalCallback<StatesCallback>(callback));
+        break;
     }
   }
 
@@ -191,7 +200,8 @@ class LegacyUploadTask implements request.UploadTask, LiveTask {
 }
 
 function checkedType(type: unknown): keyof UploadEvents {
-  if (typeof type !== 'string' || !EVENT_TYPES.has(type)) paramError(`Parameter verification failed, unknown event type ${String(type)}`);
+  if (typeof type !== 'string' || !EVENT_TYPES.has(type))
+    paramError(`Parameter verification failed, unknown event type ${String(type)}`);
   return type as keyof UploadEvents;
 }
 
@@ -201,7 +211,8 @@ function checkedType(type: unknown): keyof UploadEvents {
  */
 function taskStates(files: readonly OpenedFile[], result: Exclude<EngineResult, { kind: 'aborted' }>): TaskState[] {
   return files.map((file, i) => {
-    const reason = result.kind === 'completed' || i < result.index ? REASONS.OK : reasonOf(result.cause, 9, result.response);
+    const reason =
+      result.kind === 'completed' || i < result.index ? REASONS.OK : reasonOf(result.cause, 9, result.response);
     return { path: file.virtualPath, responseCode: reason.code, message: reason.message };
   });
 }
@@ -240,12 +251,14 @@ function createTask(context: unknown, config: unknown): LegacyUploadTask {
       : [],
   );
   if (described.length === 0) paramError('Parameter verification failed, Parse config files error');
-  if (!('data' in config) || !Array.isArray(config.data)) paramError('Parameter verification failed, Parse config data error');
+  if (!('data' in config) || !Array.isArray(config.data))
+    paramError('Parameter verification failed, Parse config data error');
   const fields: FormField[] = (config.data as unknown[])
     .filter(isObject)
     .map((item) => ({ name: stringProperty(item, 'name'), value: stringProperty(item, 'value') }));
   const index = numberProperty(config, 'index');
-  if (index < 0 || index >= described.length) paramError('Parameter verification failed, config.index exceeds file list');
+  if (index < 0 || index >= described.length)
+    paramError('Parameter verification failed, config.index exceeds file list');
   const begins = beginsProperty(config);
   const ends = endsProperty(config);
 

@@ -53,7 +53,9 @@ export class PlaywrightWebview {
           // ArkWeb delivers a page's proxy calls in order; Playwright's bindings may not, so chain them.
           let chain: Promise<unknown> = Promise.resolve();
           for (const m of proxyMethods) {
-            const binding = (window as unknown as Record<string, (...args: unknown[]) => Promise<unknown>>)[`__arkweb_${proxyName}_${m}`];
+            const binding = (window as unknown as Record<string, (...args: unknown[]) => Promise<unknown>>)[
+              `__arkweb_${proxyName}_${m}`
+            ];
             proxy[m] = (...args: unknown[]) => {
               chain = chain.then(() => binding(...args)).catch(() => undefined);
             };

@@ -97,7 +97,12 @@ class AgentUpload implements TransportHandle {
       this.sink.headers(this.header);
     }
     this.sink.progress(size, size);
-    this.sink.success({ statusCode: this.status || 200, header: this.header, data: bodyText(extras.body), totalBytes: size });
+    this.sink.success({
+      statusCode: this.status || 200,
+      header: this.header,
+      data: bodyText(extras.body),
+      totalBytes: size,
+    });
   }
 
   private async onFailed(tid: string): Promise<void> {
@@ -152,4 +157,3 @@ export const agentTransport: Transport<ArkTsSource> = {
     return upload;
   },
 };
-

@@ -38,7 +38,10 @@ export interface UploadBridgeOptions {
 }
 
 export interface UploadBridge {
-  /** Wire to the Web component: `.onPageBegin((e) => bridge.onPageBegin(e.url))`. Aborts the uploads of the page being left. */
+  /**
+   * Wire to the Web component: `.onPageBegin((e) => bridge.onPageBegin(e.url))`. Aborts the uploads of the
+   * page being left.
+   */
   onPageBegin(url: string): void;
   /** Unregisters the proxy and aborts every upload this bridge started. */
   detach(): void;
@@ -64,7 +67,8 @@ export function originOf(url: string): string | undefined {
   let host = m[2].toLowerCase();
   const at = host.lastIndexOf('@');
   if (at >= 0) host = host.slice(at + 1);
-  if ((scheme === 'http' && host.endsWith(':80')) || (scheme === 'https' && host.endsWith(':443'))) host = host.slice(0, host.lastIndexOf(':'));
+  if ((scheme === 'http' && host.endsWith(':80')) || (scheme === 'https' && host.endsWith(':443')))
+    host = host.slice(0, host.lastIndexOf(':'));
   return `${scheme}://${host}`;
 }
 
@@ -84,7 +88,9 @@ class BridgeHost implements UploadBridge {
     private readonly options: UploadBridgeOptions,
   ) {
     this.origins = new Set(options.allowedOrigins.map((o) => originOf(o) ?? o));
-    this.dirs = options.allowedPaths.map((p) => normalizePath(p)).filter((p): p is string => p !== undefined && p !== '/');
+    this.dirs = options.allowedPaths
+      .map((p) => normalizePath(p))
+      .filter((p): p is string => p !== undefined && p !== '/');
     this.maxPerPage = options.maxUploadsPerPage ?? DEFAULT_MAX_PER_PAGE;
     const proxy: object = { post: (message: string): void => this.receive(message) };
     controller.registerJavaScriptProxy(proxy, PROXY_NAME, [], ['post']);
@@ -231,7 +237,9 @@ class BridgeHost implements UploadBridge {
     if (!dir) throw new Error(`filePath "${filePath}" is outside the directories this app allows pages to upload from`);
     // Wherever a context's cacheDir is (el1, el2, another ability's), its copies are in a COPY_DIR folder.
     if (path.split('/').indexOf(COPY_DIR) >= 0) {
-      throw new Error(`filePath "${filePath}" is in a ${COPY_DIR} folder, where the library keeps its temporary copies: pages may not upload from it`);
+      throw new Error(
+        `filePath "${filePath}" is in a ${COPY_DIR} folder, where the library keeps its temporary copies: pages may not upload from it`,
+      );
     }
     let current = dir;
     for (const segment of path.slice(dir.length + 1).split('/')) {
@@ -242,7 +250,8 @@ class BridgeHost implements UploadBridge {
       } catch (err) {
         break; // a missing file is reported by the upload itself: "file not found"
       }
-      if (isLink) throw new Error(`filePath "${filePath}" goes through a symbolic link, which the bridge does not follow`);
+      if (isLink)
+        throw new Error(`filePath "${filePath}" goes through a symbolic link, which the bridge does not follow`);
     }
   }
 
@@ -282,7 +291,14 @@ class BridgeHost implements UploadBridge {
       (res) => {
         if (!live()) return;
         this.entries.delete(key);
-        this.send({ ...base, type: 'success', statusCode: res.statusCode, header: res.header, data: res.data, totalBytes: entry.total });
+        this.send({
+          ...base,
+          type: 'success',
+          statusCode: res.statusCode,
+          header: res.header,
+          data: res.data,
+          totalBytes: entry.total,
+        });
       },
       (err: { errMsg?: string }) => {
         if (!live()) return;

@@ -15,7 +15,10 @@ function isContext(value: unknown): value is common.Context {
   return typeof value === 'object' && value !== null && typeof (value as { cacheDir?: unknown }).cacheDir === 'string';
 }
 
-/** ArkUI's global getContext(), where the runtime has it (a page); looked up on globalThis so this module also loads elsewhere. */
+/**
+ * ArkUI's global getContext(), where the runtime has it (a page); looked up on globalThis so that this module
+ * also loads elsewhere.
+ */
 function ambientContext(): common.Context | undefined {
   const getContext = (globalThis as { getContext?: unknown }).getContext;
   if (typeof getContext !== 'function') return undefined;

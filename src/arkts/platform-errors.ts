@@ -5,7 +5,10 @@ import type { TransportSink } from '../core/transport';
 
 /** A failure whose message is already the reason to show. */
 export class UploadFailure extends Error {
-  constructor(message: string, readonly retryable: boolean = false) {
+  constructor(
+    message: string,
+    readonly retryable: boolean = false,
+  ) {
     super(message);
     this.name = 'UploadFailure';
   }
@@ -31,7 +34,8 @@ export function reasonOfError(err: unknown): UploadFailure {
   const code = (err as { code?: unknown } | null)?.code;
   const message = (err as { message?: unknown } | null)?.message;
   const detail = typeof message === 'string' && message !== '' ? `: ${message}` : '';
-  if (typeof code === 'number' && CODES[code] !== undefined) return new UploadFailure(`${CODES[code]} (${code}${detail})`);
+  if (typeof code === 'number' && CODES[code] !== undefined)
+    return new UploadFailure(`${CODES[code]} (${code}${detail})`);
   return new UploadFailure(describeThrown(err));
 }
 

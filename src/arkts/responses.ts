@@ -50,7 +50,8 @@ export function headerReceiveOf(header: object): { header: HeaderRecord; body: s
     return { header: out, body: '' };
   }
   const h = header as { headers?: unknown; body?: unknown };
-  const headers = typeof h.headers === 'object' && h.headers !== null ? headersOfObject(h.headers as Record<string, unknown>) : {};
+  const headers =
+    typeof h.headers === 'object' && h.headers !== null ? headersOfObject(h.headers as Record<string, unknown>) : {};
   return { header: headers, body: bodyText(h.body) };
 }
 
@@ -68,10 +69,18 @@ export function isHttpProtocolError(text: string): boolean {
  * error: 404 Not Found"), a success with that status and no body; otherwise a failure that says the
  * status is unknown. Never retried: the server has answered. `api` names the API for the message.
  */
-export function reportHttpErrorAnswer(sink: TransportSink, text: string, api: string, header: HeaderRecord, totalBytes: number): void {
+export function reportHttpErrorAnswer(
+  sink: TransportSink,
+  text: string,
+  api: string,
+  header: HeaderRecord,
+  totalBytes: number,
+): void {
   const status = /\b([1-5]\d\d)\b/.exec(text);
   if (!status) {
-    sink.fail(`http error: the server answered with an error status; ${api} does not say which (17 ${text || HTTP_PROTOCOL_ERROR})`);
+    sink.fail(
+      `http error: the server answered with an error status; ${api} does not say which (17 ${text || HTTP_PROTOCOL_ERROR})`,
+    );
     return;
   }
   sink.headers(header);

@@ -96,7 +96,6 @@ class UploadFileUpload implements TransportHandle {
     this.sink.fail(failure.message, failure.retryable);
   }
 
-
   private release(): void {
     const task = this.task;
     this.task = undefined;

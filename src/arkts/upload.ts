@@ -66,4 +66,3 @@ export function configure(settings: ArkTsSettings): void {
 export function uploadStats(): EngineStats {
   return engine.stats();
 }
-

@@ -43,7 +43,16 @@ export type PageMessage =
 export type NativeMessage =
   | { v: 1; page: string; type: 'progress'; id: string; sent: number; total: number }
   | { v: 1; page: string; type: 'headers'; id: string; header: HeaderRecord }
-  | { v: 1; page: string; type: 'success'; id: string; statusCode: number; header: HeaderRecord; data: string; totalBytes: number }
+  | {
+      v: 1;
+      page: string;
+      type: 'success';
+      id: string;
+      statusCode: number;
+      header: HeaderRecord;
+      data: string;
+      totalBytes: number;
+    }
   | { v: 1; page: string; type: 'fail'; id: string; reason: string }
   /** A message the host would not act on; `id` when the message named one. */
   | { v: 1; page: string; type: 'refused'; id?: string; reason: string };
@@ -59,7 +68,9 @@ function isStringRecord(value: unknown): value is HeaderRecord {
 }
 
 function isFields(value: unknown): value is Array<{ name: string; value: string }> {
-  return Array.isArray(value) && value.every((f) => isRecord(f) && typeof f.name === 'string' && typeof f.value === 'string');
+  return (
+    Array.isArray(value) && value.every((f) => isRecord(f) && typeof f.name === 'string' && typeof f.value === 'string')
+  );
 }
 
 function checkStart(o: unknown): string | undefined {
@@ -72,14 +83,16 @@ function checkStart(o: unknown): string | undefined {
   if (typeof o.fileName !== 'string') return 'options.fileName should be a string';
   if (typeof o.timeout !== 'number' || !(o.timeout > 0)) return 'options.timeout should be a positive number';
   const r = o.retry;
-  if (!isRecord(r) || typeof r.count !== 'number' || typeof r.backoff !== 'number') return 'options.retry should be {count, backoff}';
+  if (!isRecord(r) || typeof r.count !== 'number' || typeof r.backoff !== 'number')
+    return 'options.retry should be {count, backoff}';
   return undefined;
 }
 
 /** Parses and checks one page message; never throws. */
 export function parsePageMessage(text: unknown): Parsed<PageMessage> {
   if (typeof text !== 'string') return { ok: false, reason: 'a bridge message must be a JSON string' };
-  if (text.length > MAX_MESSAGE_LENGTH) return { ok: false, reason: `a bridge message must be at most ${MAX_MESSAGE_LENGTH} characters` };
+  if (text.length > MAX_MESSAGE_LENGTH)
+    return { ok: false, reason: `a bridge message must be at most ${MAX_MESSAGE_LENGTH} characters` };
   let value: unknown;
   try {
     value = JSON.parse(text);
@@ -89,11 +102,18 @@ export function parsePageMessage(text: unknown): Parsed<PageMessage> {
   if (!isRecord(value)) return { ok: false, reason: 'a bridge message must be a JSON object' };
   const page = isId(value.page) ? value.page : undefined;
   const id = isId(value.id) ? value.id : undefined;
-  if (value.v !== PROTOCOL_VERSION) return { ok: false, reason: `unsupported bridge protocol version ${String(value.v)} (expected ${PROTOCOL_VERSION})`, page, id };
+  if (value.v !== PROTOCOL_VERSION)
+    return {
+      ok: false,
+      reason: `unsupported bridge protocol version ${String(value.v)} (expected ${PROTOCOL_VERSION})`,
+      page,
+      id,
+    };
   if (!page) return { ok: false, reason: 'a bridge message needs a page id' };
   if (!id) return { ok: false, reason: 'a bridge message needs a task id', page };
   if (value.type === 'abort') return { ok: true, message: { v: 1, page, type: 'abort', id } };
-  if (value.type !== 'start') return { ok: false, reason: `unknown bridge message type ${JSON.stringify(value.type)}`, page, id };
+  if (value.type !== 'start')
+    return { ok: false, reason: `unknown bridge message type ${JSON.stringify(value.type)}`, page, id };
   const problem = checkStart(value.options);
   if (problem) return { ok: false, reason: `bad start message: ${problem}`, page, id };
   return { ok: true, message: { v: 1, page, type: 'start', id, options: value.options as StartOptions } };
@@ -107,18 +127,26 @@ export function parseNativeMessage(text: string): Parsed<NativeMessage> {
   } catch (err) {
     return { ok: false, reason: 'not JSON' };
   }
-  if (!isRecord(value) || value.v !== PROTOCOL_VERSION || !isId(value.page)) return { ok: false, reason: 'not a bridge message' };
+  if (!isRecord(value) || value.v !== PROTOCOL_VERSION || !isId(value.page))
+    return { ok: false, reason: 'not a bridge message' };
   const m = value as Record<string, unknown>;
   const id = isId(m.id) ? m.id : undefined;
   switch (m.type) {
     case 'progress':
-      if (id && typeof m.sent === 'number' && typeof m.total === 'number') return { ok: true, message: value as NativeMessage };
+      if (id && typeof m.sent === 'number' && typeof m.total === 'number')
+        return { ok: true, message: value as NativeMessage };
       break;
     case 'headers':
       if (id && isStringRecord(m.header)) return { ok: true, message: value as NativeMessage };
       break;
     case 'success':
-      if (id && typeof m.statusCode === 'number' && isStringRecord(m.header) && typeof m.data === 'string' && typeof m.totalBytes === 'number') {
+      if (
+        id &&
+        typeof m.statusCode === 'number' &&
+        isStringRecord(m.header) &&
+        typeof m.data === 'string' &&
+        typeof m.totalBytes === 'number'
+      ) {
         return { ok: true, message: value as NativeMessage };
       }
       break;

@@ -31,7 +31,9 @@ import type {
 type Phase = 'waiting' | 'running' | 'done';
 type Timer = ReturnType<typeof setTimeout>;
 
-type Outcome = { ok: true; result: UploadFileSuccessResult; totalBytes: number } | { ok: false; result: UploadFileFailResult };
+type Outcome =
+  | { ok: true; result: UploadFileSuccessResult; totalBytes: number }
+  | { ok: false; result: UploadFileFailResult };
 
 interface Callbacks {
   success?: (result: UploadFileSuccessResult) => void;
@@ -98,7 +100,10 @@ class UploadRun<Source> implements Job {
   run(): void {
     if (this.phase !== 'waiting') return;
     this.phase = 'running';
-    this.deadline = setTimeout(() => this.finish({ ok: false, result: { errMsg: failMsg(Reason.timeout) } }), this.request.timeout);
+    this.deadline = setTimeout(
+      () => this.finish({ ok: false, result: { errMsg: failMsg(Reason.timeout) } }),
+      this.request.timeout,
+    );
     this.startAttempt();
   }
 
@@ -219,8 +224,15 @@ interface EngineState<Source> {
 /** A throwaway request for a task whose options were rejected: it never reaches a transport. */
 function invalidRequest<Source>(): UploadRequest<Source> {
   return {
-    url: '', source: undefined as unknown as Source, name: '', header: {}, formData: [], fileName: '', contentType: '',
-    timeout: 0, retry: { count: 0, backoff: 0 },
+    url: '',
+    source: undefined as unknown as Source,
+    name: '',
+    header: {},
+    formData: [],
+    fileName: '',
+    contentType: '',
+    timeout: 0,
+    retry: { count: 0, backoff: 0 },
   };
 }
 
@@ -260,7 +272,13 @@ export function createUploadEngine<Source, Options>(
     // Callback-style callers handle the outcome in their callbacks: no unhandled-rejection warning for them.
     if (callbacks.success || callbacks.fail || callbacks.complete) promise.catch(() => undefined);
 
-    const run = new UploadRun<Source>(state, checked.ok ? checked.value : invalidRequest<Source>(), callbacks, resolve, reject);
+    const run = new UploadRun<Source>(
+      state,
+      checked.ok ? checked.value : invalidRequest<Source>(),
+      callbacks,
+      resolve,
+      reject,
+    );
     const task = promise as UploadTaskPromise;
     task.abort = () => run.abort();
     task.onProgressUpdate = (listener: ProgressListener) => {
@@ -284,7 +302,8 @@ export function createUploadEngine<Source, Options>(
   function configure(settings: UploadSettings): void {
     if (settings.maxConcurrent !== undefined) {
       const n = settings.maxConcurrent;
-      if (!Number.isInteger(n) || n < 1) throw new RangeError(`maxConcurrent should be an integer >= 1, got ${String(n)}`);
+      if (!Number.isInteger(n) || n < 1)
+        throw new RangeError(`maxConcurrent should be an integer >= 1, got ${String(n)}`);
       state.scheduler.setLimit(n);
     }
   }

@@ -62,7 +62,13 @@ const TOKEN = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/;
  * Control characters HTTP forbids in a header (all but horizontal tab): in header names and values, and in
  * multipart names, which travel in the parts' headers (a server's parser refuses the whole body).
  */
+// biome-ignore lint/suspicious/noControlCharactersInRegex: these are the characters refused
 const CONTROL_IN_HEADER = /[\0-\x08\x0a-\x1f\x7f]/;
+// biome-ignore lint/suspicious/noControlCharactersInRegex: these are the characters refused
+const CONTROL_IN_URL = /[\0-\x1f\x7f]/;
+/** Characters a header value cannot carry: HTTP header values are bytes. */
+// biome-ignore lint/suspicious/noControlCharactersInRegex: the range starts at U+0000 on purpose
+const BEYOND_LATIN1 = /[^\u0000-\u00ff]/;
 const URL_SHAPE = /^https?:\/\/[^\s/?#\\]+(?:[/?#][^\s]*)?$/i;
 
 /**
@@ -85,7 +91,8 @@ function checkUrl(url: unknown): string | undefined {
   if (name !== 'http' && name !== 'https') {
     return `invalid url: only http and https are supported, not ${shorten(name)}: in "${shorten(url)}"`;
   }
-  if (!URL_SHAPE.test(url) || /[\0-\x1f\x7f]/.test(url)) return `invalid url: "${shorten(url)}" is not a valid http(s) URL`;
+  if (!URL_SHAPE.test(url) || CONTROL_IN_URL.test(url))
+    return `invalid url: "${shorten(url)}" is not a valid http(s) URL`;
   return undefined;
 }
 
@@ -101,12 +108,23 @@ function checkHeader(header: unknown): Checked<HeaderRecord> {
     }
     const value = String(raw);
     if (CONTROL_IN_HEADER.test(key) || CONTROL_IN_HEADER.test(value)) {
-      return { ok: false, reason: parameterError(`parameter.header["${shorten(JSON.stringify(key).slice(1, -1))}"] contains CR, LF or another control character`) };
+      return {
+        ok: false,
+        reason: parameterError(
+          `parameter.header["${shorten(JSON.stringify(key).slice(1, -1))}"] contains CR, LF or another control character`,
+        ),
+      };
     }
-    if (!TOKEN.test(key)) return { ok: false, reason: parameterError(`parameter.header has an invalid header name "${shorten(key)}"`) };
+    if (!TOKEN.test(key))
+      return { ok: false, reason: parameterError(`parameter.header has an invalid header name "${shorten(key)}"`) };
     // HTTP header values are bytes: text beyond ISO-8859-1 must be encoded by the caller.
-    if (/[^\u0000-\u00ff]/.test(value)) {
-      return { ok: false, reason: parameterError(`parameter.header["${shorten(key)}"] has characters beyond ISO-8859-1; encode the value (e.g. with encodeURIComponent)`) };
+    if (BEYOND_LATIN1.test(value)) {
+      return {
+        ok: false,
+        reason: parameterError(
+          `parameter.header["${shorten(key)}"] has characters beyond ISO-8859-1; encode the value (e.g. with encodeURIComponent)`,
+        ),
+      };
     }
     // The multipart body and its boundary are the library's: a caller's Content-Type would break them.
     if (key.toLowerCase() === 'content-type') continue;
@@ -121,7 +139,10 @@ function checkFormData(formData: unknown): Checked<FormField[]> {
   if (!isRecord(formData)) return { ok: false, reason: wrongType('formData', 'Object', formData) };
   for (const name of Object.keys(formData)) {
     if (CONTROL_IN_HEADER.test(name)) {
-      return { ok: false, reason: parameterError('parameter.formData has a field name with CR, LF or another control character') };
+      return {
+        ok: false,
+        reason: parameterError('parameter.formData has a field name with CR, LF or another control character'),
+      };
     }
     const raw = formData[name];
     if (raw === undefined) continue;
@@ -136,7 +157,10 @@ function checkFormData(formData: unknown): Checked<FormField[]> {
       }
     }
     if (value === undefined) {
-      return { ok: false, reason: parameterError(`parameter.formData["${shorten(name)}"] (${typeName(raw)}) cannot be sent as text`) };
+      return {
+        ok: false,
+        reason: parameterError(`parameter.formData["${shorten(name)}"] (${typeName(raw)}) cannot be sent as text`),
+      };
     }
     out.push({ name: multipartName(name), value });
   }
@@ -147,7 +171,10 @@ function checkTimeout(timeout: unknown): Checked<number> {
   if (absent(timeout)) return { ok: true, value: DEFAULT_TIMEOUT };
   if (typeof timeout !== 'number') return { ok: false, reason: wrongType('timeout', 'Number', timeout) };
   if (!(timeout > 0) || timeout > MAX_TIMEOUT) {
-    return { ok: false, reason: parameterError(`parameter.timeout should be between 1 and ${MAX_TIMEOUT} milliseconds, got ${timeout}`) };
+    return {
+      ok: false,
+      reason: parameterError(`parameter.timeout should be between 1 and ${MAX_TIMEOUT} milliseconds, got ${timeout}`),
+    };
   }
   return { ok: true, value: timeout };
 }
@@ -158,12 +185,20 @@ function checkRetry(retry: unknown): Checked<NormalizedRetry> {
   const r = retry as Partial<RetryOptions>;
   if (typeof r.count !== 'number') return { ok: false, reason: wrongType('retry.count', 'Number', r.count) };
   if (!Number.isInteger(r.count) || r.count < 0 || r.count > MAX_RETRIES) {
-    return { ok: false, reason: parameterError(`parameter.retry.count should be an integer from 0 to ${MAX_RETRIES}, got ${r.count}`) };
+    return {
+      ok: false,
+      reason: parameterError(`parameter.retry.count should be an integer from 0 to ${MAX_RETRIES}, got ${r.count}`),
+    };
   }
   if (absent(r.backoff)) return { ok: true, value: { count: r.count, backoff: DEFAULT_BACKOFF } };
   if (typeof r.backoff !== 'number') return { ok: false, reason: wrongType('retry.backoff', 'Number', r.backoff) };
   if (!(r.backoff >= 0) || r.backoff > MAX_TIMEOUT) {
-    return { ok: false, reason: parameterError(`parameter.retry.backoff should be between 0 and ${MAX_TIMEOUT} milliseconds, got ${r.backoff}`) };
+    return {
+      ok: false,
+      reason: parameterError(
+        `parameter.retry.backoff should be between 0 and ${MAX_TIMEOUT} milliseconds, got ${r.backoff}`,
+      ),
+    };
   }
   return { ok: true, value: { count: r.count, backoff: r.backoff } };
 }
@@ -171,7 +206,8 @@ function checkRetry(retry: unknown): Checked<NormalizedRetry> {
 function checkName(path: string, value: unknown): string | undefined {
   if (typeof value !== 'string') return wrongType(path, 'String', value);
   if (value === '') return parameterError(`parameter.${path} should be a non-empty String`);
-  if (CONTROL_IN_HEADER.test(value)) return parameterError(`parameter.${path} must not contain CR, LF or another control character`);
+  if (CONTROL_IN_HEADER.test(value))
+    return parameterError(`parameter.${path} must not contain CR, LF or another control character`);
   return undefined;
 }
 
@@ -179,10 +215,12 @@ const CALLBACKS = ['success', 'fail', 'complete'] as const;
 
 /** Checks the whole options object; the first problem found is the reason. */
 export function normalizeOptions<Source>(options: unknown, rules: SourceRules<Source>): Checked<UploadRequest<Source>> {
-  if (!isRecord(options)) return { ok: false, reason: parameterError(`options should be Object instead of ${typeName(options)}`) };
+  if (!isRecord(options))
+    return { ok: false, reason: parameterError(`options should be Object instead of ${typeName(options)}`) };
   const o = options as Partial<UploadFileOptions<unknown>> & Record<string, unknown>;
   for (const key of CALLBACKS) {
-    if (!absent(o[key]) && typeof o[key] !== 'function') return { ok: false, reason: wrongType(key, 'Function', o[key]) };
+    if (!absent(o[key]) && typeof o[key] !== 'function')
+      return { ok: false, reason: wrongType(key, 'Function', o[key]) };
   }
   const urlProblem = checkUrl(o.url);
   if (urlProblem) return { ok: false, reason: urlProblem };

@@ -9,7 +9,13 @@
  */
 import { describeThrown, logError } from '../core/errors';
 import type { Transport, TransportHandle, TransportSink } from '../core/transport';
-import { MAX_MESSAGE_LENGTH, parseNativeMessage, PROTOCOL_VERSION, PROXY_NAME, RECEIVER_NAME } from '../bridge/protocol';
+import {
+  MAX_MESSAGE_LENGTH,
+  parseNativeMessage,
+  PROTOCOL_VERSION,
+  PROXY_NAME,
+  RECEIVER_NAME,
+} from '../bridge/protocol';
 import type { NativeMessage, PageMessage } from '../bridge/protocol';
 import type { HybridSource } from './types';
 
@@ -109,12 +115,22 @@ function dispatch(sinks: Map<string, TransportSink>, m: NativeMessage): void {
 function pageBridge(w: BridgeWindow): PageBridge {
   const found = w[RECEIVER_NAME];
   if (
-    found && found.v === PROTOCOL_VERSION && typeof found.page === 'string' && found.sinks instanceof Map &&
-    Number.isSafeInteger(found.count) && typeof found.receive === 'function'
+    found &&
+    found.v === PROTOCOL_VERSION &&
+    typeof found.page === 'string' &&
+    found.sinks instanceof Map &&
+    Number.isSafeInteger(found.count) &&
+    typeof found.receive === 'function'
   ) {
     return found as PageBridge;
   }
-  const bridge: PageBridge = { v: PROTOCOL_VERSION, page: randomId(), sinks: new Map(), count: 0, receive: (payload) => receive(bridge, payload) };
+  const bridge: PageBridge = {
+    v: PROTOCOL_VERSION,
+    page: randomId(),
+    sinks: new Map(),
+    count: 0,
+    receive: (payload) => receive(bridge, payload),
+  };
   w[RECEIVER_NAME] = bridge;
   return bridge;
 }
@@ -123,7 +139,9 @@ function post(proxy: NativeProxy, message: PageMessage): void {
   const text = JSON.stringify(message);
   // The native side refuses longer messages unread; say so here, where the caller can be told.
   if (text.length > MAX_MESSAGE_LENGTH) {
-    throw new RangeError(`the upload's options are too large for the native bridge (${text.length} characters, at most ${MAX_MESSAGE_LENGTH})`);
+    throw new RangeError(
+      `the upload's options are too large for the native bridge (${text.length} characters, at most ${MAX_MESSAGE_LENGTH})`,
+    );
   }
   proxy.post(text);
 }
@@ -146,7 +164,13 @@ export const bridgeTransport: Transport<HybridSource> = {
     while (sinks.has(id));
     sinks.set(id, sink);
     const { url, name, header, formData, fileName, timeout, retry } = req;
-    const message: PageMessage = { v: PROTOCOL_VERSION, page, type: 'start', id, options: { url, filePath: req.source, name, header, formData, fileName, timeout, retry } };
+    const message: PageMessage = {
+      v: PROTOCOL_VERSION,
+      page,
+      type: 'start',
+      id,
+      options: { url, filePath: req.source, name, header, formData, fileName, timeout, retry },
+    };
     let posted = false;
     // Posted from a microtask: an abort() right after uploadFile() then cancels with no message at all,
     // where a start already posted could reach the native side, and the server, before the abort.

@@ -24,7 +24,7 @@ const DONE = 4;
 
 const NETWORK_ERROR_BEFORE_RESPONSE =
   'network error: the request failed before any response (connection refused or reset, name not resolved, ' +
-  'blocked as mixed content, or refused by the server\'s CORS policy; the browser does not say which)';
+  "blocked as mixed content, or refused by the server's CORS policy; the browser does not say which)";
 const NETWORK_ERROR_AFTER_RESPONSE = 'network error: the connection failed while the response was being received';
 const NO_STATUS = 'network error: the response has no HTTP status';
 const CANCELLED = 'network error: the browser cancelled the request (the page stopped or navigated away)';
@@ -40,6 +40,7 @@ export function parseResponseHeaders(text: string): HeaderRecord {
     if (colon <= 0) continue;
     const name = line.slice(0, colon).trim().toLowerCase();
     const value = line.slice(colon + 1).trim();
+    // biome-ignore lint/suspicious/noPrototypeBuiltins: Object.hasOwn is ES2022, and the library targets ES2021
     header[name] = Object.prototype.hasOwnProperty.call(header, name) ? `${header[name]}, ${value}` : value;
   }
   return header;
@@ -156,7 +157,11 @@ class PageUpload implements TransportHandle {
       sink.headers(this.header);
     };
     xhr.onload = () => this.onLoad(xhr, size);
-    xhr.onerror = () => sink.fail(this.responseStarted ? NETWORK_ERROR_AFTER_RESPONSE : NETWORK_ERROR_BEFORE_RESPONSE, !this.responseStarted);
+    xhr.onerror = () =>
+      sink.fail(
+        this.responseStarted ? NETWORK_ERROR_AFTER_RESPONSE : NETWORK_ERROR_BEFORE_RESPONSE,
+        !this.responseStarted,
+      );
     // Only close() aborts, and it removes this handler first: an abort seen here came from the browser.
     xhr.onabort = () => sink.fail(CANCELLED, !this.responseStarted);
     xhr.send(form);

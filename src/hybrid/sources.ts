@@ -34,7 +34,8 @@ export const hybridSourceRules: SourceRules<HybridSource> = {
     return { ok: true, value: path };
   },
   fileName(source) {
-    if (typeof source !== 'string') return typeof File !== 'undefined' && source instanceof File && source.name ? source.name : 'blob';
+    if (typeof source !== 'string')
+      return typeof File !== 'undefined' && source instanceof File && source.name ? source.name : 'blob';
     return PAGE_URL.test(source) ? 'blob' : baseName(source);
   },
 };

@@ -33,7 +33,10 @@ let ids = 0;
 /** The upload URL with a request id (records are found by it) and the server's behaviour. */
 function urlWith(label: string, params: Record<string, string | number> = {}): { id: string; url: string } {
   const id = `${label}-${++ids}`;
-  const query = new URLSearchParams({ id, ...Object.fromEntries(Object.entries(params).map(([k, v]) => [k, String(v)])) });
+  const query = new URLSearchParams({
+    id,
+    ...Object.fromEntries(Object.entries(params).map(([k, v]) => [k, String(v)])),
+  });
   return { id, url: `${server.uploadUrl}?${query.toString()}` };
 }
 
@@ -75,7 +78,11 @@ describe.each(['agent', 'uploadFile'] as const)('filePath forms on request.%s', 
   it('internal://cache/..., uploaded in place (no copy) on request.uploadFile', async () => {
     const rel = `forms/${backend}-cached.bin`;
     const sha = await sandbox.writeFile(`${context.cacheDir}/${rel}`, { size: 9 * 1024 * 1024, seed: 3 });
-    const task = uploadFile({ url: `${server.uploadUrl}?readBps=${8 * 1024 * 1024}`, filePath: `internal://cache/${rel}`, name: 'file' });
+    const task = uploadFile({
+      url: `${server.uploadUrl}?readBps=${8 * 1024 * 1024}`,
+      filePath: `internal://cache/${rel}`,
+      name: 'file',
+    });
     let copiesSeen = 0;
     task.onProgressUpdate(() => {
       copiesSeen = Math.max(copiesSeen, sandbox.list(`${context.cacheDir}/${COPY_DIR}`).length);
@@ -98,9 +105,18 @@ describe.each(['agent', 'uploadFile'] as const)('filePath forms on request.%s', 
   });
 
   it.each([
-    ['relative/path.bin', 'uploadFile:fail invalid filePath "relative/path.bin": use a sandbox path such as context.filesDir + \'/a.jpg\', a file:// URI of the app, or internal://cache/<file in cacheDir>'],
-    ['internal://cache/../files/x.bin', 'uploadFile:fail invalid filePath "internal://cache/../files/x.bin": use a sandbox path such as context.filesDir + \'/a.jpg\', a file:// URI of the app, or internal://cache/<file in cacheDir>'],
-    ['/../../etc/passwd', 'uploadFile:fail invalid filePath "/../../etc/passwd": use a sandbox path such as context.filesDir + \'/a.jpg\', a file:// URI of the app, or internal://cache/<file in cacheDir>'],
+    [
+      'relative/path.bin',
+      'uploadFile:fail invalid filePath "relative/path.bin": use a sandbox path such as context.filesDir + \'/a.jpg\', a file:// URI of the app, or internal://cache/<file in cacheDir>',
+    ],
+    [
+      'internal://cache/../files/x.bin',
+      'uploadFile:fail invalid filePath "internal://cache/../files/x.bin": use a sandbox path such as context.filesDir + \'/a.jpg\', a file:// URI of the app, or internal://cache/<file in cacheDir>',
+    ],
+    [
+      '/../../etc/passwd',
+      'uploadFile:fail invalid filePath "/../../etc/passwd": use a sandbox path such as context.filesDir + \'/a.jpg\', a file:// URI of the app, or internal://cache/<file in cacheDir>',
+    ],
     ['/etc/passwd', 'uploadFile:fail file not found: /etc/passwd'],
   ])('refuses %s', async (filePath, errMsg) => {
     await expect(uploadFile({ url: server.uploadUrl, filePath, name: 'file' })).rejects.toEqual({ errMsg });
@@ -109,28 +125,45 @@ describe.each(['agent', 'uploadFile'] as const)('filePath forms on request.%s', 
   it.each([
     ['another app', 'com.someone.else'],
     ['the photo picker (a media library file)', 'media'],
-  ])('refuses a file:// URI of %s, naming why, even when this app has a file at that path; nothing is sent', async (_label, authority) => {
-    const path = `${context.filesDir}/forms/${backend}-mine.jpg`;
-    await sandbox.writeFile(path, { size: 2000, seed: 5 });
-    const uri = `file://${authority}${path}`;
-    const { id, url } = urlWith(`authority-${backend}`);
-    await expect(uploadFile({ url, filePath: uri, name: 'file' })).rejects.toEqual({
-      errMsg: `uploadFile:fail invalid filePath "${uri}": only file:// URIs of this app (file://${BUNDLE_NAME}/...) can be uploaded, not of "${authority}"; copy a media file (from the photo picker, say) into the sandbox first: fileIo.open(uri), then fileIo.copyFile(file.fd, <path in context.cacheDir>)`,
-    });
-    expect(server.byId(id)).toHaveLength(0);
-  });
+  ])(
+    'refuses a file:// URI of %s, naming why, even when this app has a file at that path; nothing is sent',
+    async (_label, authority) => {
+      const path = `${context.filesDir}/forms/${backend}-mine.jpg`;
+      await sandbox.writeFile(path, { size: 2000, seed: 5 });
+      const uri = `file://${authority}${path}`;
+      const { id, url } = urlWith(`authority-${backend}`);
+      await expect(uploadFile({ url, filePath: uri, name: 'file' })).rejects.toEqual({
+        errMsg: `uploadFile:fail invalid filePath "${uri}": only file:// URIs of this app (file://${BUNDLE_NAME}/...) can be uploaded, not of "${authority}"; copy a media file (from the photo picker, say) into the sandbox first: fileIo.open(uri), then fileIo.copyFile(file.fd, <path in context.cacheDir>)`,
+      });
+      expect(server.byId(id)).toHaveLength(0);
+    },
+  );
 
   it('a photo picker URI too: not "file not found"', async () => {
     const uri = 'file://media/Photo/12/IMG_1700000000_011/IMG_0001.jpg';
-    const err = (await uploadFile({ url: server.uploadUrl, filePath: uri, name: 'file' }).catch((e: unknown) => e)) as { errMsg: string };
-    expect(err.errMsg).toMatch(new RegExp(`^uploadFile:fail invalid filePath "${uri}": only file:// URIs of this app .* fileIo\\.copyFile\\(file\\.fd, <path in context\\.cacheDir>\\)$`));
+    const err = (await uploadFile({ url: server.uploadUrl, filePath: uri, name: 'file' }).catch((e: unknown) => e)) as {
+      errMsg: string;
+    };
+    expect(err.errMsg).toMatch(
+      new RegExp(
+        `^uploadFile:fail invalid filePath "${uri}": only file:// URIs of this app .* fileIo\\.copyFile\\(file\\.fd, <path in context\\.cacheDir>\\)$`,
+      ),
+    );
   });
 
   it('a context without a bundle name (no applicationInfo) still takes a file:// URI by its path', async () => {
     const path = `${context.filesDir}/forms/${backend}-nobundle.bin`;
     const sha = await sandbox.writeFile(path, { size: 3000, seed: 6 });
     const bare = { ...context, applicationInfo: undefined } as unknown as typeof context;
-    await expectArrived(await uploadFile({ url: server.uploadUrl, filePath: `file://${BUNDLE_NAME}${path}`, name: 'file', context: bare }), sha);
+    await expectArrived(
+      await uploadFile({
+        url: server.uploadUrl,
+        filePath: `file://${BUNDLE_NAME}${path}`,
+        name: 'file',
+        context: bare,
+      }),
+      sha,
+    );
   });
 
   it('a directory is not a file', async () => {
@@ -167,7 +200,9 @@ describe('the application context', () => {
 
   it('a per-call context that is not a Context is a parameter error', async () => {
     const bad = { cacheDir: 3 } as unknown as typeof context;
-    await expect(uploadFile({ url: server.uploadUrl, filePath: `${context.filesDir}/ctx.bin`, name: 'file', context: bad })).rejects.toEqual({
+    await expect(
+      uploadFile({ url: server.uploadUrl, filePath: `${context.filesDir}/ctx.bin`, name: 'file', context: bad }),
+    ).rejects.toEqual({
       errMsg: 'uploadFile:fail parameter error: parameter.context should be an application Context (with cacheDir)',
     });
   });
@@ -192,7 +227,9 @@ describe('choice of @ohos.request API', () => {
   });
 
   it('refuses an unknown backend at configure time', () => {
-    expect(() => configure({ backend: 'http' as ArkTsBackend })).toThrow("backend should be 'auto', 'agent' or 'uploadFile', got http");
+    expect(() => configure({ backend: 'http' as ArkTsBackend })).toThrow(
+      "backend should be 'auto', 'agent' or 'uploadFile', got http",
+    );
   });
 });
 
@@ -226,21 +263,28 @@ describe('platform errors become readable reasons', () => {
     await sandbox.writeFile(path, 'x');
     configure({ backend: 'agent' });
     const url = `${server.uploadUrl}?pad=${'a'.repeat(2100)}`;
-    const err = (await uploadFile({ url, filePath: path, name: 'file' }).catch((e: unknown) => e)) as { errMsg: string };
+    const err = (await uploadFile({ url, filePath: path, name: 'file' }).catch((e: unknown) => e)) as {
+      errMsg: string;
+    };
     expect(err.errMsg).toMatch(/^uploadFile:fail parameter error \(refused by @ohos\.request\) \(401/);
   });
 
-  it.each(['agent', 'uploadFile'] as const)('a refused connection on request.%s fails with a network reason, and nothing is left running', async (backend) => {
-    const path = `${context.filesDir}/refused.bin`;
-    await sandbox.writeFile(path, 'x');
-    configure({ backend });
-    const closed = await startUploadServer();
-    const url = closed.uploadUrl;
-    await closed.close();
-    const err = (await uploadFile({ url, filePath: path, name: 'file', timeout: 20000 }).catch((e: unknown) => e)) as { errMsg: string };
-    expect(err.errMsg).toMatch(/^uploadFile:fail (connection failed|network)/);
-    await expect.poll(() => emulationStats()).toMatchObject({ agentTasks: 0, uploadTasks: 0, openSockets: 0 });
-  });
+  it.each(['agent', 'uploadFile'] as const)(
+    'a refused connection on request.%s fails with a network reason, and nothing is left running',
+    async (backend) => {
+      const path = `${context.filesDir}/refused.bin`;
+      await sandbox.writeFile(path, 'x');
+      configure({ backend });
+      const closed = await startUploadServer();
+      const url = closed.uploadUrl;
+      await closed.close();
+      const err = (await uploadFile({ url, filePath: path, name: 'file', timeout: 20000 }).catch(
+        (e: unknown) => e,
+      )) as { errMsg: string };
+      expect(err.errMsg).toMatch(/^uploadFile:fail (connection failed|network)/);
+      await expect.poll(() => emulationStats()).toMatchObject({ agentTasks: 0, uploadTasks: 0, openSockets: 0 });
+    },
+  );
 });
 
 /**
@@ -253,7 +297,11 @@ describe('request.agent: statuses without a reason phrase (no response event)', 
   beforeEach(() => configure({ context, backend: 'agent' }));
   afterEach(() => configureEmulation({ statusInProtocolError: false }));
 
-  async function upload(label: string, params: Record<string, string | number>, retry?: { count: number; backoff: number }): Promise<{ id: string; r: Recording }> {
+  async function upload(
+    label: string,
+    params: Record<string, string | number>,
+    retry?: { count: number; backoff: number },
+  ): Promise<{ id: string; r: Recording }> {
     const path = `${context.filesDir}/nophrase/${label}.bin`;
     await sandbox.writeFile(path, { size: 20000, seed: 7 });
     const { id, url } = urlWith(label, params);
@@ -261,30 +309,45 @@ describe('request.agent: statuses without a reason phrase (no response event)', 
     return { id, r };
   }
 
-  it.each([522, 499])('a %i on firmware that does not name it: one clear failure, not retried, the file sent once', async (status) => {
-    const { id, r } = await upload(`old-${status}`, { status, body: 'origin down' }, { count: 2, backoff: 10 });
-    expect(server.byId(id)).toHaveLength(1);
-    expect(seen(r)).toEqual(['fail', 'complete', 'rejected']);
-    expect(eventOf(r, 'fail').result.errMsg).toBe(
-      'uploadFile:fail http error: the server answered with an error status; request.agent does not say which (17 Http protocol error)',
-    );
-    await expect.poll(() => emulationStats()).toMatchObject({ agentTasks: 0, openSockets: 0 });
-  });
+  it.each([522, 499])(
+    'a %i on firmware that does not name it: one clear failure, not retried, the file sent once',
+    async (status) => {
+      const { id, r } = await upload(`old-${status}`, { status, body: 'origin down' }, { count: 2, backoff: 10 });
+      expect(server.byId(id)).toHaveLength(1);
+      expect(seen(r)).toEqual(['fail', 'complete', 'rejected']);
+      expect(eventOf(r, 'fail').result.errMsg).toBe(
+        'uploadFile:fail http error: the server answered with an error status; request.agent does not say which (17 Http protocol error)',
+      );
+      await expect.poll(() => emulationStats()).toMatchObject({ agentTasks: 0, openSockets: 0 });
+    },
+  );
 
-  it.each([522, 499])('a %i on firmware that names it ("Http protocol error: <status>"): a success with that statusCode, no body, one headers event, sent once', async (status) => {
-    configureEmulation({ statusInProtocolError: true });
-    const { id, r } = await upload(`new-${status}`, { status, body: 'origin down' }, { count: 2, backoff: 10 });
-    expect(server.byId(id)).toHaveLength(1);
-    expect(seen(r)).toEqual(['headers', 'success', 'complete', 'resolved']);
-    expect(eventOf(r, 'success').result).toEqual({ statusCode: status, data: '', header: {}, errMsg: 'uploadFile:ok' });
-  });
+  it.each([522, 499])(
+    'a %i on firmware that names it ("Http protocol error: <status>"): a success with that statusCode, no body, one headers event, sent once',
+    async (status) => {
+      configureEmulation({ statusInProtocolError: true });
+      const { id, r } = await upload(`new-${status}`, { status, body: 'origin down' }, { count: 2, backoff: 10 });
+      expect(server.byId(id)).toHaveLength(1);
+      expect(seen(r)).toEqual(['headers', 'success', 'complete', 'resolved']);
+      expect(eventOf(r, 'success').result).toEqual({
+        statusCode: status,
+        data: '',
+        header: {},
+        errMsg: 'uploadFile:ok',
+      });
+    },
+  );
 
   it('a 299: a success with the body and the response headers (from Progress.extras), statusCode 200 as nothing tells it', async () => {
     const { r } = await upload('ok-299', { status: 299, body: 'fine', 'header.X-Marker': 'here' });
     expect(seen(r)).toEqual(['headers', 'success', 'complete', 'resolved']);
     const result = eventOf(r, 'success').result;
     expect(result).toMatchObject({ statusCode: 200, data: 'fine', errMsg: 'uploadFile:ok' });
-    expect(result.header).toMatchObject({ 'x-marker': 'here', 'content-type': 'text/plain; charset=utf-8', 'content-length': '4' });
+    expect(result.header).toMatchObject({
+      'x-marker': 'here',
+      'content-type': 'text/plain; charset=utf-8',
+      'content-length': '4',
+    });
     expect(result.header).not.toHaveProperty('body');
     expect(eventOf(r, 'headers').header).toEqual(result.header);
   });
@@ -305,7 +368,10 @@ describe('request.uploadFile: a 3xx/4xx/5xx on firmware that names the status in
     const path = `${context.cacheDir}/named-${status}.bin`;
     await sandbox.writeFile(path, 'x');
     const { id, url } = urlWith(`legacy-${status}`, { status, body: 'nope' });
-    const r = await runScenario(uploadFile, { options: { url, filePath: path, name: 'file', retry: { count: 2, backoff: 10 } }, settleMs: 300 });
+    const r = await runScenario(uploadFile, {
+      options: { url, filePath: path, name: 'file', retry: { count: 2, backoff: 10 } },
+      settleMs: 300,
+    });
     expect(seen(r)).toEqual(['headers', 'success', 'complete', 'resolved']);
     expect(eventOf(r, 'success').result).toEqual({ statusCode: status, data: '', header: {}, errMsg: 'uploadFile:ok' });
     expect(server.byId(id)).toHaveLength(1);

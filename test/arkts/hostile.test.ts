@@ -71,10 +71,33 @@ async function observe(options: unknown, hangMs = 8000): Promise<Observed> {
 
 const hostileString = fc.oneof(
   fc.string({ unit: 'binary', maxLength: 40 }),
-  fc.constantFrom('', ' ', '\r\n', '\0', '"', "'", '../', '..\\', '/', '%00', 'ftp://x', 'javascript:alert(1)', 'http://', 'https://[::1', '\u2028', '\ud800'),
+  fc.constantFrom(
+    '',
+    ' ',
+    '\r\n',
+    '\0',
+    '"',
+    "'",
+    '../',
+    '..\\',
+    '/',
+    '%00',
+    'ftp://x',
+    'javascript:alert(1)',
+    'http://',
+    'https://[::1',
+    '\u2028',
+    '\ud800',
+  ),
   fc.string({ maxLength: 5000 }),
 );
-const hostileValue = fc.oneof(hostileString, fc.anything({ maxDepth: 2 }), fc.constant(undefined), fc.func(fc.anything()), fc.bigInt());
+const hostileValue = fc.oneof(
+  hostileString,
+  fc.anything({ maxDepth: 2 }),
+  fc.constant(undefined),
+  fc.func(fc.anything()),
+  fc.bigInt(),
+);
 
 function fieldOrHostile<T>(good: T): fc.Arbitrary<unknown> {
   return fc.oneof({ weight: 3, arbitrary: fc.constant(good) }, { weight: 2, arbitrary: hostileValue });
@@ -85,7 +108,12 @@ describe('hostile options on the ArkTS target', () => {
     // A slow upload runs through the whole property run: hostile calls must not affect it.
     const canaryPath = `${context.filesDir}/hostile/canary.bin`;
     const canarySha = await sandbox.writeFile(canaryPath, { size: 12 * 1024 * 1024, seed: 10 });
-    const canary = uploadFile({ url: `${server.uploadUrl}?readBps=${2 * 1024 * 1024}`, filePath: canaryPath, name: 'canary', timeout: 60000 });
+    const canary = uploadFile({
+      url: `${server.uploadUrl}?readBps=${2 * 1024 * 1024}`,
+      filePath: canaryPath,
+      name: 'canary',
+      timeout: 60000,
+    });
 
     await fc.assert(
       fc.asyncProperty(
@@ -98,8 +126,14 @@ describe('hostile options on the ArkTS target', () => {
                 url: fieldOrHostile(server.uploadUrl),
                 filePath: fieldOrHostile(goodPath),
                 name: fieldOrHostile('file'),
-                header: fc.oneof(fieldOrHostile({ 'X-A': '1' }), fc.dictionary(hostileString, fc.oneof(hostileString, fc.integer(), fc.boolean()), { maxKeys: 4 })),
-                formData: fc.oneof(fieldOrHostile({ a: 'b' }), fc.dictionary(hostileString, hostileValue, { maxKeys: 4 })),
+                header: fc.oneof(
+                  fieldOrHostile({ 'X-A': '1' }),
+                  fc.dictionary(hostileString, fc.oneof(hostileString, fc.integer(), fc.boolean()), { maxKeys: 4 }),
+                ),
+                formData: fc.oneof(
+                  fieldOrHostile({ a: 'b' }),
+                  fc.dictionary(hostileString, hostileValue, { maxKeys: 4 }),
+                ),
                 timeout: fieldOrHostile(5000),
                 fileName: fieldOrHostile('f.bin'),
                 retry: fieldOrHostile({ count: 0 }),
@@ -136,13 +170,18 @@ describe('hostile options on the ArkTS target', () => {
   it('any header or formData object on otherwise valid options: uploaded or refused clearly, never a throw', async () => {
     await fc.assert(
       fc.asyncProperty(
-        fc.dictionary(hostileString, fc.oneof(hostileString, fc.integer(), fc.boolean(), fc.constant(null)), { maxKeys: 4 }),
+        fc.dictionary(hostileString, fc.oneof(hostileString, fc.integer(), fc.boolean(), fc.constant(null)), {
+          maxKeys: 4,
+        }),
         fc.dictionary(hostileString, hostileValue, { maxKeys: 4 }),
         async (header, formData) => {
           const seen = await observe({ url: server.uploadUrl, filePath: goodPath, name: 'file', header, formData });
           expect(seen.threw).toBeUndefined();
           expect(seen.outcome).not.toBe('hang');
-          if (seen.outcome === 'fail') expect(seen.errMsg, inspect({ header, formData })).toMatch(/^uploadFile:fail parameter error: parameter\.(header|formData)/);
+          if (seen.outcome === 'fail')
+            expect(seen.errMsg, inspect({ header, formData })).toMatch(
+              /^uploadFile:fail parameter error: parameter\.(header|formData)/,
+            );
         },
       ),
       { numRuns: 300, seed: 8080 },
@@ -152,8 +191,23 @@ describe('hostile options on the ArkTS target', () => {
   it('odd file names, unicode fields and huge formData: uploaded intact or refused clearly', async () => {
     await fc.assert(
       fc.asyncProperty(
-        fc.oneof(fc.string({ unit: 'grapheme', minLength: 1, maxLength: 40 }), fc.constantFrom('a"b.txt', "it's.txt", 'dir/x.png', '..\\..\\win.ini', 'emoji 😀.jpg', ' lead.txt', 'semi;colon=1.bin')),
-        fc.dictionary(fc.string({ unit: 'grapheme', minLength: 1, maxLength: 12 }), fc.string({ unit: 'grapheme', maxLength: 200 }), { maxKeys: 20 }),
+        fc.oneof(
+          fc.string({ unit: 'grapheme', minLength: 1, maxLength: 40 }),
+          fc.constantFrom(
+            'a"b.txt',
+            "it's.txt",
+            'dir/x.png',
+            '..\\..\\win.ini',
+            'emoji 😀.jpg',
+            ' lead.txt',
+            'semi;colon=1.bin',
+          ),
+        ),
+        fc.dictionary(
+          fc.string({ unit: 'grapheme', minLength: 1, maxLength: 12 }),
+          fc.string({ unit: 'grapheme', maxLength: 200 }),
+          { maxKeys: 20 },
+        ),
         async (fileName, formData) => {
           const seen = await observe({ url: server.uploadUrl, filePath: goodPath, name: 'file', fileName, formData });
           expect(seen.outcome).not.toBe('hang');

@@ -23,7 +23,11 @@ describe.each(['agent', 'uploadFile'] as const)('load and aborts on request.%s',
   it('timers and memory return to their level after 500 uploads', async () => {
     const filePath = (await suite.target.file(4096, 'mem.bin')).filePath as string;
     const round = (n: number): Promise<unknown> =>
-      Promise.all(Array.from({ length: n }, () => uploadFile({ url: suite.server.uploadUrl, filePath, name: 'file', timeout: 30000 })));
+      Promise.all(
+        Array.from({ length: n }, () =>
+          uploadFile({ url: suite.server.uploadUrl, filePath, name: 'file', timeout: 30000 }),
+        ),
+      );
     await round(50);
     await new Promise((r) => setTimeout(r, 300));
     gc();

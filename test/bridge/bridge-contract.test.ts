@@ -8,7 +8,10 @@ describe('contract over the bridge', () => {
   const suite = useBridgeTarget();
   for (const c of contractCases) it(c.name, () => c.run(suite.target));
   // The native side is request.agent: its redirect behaviour, no retries of its own.
-  for (const c of faultCases(() => ({ redirects: { 301: 'asGet', 302: 'asGet', 307: 'resent', 308: 'resent' }, platformRetries: false }))) {
+  for (const c of faultCases(() => ({
+    redirects: { 301: 'asGet', 302: 'asGet', 307: 'resent', 308: 'resent' },
+    platformRetries: false,
+  }))) {
     it(`fault: ${c.name}`, () => c.run(suite.target));
   }
 });

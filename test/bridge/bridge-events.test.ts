@@ -61,7 +61,13 @@ describe('one bridge', () => {
 
   it('page listeners see the same sequence as ArkTS listeners of the same upload', async () => {
     const file = await nativeFile(16 * 1024 * 1024, 'same.bin');
-    const r = await side.harness.run({ options: { url: urlFor(server, { readBps: 4 * 1024 * 1024, 'header.X-Reply': 'ok' }), filePath: file.filePath, name: 'file' } });
+    const r = await side.harness.run({
+      options: {
+        url: urlFor(server, { readBps: 4 * 1024 * 1024, 'header.X-Reply': 'ok' }),
+        filePath: file.filePath,
+        name: 'file',
+      },
+    });
     const native = side.native.uploads.at(-1);
     if (!native) throw new Error('no native upload');
     await native.done;
@@ -74,41 +80,62 @@ describe('one bridge', () => {
 
   it('the same for a failure (abort) and for an error status', async () => {
     const file = await nativeFile(16 * 1024 * 1024, 'same-abort.bin');
-    const r = await side.harness.run({ options: { url: urlFor(server, { readBps: 4 * 1024 * 1024 }), filePath: file.filePath, name: 'file' }, abort: { atPercent: 40 }, settleMs: 500 });
+    const r = await side.harness.run({
+      options: { url: urlFor(server, { readBps: 4 * 1024 * 1024 }), filePath: file.filePath, name: 'file' },
+      abort: { atPercent: 40 },
+      settleMs: 500,
+    });
     const native = side.native.uploads.at(-1);
     if (!native) throw new Error('no native upload');
     await native.done;
     // The page decides the abort: the native task ends with abort too, and what came before is the same.
     expect(nativeSequence(native.events)).toEqual(pageSequence(r));
-    const err = await side.harness.run({ options: { url: urlFor(server, { status: 418 }), filePath: (await nativeFile(1000)).filePath, name: 'file' } });
+    const err = await side.harness.run({
+      options: { url: urlFor(server, { status: 418 }), filePath: (await nativeFile(1000)).filePath, name: 'file' },
+    });
     const nativeErr = side.native.uploads.at(-1);
     await nativeErr?.done;
     expect(pageSequence(err)).toEqual(nativeSequence(nativeErr?.events ?? []));
   });
 
-  it.each([1, 100])('messages per upload stay bounded (%i MB): at most 105 runJavaScript deliveries, even if the platform reported every 2 ms', async (mb) => {
-    configureEmulation({ progressIntervalMs: 2 });
-    try {
-      const file = await nativeFile(mb * 1024 * 1024, `count-${mb}.bin`);
-      const before = side.webview.scripts.length;
-      const r = await side.harness.run({ options: { url: urlFor(server, { readBps: 32 * 1024 * 1024 }), filePath: file.filePath, name: 'file', timeout: 60000 } });
-      expect(r.outcome).toBe('success');
-      const sent = side.webview.scripts.length - before;
-      expect(sent).toBeLessThanOrEqual(105);
-      expect(sent).toBeGreaterThanOrEqual(3);
-    } finally {
-      configureEmulation({ progressIntervalMs: 100 });
-    }
-  }, 60000);
+  it.each([1, 100])(
+    'messages per upload stay bounded (%i MB): at most 105 runJavaScript deliveries, even if the platform reported every 2 ms',
+    async (mb) => {
+      configureEmulation({ progressIntervalMs: 2 });
+      try {
+        const file = await nativeFile(mb * 1024 * 1024, `count-${mb}.bin`);
+        const before = side.webview.scripts.length;
+        const r = await side.harness.run({
+          options: {
+            url: urlFor(server, { readBps: 32 * 1024 * 1024 }),
+            filePath: file.filePath,
+            name: 'file',
+            timeout: 60000,
+          },
+        });
+        expect(r.outcome).toBe('success');
+        const sent = side.webview.scripts.length - before;
+        expect(sent).toBeLessThanOrEqual(105);
+        expect(sent).toBeGreaterThanOrEqual(3);
+      } finally {
+        configureEmulation({ progressIntervalMs: 100 });
+      }
+    },
+    60000,
+  );
 
   it('answers cross as data: quotes, </script>, U+2028, backslashes and invalid UTF-8 arrive as the native side read them', async () => {
     const file = await nativeFile(100);
     const tricky = `"'\`</script><script>alert(1)</script>\u2028\u2029\\\\" + "\\u0000 ${'😀'} \r\n end`;
-    const r1 = await side.harness.run({ options: { url: urlFor(server, { body: tricky }), filePath: file.filePath, name: 'file' } });
+    const r1 = await side.harness.run({
+      options: { url: urlFor(server, { body: tricky }), filePath: file.filePath, name: 'file' },
+    });
     const s1 = r1.events.find((e) => e.kind === 'success');
     expect(s1?.kind === 'success' && s1.result.data).toBe(tricky);
     const invalid = Buffer.from([0x61, 0xff, 0xfe, 0x62, 0xe2, 0x82, 0x22, 0x3c]).toString('base64');
-    const r2 = await side.harness.run({ options: { url: urlFor(server, { bodyB64: invalid }), filePath: file.filePath, name: 'file' } });
+    const r2 = await side.harness.run({
+      options: { url: urlFor(server, { bodyB64: invalid }), filePath: file.filePath, name: 'file' },
+    });
     const native = side.native.uploads.at(-1);
     await native?.done;
     const s2 = r2.events.find((e) => e.kind === 'success');
@@ -139,7 +166,9 @@ describe('one bridge', () => {
     expect(side.bridge.activeUploads).toBe(0);
     expect(side.webview.scripts.length - scriptsBefore).toBeLessThanOrEqual(1);
     // The new page uploads as usual.
-    const again = await side.harness.run({ options: { url: urlFor(server), filePath: file.filePath, name: 'file', timeout: 60000 } });
+    const again = await side.harness.run({
+      options: { url: urlFor(server), filePath: file.filePath, name: 'file', timeout: 60000 },
+    });
     expect(again.outcome).toBe('success');
   }, 60000);
 });
@@ -157,7 +186,8 @@ describe('without onPageBegin wired', () => {
         [urlFor(server, { id, readBps: 1024 * 1024 }), big.filePath] as const,
       );
       await server.waitFor((x) => x.id === id && x.bytesReceived > 0, 5000);
-      for (let i = 0; i < 100 && side.webview.scripts.length === 0; i++) await new Promise((resolve) => setTimeout(resolve, 50));
+      for (let i = 0; i < 100 && side.webview.scripts.length === 0; i++)
+        await new Promise((resolve) => setTimeout(resolve, 50));
       const oldPage = delivered(side.webview.scripts)[0]?.page;
       expect(oldPage).toBeDefined();
       const atReload = side.webview.scripts.length;
@@ -191,7 +221,10 @@ describe('several WebViews side by side', () => {
       const [ra, rb, rc] = await Promise.all([
         a.harness.run({ options: { url: urlFor(server, slow), filePath: fa.filePath, name: 'file' } }),
         b.harness.run({ options: { url: urlFor(server, slow), filePath: fb.filePath, name: 'file' } }),
-        b.harness.run({ options: { url: urlFor(server, slow), filePath: fc.filePath, name: 'file' }, abort: { afterMs: 200 } }),
+        b.harness.run({
+          options: { url: urlFor(server, slow), filePath: fc.filePath, name: 'file' },
+          abort: { afterMs: 200 },
+        }),
       ]);
       for (const [r, f] of [
         [ra, fa],
@@ -200,7 +233,10 @@ describe('several WebViews side by side', () => {
         const s = r.events.find((e) => e.kind === 'success');
         expect(s?.kind === 'success' && (JSON.parse(s.result.data) as UploadSummary).files[0].sha256).toBe(f.sha256);
       }
-      expect(rc.events.find((e) => e.kind === 'fail')).toEqual({ kind: 'fail', result: { errMsg: 'uploadFile:fail abort' } });
+      expect(rc.events.find((e) => e.kind === 'fail')).toEqual({
+        kind: 'fail',
+        result: { errMsg: 'uploadFile:fail abort' },
+      });
       expect(a.native.uploads).toHaveLength(1);
       expect(b.native.uploads).toHaveLength(2);
     } finally {
@@ -219,12 +255,23 @@ describe('two copies of the library in one page (a script tag beside a bundle)',
       const idA = uniqueId('copyA');
       const idB = uniqueId('copyB');
       // The harness's copy uploads first; the second copy arrives while that upload runs.
-      const runA = side.harness.run({ options: { url: urlFor(server, { id: idA, readBps: 2 * 1024 * 1024 }), filePath: fa.filePath, name: 'file', timeout: 30000 } });
+      const runA = side.harness.run({
+        options: {
+          url: urlFor(server, { id: idA, readBps: 2 * 1024 * 1024 }),
+          filePath: fa.filePath,
+          name: 'file',
+          timeout: 30000,
+        },
+      });
       await server.waitFor((x) => x.id === idA && x.bytesReceived > 0, 5000);
       await side.harness.page.addScriptTag({ path: (await hybridIife()).path });
       const b = await side.harness.page.evaluate(
         async ([url, filePath]) => {
-          const lib = (window as unknown as { HarmonyUploadTask: { uploadFile(o: object): Promise<{ statusCode: number; data: string }> } }).HarmonyUploadTask;
+          const lib = (
+            window as unknown as {
+              HarmonyUploadTask: { uploadFile(o: object): Promise<{ statusCode: number; data: string }> };
+            }
+          ).HarmonyUploadTask;
           try {
             const res = await lib.uploadFile({ url, filePath, name: 'file', timeout: 30000 });
             return `${res.statusCode} ${(JSON.parse(res.data) as UploadSummary).files[0].sha256}`;
@@ -251,12 +298,21 @@ describe('two copies of the library in one page (a script tag beside a bundle)',
       const fa = await nativeFile(2 * 1024 * 1024, 'count-a.bin');
       const fb = await nativeFile(1000, 'count-b.bin');
       const idA = uniqueId('countA');
-      const runA = side.harness.run({ options: { url: urlFor(server, { id: idA, readBps: 1024 * 1024 }), filePath: fa.filePath, name: 'file', timeout: 8000 } });
+      const runA = side.harness.run({
+        options: {
+          url: urlFor(server, { id: idA, readBps: 1024 * 1024 }),
+          filePath: fa.filePath,
+          name: 'file',
+          timeout: 8000,
+        },
+      });
       await server.waitFor((x) => x.id === idA && x.bytesReceived > 0, 5000);
       await side.harness.page.evaluate(() => {
         (window as unknown as { __harmonyUploadBridge: { count: number } }).__harmonyUploadBridge.count = 0;
       });
-      const rb = await side.harness.run({ options: { url: urlFor(server), filePath: fb.filePath, name: 'file', timeout: 8000 } });
+      const rb = await side.harness.run({
+        options: { url: urlFor(server), filePath: fb.filePath, name: 'file', timeout: 8000 },
+      });
       const ra = await runA;
       for (const [r, f] of [
         [ra, fa],

@@ -29,7 +29,14 @@ export class NativeRecorder {
 
   readonly onUpload = (task: UploadTask, info: { filePath: string }): void => {
     const events: NativeEvent[] = [];
-    task.onProgressUpdate((u) => events.push({ kind: 'progress', progress: u.progress, sent: u.totalBytesSent, expected: u.totalBytesExpectedToSend }));
+    task.onProgressUpdate((u) =>
+      events.push({
+        kind: 'progress',
+        progress: u.progress,
+        sent: u.totalBytesSent,
+        expected: u.totalBytesExpectedToSend,
+      }),
+    );
     task.onHeadersReceived((h) => events.push({ kind: 'headers', header: h.header }));
     const done = (task as unknown as Promise<UploadFileSuccessResult>).then(
       (result) => void events.push({ kind: 'resolved', result }),

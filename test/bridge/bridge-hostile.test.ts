@@ -18,34 +18,66 @@ const validStart = (filePath: string, url: string): Record<string, unknown> => (
   page: 'fuzzpage',
   type: 'start',
   id: 'fuzz',
-  options: { url, filePath, name: 'file', header: {}, formData: [], fileName: 'x.bin', timeout: 5000, retry: { count: 0, backoff: 0 } },
+  options: {
+    url,
+    filePath,
+    name: 'file',
+    header: {},
+    formData: [],
+    fileName: 'x.bin',
+    timeout: 5000,
+    retry: { count: 0, backoff: 0 },
+  },
 });
 
 /** A valid start message with one field (top-level or in options) replaced by anything. */
 function mutated(filePath: string, url: string): fc.Arbitrary<string> {
-  const keys = ['v', 'page', 'type', 'id', 'options', 'options.url', 'options.filePath', 'options.name', 'options.header', 'options.formData', 'options.fileName', 'options.timeout', 'options.retry'];
-  return fc.tuple(fc.constantFrom(...keys), fc.jsonValue({ maxDepth: 2 }), fc.string({ maxLength: 12 })).map(([key, value, id]) => {
-    const m = validStart(filePath, url);
-    m.id = `f${id.replace(/[^A-Za-z0-9]/g, '')}${Math.random().toString(36).slice(2, 8)}`;
-    const [top, sub] = key.split('.');
-    if (sub) (m.options as Record<string, unknown>)[sub] = value;
-    else m[top] = value;
-    return JSON.stringify(m);
-  });
+  const keys = [
+    'v',
+    'page',
+    'type',
+    'id',
+    'options',
+    'options.url',
+    'options.filePath',
+    'options.name',
+    'options.header',
+    'options.formData',
+    'options.fileName',
+    'options.timeout',
+    'options.retry',
+  ];
+  return fc
+    .tuple(fc.constantFrom(...keys), fc.jsonValue({ maxDepth: 2 }), fc.string({ maxLength: 12 }))
+    .map(([key, value, id]) => {
+      const m = validStart(filePath, url);
+      m.id = `f${id.replace(/[^A-Za-z0-9]/g, '')}${Math.random().toString(36).slice(2, 8)}`;
+      const [top, sub] = key.split('.');
+      if (sub) (m.options as Record<string, unknown>)[sub] = value;
+      else m[top] = value;
+      return JSON.stringify(m);
+    });
 }
 
 describe('protocol parsing', () => {
   it('never throws, and accepts only well-formed messages', () => {
     fc.assert(
-      fc.property(fc.oneof(fc.string(), fc.jsonValue().map((v) => JSON.stringify(v)), fc.anything()), (input) => {
-        const parsed = parsePageMessage(input);
-        if (parsed.ok) {
-          expect(parsed.message.v).toBe(1);
-          expect(['start', 'abort']).toContain(parsed.message.type);
-        } else {
-          expect(parsed.reason.length).toBeGreaterThan(0);
-        }
-      }),
+      fc.property(
+        fc.oneof(
+          fc.string(),
+          fc.jsonValue().map((v) => JSON.stringify(v)),
+          fc.anything(),
+        ),
+        (input) => {
+          const parsed = parsePageMessage(input);
+          if (parsed.ok) {
+            expect(parsed.message.v).toBe(1);
+            expect(['start', 'abort']).toContain(parsed.message.type);
+          } else {
+            expect(parsed.reason.length).toBeGreaterThan(0);
+          }
+        },
+      ),
       { numRuns: 2000, seed: 99 },
     );
   });
@@ -59,11 +91,18 @@ describe('hostile messages to the native host', () => {
     configureEmulation({ progressIntervalMs: 100 });
     side = await startBridgePage();
     await side.harness.page.evaluate(() => {
-      const w = window as unknown as { __replies: Array<{ type: string }>; __harmonyUploadBridge: { receive(b64: string): void } };
+      const w = window as unknown as {
+        __replies: Array<{ type: string }>;
+        __harmonyUploadBridge: { receive(b64: string): void };
+      };
       w.__replies = [];
       w.__harmonyUploadBridge = {
         receive(b64: string) {
-          w.__replies.push(JSON.parse(new TextDecoder().decode(Uint8Array.from(atob(b64), (c) => c.charCodeAt(0)))) as { type: string });
+          w.__replies.push(
+            JSON.parse(new TextDecoder().decode(Uint8Array.from(atob(b64), (c) => c.charCodeAt(0)))) as {
+              type: string;
+            },
+          );
         },
       };
     });
@@ -79,7 +118,11 @@ describe('hostile messages to the native host', () => {
     const big = await nativeFile(8 * 1024 * 1024, 'steady.bin');
     const steadyId = uniqueId('steady');
     const post = (text: string): Promise<void> =>
-      side.harness.page.evaluate((t) => (window as unknown as { __harmonyUploadNative: { post(m: string): void } }).__harmonyUploadNative.post(t), text);
+      side.harness.page.evaluate(
+        (t) =>
+          (window as unknown as { __harmonyUploadNative: { post(m: string): void } }).__harmonyUploadNative.post(t),
+        text,
+      );
     const steady = validStart(big.filePath, urlFor(server, { id: steadyId, readBps: 2 * 1024 * 1024 }));
     steady.page = 'steadypage';
     steady.id = 'steady';
@@ -106,7 +149,9 @@ describe('hostile messages to the native host', () => {
     const rec = await server.waitFor((x) => x.id === steadyId && x.responded, 30000);
     expect(rec.summary?.files[0].sha256).toBe(big.sha256);
     await new Promise((r) => setTimeout(r, 500));
-    const replies = await side.harness.page.evaluate(() => (window as unknown as { __replies: Array<{ type: string; id?: string }> }).__replies);
+    const replies = await side.harness.page.evaluate(
+      () => (window as unknown as { __replies: Array<{ type: string; id?: string }> }).__replies,
+    );
     const types = new Set(replies.map((r) => r.type));
     for (const t of types) expect(['refused', 'progress', 'headers', 'success', 'fail']).toContain(t);
     expect(replies.filter((r) => r.id === 'steady' && (r.type === 'fail' || r.type === 'refused'))).toEqual([]);

@@ -57,7 +57,9 @@ async function postRaw(side: BridgePage, text: string): Promise<void> {
 
 async function replies(side: BridgePage, settleMs = 400): Promise<Array<Record<string, unknown>>> {
   await new Promise((r) => setTimeout(r, settleMs));
-  return side.harness.page.evaluate(() => (window as unknown as { __replies: Array<Record<string, unknown>> }).__replies);
+  return side.harness.page.evaluate(
+    () => (window as unknown as { __replies: Array<Record<string, unknown>> }).__replies,
+  );
 }
 
 describe('a page from a disallowed origin', () => {
@@ -66,7 +68,9 @@ describe('a page from a disallowed origin', () => {
     try {
       const file = await nativeFile(1000);
       const id = uniqueId('origin');
-      const r = await side.harness.run({ options: { url: urlFor(server, { id }), filePath: file.filePath, name: 'file', timeout: 1500 } });
+      const r = await side.harness.run({
+        options: { url: urlFor(server, { id }), filePath: file.filePath, name: 'file', timeout: 1500 },
+      });
       expect(errMsgOf(r)).toBe('uploadFile:fail timeout');
       expect(server.byId(id)).toEqual([]);
       expect(side.native.uploads).toEqual([]);
@@ -108,7 +112,9 @@ describe('paths', () => {
 
   it('a path the platform would not accept is refused', async () => {
     const filePath = 'internal://cache/../files/secret/secret.bin';
-    expect(await refused(filePath)).toBe(`uploadFile:fail refused by the native bridge: filePath "${filePath}" is not a path the bridge accepts`);
+    expect(await refused(filePath)).toBe(
+      `uploadFile:fail refused by the native bridge: filePath "${filePath}" is not a path the bridge accepts`,
+    );
   });
 
   it('a symlink inside an allowed directory is not followed, to a file or through a directory', async () => {
@@ -132,13 +138,20 @@ describe('paths', () => {
     // The app uploads one of its own files with request.uploadFile, which needs a copy in cacheDir.
     configure({ context, backend: 'uploadFile' });
     const appId = uniqueId('app-copy');
-    const appTask = uploadFile({ url: urlFor(server, { id: appId, readBps: 256 * 1024 }), filePath: secret, name: 'file' });
+    const appTask = uploadFile({
+      url: urlFor(server, { id: appId, readBps: 256 * 1024 }),
+      filePath: secret,
+      name: 'file',
+    });
     appTask.catch(() => undefined);
     try {
       await server.waitFor((x) => x.id === appId && x.bytesReceived > 0, 5000);
       const copies = sandbox.list(`${context.cacheDir}/${COPY_DIR}`);
       expect(copies).toHaveLength(1);
-      for (const filePath of [`internal://cache/${COPY_DIR}/${copies[0]}`, `${context.cacheDir}/${COPY_DIR}/${copies[0]}`]) {
+      for (const filePath of [
+        `internal://cache/${COPY_DIR}/${copies[0]}`,
+        `${context.cacheDir}/${COPY_DIR}/${copies[0]}`,
+      ]) {
         const id = uniqueId('steal');
         const r = await wide.harness.run({ options: { url: urlFor(server, { id }), filePath, name: 'file' } });
         expect(errMsgOf(r), filePath).toBe(
@@ -171,7 +184,8 @@ describe('messages', () => {
   });
   afterAll(async () => side?.harness.close());
 
-  const start = (page: string, id: string, options: Record<string, unknown>): string => JSON.stringify({ v: 1, page, type: 'start', id, options });
+  const start = (page: string, id: string, options: Record<string, unknown>): string =>
+    JSON.stringify({ v: 1, page, type: 'start', id, options });
   const goodOptions = (filePath: string, url: string): Record<string, unknown> => ({
     url,
     filePath,
@@ -186,24 +200,67 @@ describe('messages', () => {
   it('malformed, wrong-version, unknown and incomplete messages are refused; other uploads go on', async () => {
     const slow = await nativeFile(8 * 1024 * 1024, 'bystander.bin');
     const bystanderId = uniqueId('bystander');
-    await postRaw(side, start('pageA', 'keep1', goodOptions(slow.filePath, urlFor(server, { id: bystanderId, readBps: 4 * 1024 * 1024 }))));
+    await postRaw(
+      side,
+      start(
+        'pageA',
+        'keep1',
+        goodOptions(slow.filePath, urlFor(server, { id: bystanderId, readBps: 4 * 1024 * 1024 })),
+      ),
+    );
     const file = await nativeFile(100);
     const hostile = [
       'not json',
       '',
       '[]',
       'null',
-      JSON.stringify({ v: 2, page: 'pageA', type: 'start', id: 'x1', options: goodOptions(file.filePath, urlFor(server)) }),
+      JSON.stringify({
+        v: 2,
+        page: 'pageA',
+        type: 'start',
+        id: 'x1',
+        options: goodOptions(file.filePath, urlFor(server)),
+      }),
       JSON.stringify({ v: 1, page: 'pageA', type: 'launch', id: 'x2' }),
       JSON.stringify({ v: 1, page: 'pageA', type: 'start', id: 'x3' }),
-      JSON.stringify({ v: 1, page: 'pageA', type: 'start', id: 'x4', options: { ...goodOptions(file.filePath, urlFor(server)), header: { a: 1 } } }),
-      JSON.stringify({ v: 1, page: 'pageA', type: 'start', id: '../x5', options: goodOptions(file.filePath, urlFor(server)) }),
-      JSON.stringify({ v: 1, page: 'pageA', type: 'start', id: 'x6', options: goodOptions(file.filePath, 'ftp://127.0.0.1/upload') }),
-      JSON.stringify({ v: 1, page: 'pageA', type: 'start', id: 'x7', options: goodOptions(file.filePath, 'javascript:alert(1)') }),
+      JSON.stringify({
+        v: 1,
+        page: 'pageA',
+        type: 'start',
+        id: 'x4',
+        options: { ...goodOptions(file.filePath, urlFor(server)), header: { a: 1 } },
+      }),
+      JSON.stringify({
+        v: 1,
+        page: 'pageA',
+        type: 'start',
+        id: '../x5',
+        options: goodOptions(file.filePath, urlFor(server)),
+      }),
+      JSON.stringify({
+        v: 1,
+        page: 'pageA',
+        type: 'start',
+        id: 'x6',
+        options: goodOptions(file.filePath, 'ftp://127.0.0.1/upload'),
+      }),
+      JSON.stringify({
+        v: 1,
+        page: 'pageA',
+        type: 'start',
+        id: 'x7',
+        options: goodOptions(file.filePath, 'javascript:alert(1)'),
+      }),
       JSON.stringify({ v: 1, page: 'pageA', type: 'abort', id: 'nope' }),
       JSON.stringify({ v: 1, page: 'pageB', type: 'abort', id: 'keep1' }),
       'x'.repeat(2 * 1024 * 1024),
-      JSON.stringify({ v: 1, page: 'pageA', type: 'start', id: 'keep1', options: goodOptions(file.filePath, urlFor(server)) }),
+      JSON.stringify({
+        v: 1,
+        page: 'pageA',
+        type: 'start',
+        id: 'keep1',
+        options: goodOptions(file.filePath, urlFor(server)),
+      }),
       JSON.stringify({ v: 1, page: 'pageA', type: 'start', id: 'keep1' }),
     ];
     for (const text of hostile) await postRaw(side, text);
@@ -233,7 +290,14 @@ describe('messages', () => {
     try {
       const file = await nativeFile(4 * 1024 * 1024, 'victim.bin');
       const id = uniqueId('victim');
-      const running = fresh.harness.run({ options: { url: urlFor(server, { id, readBps: 2 * 1024 * 1024 }), filePath: file.filePath, name: 'file', timeout: 30000 } });
+      const running = fresh.harness.run({
+        options: {
+          url: urlFor(server, { id, readBps: 2 * 1024 * 1024 }),
+          filePath: file.filePath,
+          name: 'file',
+          timeout: 30000,
+        },
+      });
       await server.waitFor((x) => x.id === id && x.bytesReceived > 0, 5000);
       await postRaw(fresh, start('another-page', 'z1', goodOptions(file.filePath, 'ftp://127.0.0.1/upload')));
       await postRaw(fresh, start('another-page', 'z2', goodOptions(secretPath, urlFor(server))));
@@ -249,8 +313,17 @@ describe('messages', () => {
     const fresh = await startBridgePage();
     try {
       const file = await nativeFile(10);
-      const r = await fresh.harness.run({ options: { url: urlFor(server), filePath: file.filePath, name: 'file', formData: { big: 'x'.repeat(1024 * 1024) } } });
-      expect(errMsgOf(r)).toMatch(/^uploadFile:fail the upload's options are too large for the native bridge \(\d+ characters, at most 1048576\)$/);
+      const r = await fresh.harness.run({
+        options: {
+          url: urlFor(server),
+          filePath: file.filePath,
+          name: 'file',
+          formData: { big: 'x'.repeat(1024 * 1024) },
+        },
+      });
+      expect(errMsgOf(r)).toMatch(
+        /^uploadFile:fail the upload's options are too large for the native bridge \(\d+ characters, at most 1048576\)$/,
+      );
     } finally {
       await fresh.harness.close();
     }
@@ -269,7 +342,16 @@ describe('frames and navigation', () => {
         page: 'frame',
         type: 'start',
         id: 'f1',
-        options: { url: urlFor(server, { id }), filePath: file.filePath, name: 'file', header: {}, formData: [], fileName: 'f', timeout: 5000, retry: { count: 0, backoff: 0 } },
+        options: {
+          url: urlFor(server, { id }),
+          filePath: file.filePath,
+          name: 'file',
+          header: {},
+          formData: [],
+          fileName: 'f',
+          timeout: 5000,
+          retry: { count: 0, backoff: 0 },
+        },
       });
       await side.harness.page.evaluate(async (origin) => {
         const frame = document.createElement('iframe');
@@ -279,7 +361,11 @@ describe('frames and navigation', () => {
       }, side.origin);
       const child = side.harness.page.frames().find((f) => f !== side.harness.page.mainFrame());
       if (!child) throw new Error('no iframe');
-      await child.evaluate((m) => (window as unknown as { __harmonyUploadNative: { post(x: string): void } }).__harmonyUploadNative.post(m), message);
+      await child.evaluate(
+        (m) =>
+          (window as unknown as { __harmonyUploadNative: { post(x: string): void } }).__harmonyUploadNative.post(m),
+        message,
+      );
       await new Promise((r) => setTimeout(r, 500));
       expect(server.byId(id)).toEqual([]);
       expect(await replies(side, 0)).toEqual([]);
@@ -317,7 +403,14 @@ describe('frames and navigation', () => {
     try {
       const file = await nativeFile(16 * 1024 * 1024, 'detach.bin');
       const id = uniqueId('detach');
-      const running = side.harness.run({ options: { url: urlFor(server, { id, readBps: 1024 * 1024 }), filePath: file.filePath, name: 'file', timeout: 20000 } });
+      const running = side.harness.run({
+        options: {
+          url: urlFor(server, { id, readBps: 1024 * 1024 }),
+          filePath: file.filePath,
+          name: 'file',
+          timeout: 20000,
+        },
+      });
       await server.waitFor((x) => x.id === id && x.bytesReceived > 0, 5000);
       side.bridge.detach();
       const rec = await server.waitFor((x) => x.id === id && x.closedAt !== undefined, 10000);
@@ -325,7 +418,9 @@ describe('frames and navigation', () => {
       // The page, still there, is told: its task ends with abort, not with its own timeout later.
       expect(errMsgOf(await running)).toBe('uploadFile:fail abort');
       const later = uniqueId('detached');
-      const r = await side.harness.run({ options: { url: urlFor(server, { id: later }), filePath: file.filePath, name: 'file', timeout: 1000 } });
+      const r = await side.harness.run({
+        options: { url: urlFor(server, { id: later }), filePath: file.filePath, name: 'file', timeout: 1000 },
+      });
       expect(errMsgOf(r)).toBe('uploadFile:fail timeout');
       expect(server.byId(later)).toEqual([]);
     } finally {

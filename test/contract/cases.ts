@@ -55,15 +55,21 @@ export function uniqueId(label: string): string {
 }
 
 export function urlFor(server: UploadServer, params: Record<string, string | number> = {}): string {
-  const q = Object.entries(params).map(([k, v]) => `${encodeURIComponent(k)}=${encodeURIComponent(String(v))}`).join('&');
+  const q = Object.entries(params)
+    .map(([k, v]) => `${encodeURIComponent(k)}=${encodeURIComponent(String(v))}`)
+    .join('&');
   return q ? `${server.uploadUrl}?${q}` : server.uploadUrl;
 }
 
 const kinds = (r: Recording): string[] => r.events.map((e) => e.kind);
 const progressOf = (r: Recording, listener = 'p1'): Array<Extract<RecordedEvent, { kind: 'progress' }>> =>
-  r.events.filter((e): e is Extract<RecordedEvent, { kind: 'progress' }> => e.kind === 'progress' && e.listener === listener);
+  r.events.filter(
+    (e): e is Extract<RecordedEvent, { kind: 'progress' }> => e.kind === 'progress' && e.listener === listener,
+  );
 const headersOf = (r: Recording, listener = 'h1'): Array<Extract<RecordedEvent, { kind: 'headers' }>> =>
-  r.events.filter((e): e is Extract<RecordedEvent, { kind: 'headers' }> => e.kind === 'headers' && e.listener === listener);
+  r.events.filter(
+    (e): e is Extract<RecordedEvent, { kind: 'headers' }> => e.kind === 'headers' && e.listener === listener,
+  );
 
 /** The outcome sequence a user sees: exactly one of success/fail, then complete, then the promise. */
 function expectOutcome(r: Recording, ok: boolean, errMsg?: string): void {
@@ -128,20 +134,55 @@ const badCases = (filePathTypes: string): Array<{ bad: NonNullable<Scenario['bad
   { bad: 'optionsArray', errMsg: 'uploadFile:fail parameter error: options should be Object instead of Array' },
   { bad: 'urlMissing', errMsg: 'uploadFile:fail parameter error: parameter.url should be String instead of Undefined' },
   { bad: 'urlNumber', errMsg: 'uploadFile:fail parameter error: parameter.url should be String instead of Number' },
-  { bad: 'urlFtp', errMsg: 'uploadFile:fail invalid url: only http and https are supported, not ftp: in "ftp://127.0.0.1/upload"' },
+  {
+    bad: 'urlFtp',
+    errMsg: 'uploadFile:fail invalid url: only http and https are supported, not ftp: in "ftp://127.0.0.1/upload"',
+  },
   { bad: 'urlRelative', errMsg: 'uploadFile:fail invalid url: "/upload" is not an absolute http(s) URL' },
   { bad: 'urlSpace', errMsg: 'uploadFile:fail invalid url: "http://127.0.0.1/up load" is not a valid http(s) URL' },
-  { bad: 'filePathMissing', errMsg: `uploadFile:fail parameter error: parameter.filePath should be ${filePathTypes} instead of Undefined` },
-  { bad: 'nameMissing', errMsg: 'uploadFile:fail parameter error: parameter.name should be String instead of Undefined' },
+  {
+    bad: 'filePathMissing',
+    errMsg: `uploadFile:fail parameter error: parameter.filePath should be ${filePathTypes} instead of Undefined`,
+  },
+  {
+    bad: 'nameMissing',
+    errMsg: 'uploadFile:fail parameter error: parameter.name should be String instead of Undefined',
+  },
   { bad: 'nameEmpty', errMsg: 'uploadFile:fail parameter error: parameter.name should be a non-empty String' },
-  { bad: 'headerString', errMsg: 'uploadFile:fail parameter error: parameter.header should be Object instead of String' },
-  { bad: 'headerCrlfValue', errMsg: 'uploadFile:fail parameter error: parameter.header["X-A"] contains CR, LF or another control character' },
-  { bad: 'headerCrlfName', errMsg: 'uploadFile:fail parameter error: parameter.header["X-A\\r\\nX-B"] contains CR, LF or another control character' },
-  { bad: 'headerBadName', errMsg: 'uploadFile:fail parameter error: parameter.header has an invalid header name "X A"' },
-  { bad: 'formDataArray', errMsg: 'uploadFile:fail parameter error: parameter.formData should be Object instead of Array' },
-  { bad: 'timeoutString', errMsg: 'uploadFile:fail parameter error: parameter.timeout should be Number instead of String' },
-  { bad: 'timeoutNegative', errMsg: 'uploadFile:fail parameter error: parameter.timeout should be between 1 and 2147483647 milliseconds, got -1' },
-  { bad: 'fileNameNumber', errMsg: 'uploadFile:fail parameter error: parameter.fileName should be String instead of Number' },
+  {
+    bad: 'headerString',
+    errMsg: 'uploadFile:fail parameter error: parameter.header should be Object instead of String',
+  },
+  {
+    bad: 'headerCrlfValue',
+    errMsg: 'uploadFile:fail parameter error: parameter.header["X-A"] contains CR, LF or another control character',
+  },
+  {
+    bad: 'headerCrlfName',
+    errMsg:
+      'uploadFile:fail parameter error: parameter.header["X-A\\r\\nX-B"] contains CR, LF or another control character',
+  },
+  {
+    bad: 'headerBadName',
+    errMsg: 'uploadFile:fail parameter error: parameter.header has an invalid header name "X A"',
+  },
+  {
+    bad: 'formDataArray',
+    errMsg: 'uploadFile:fail parameter error: parameter.formData should be Object instead of Array',
+  },
+  {
+    bad: 'timeoutString',
+    errMsg: 'uploadFile:fail parameter error: parameter.timeout should be Number instead of String',
+  },
+  {
+    bad: 'timeoutNegative',
+    errMsg:
+      'uploadFile:fail parameter error: parameter.timeout should be between 1 and 2147483647 milliseconds, got -1',
+  },
+  {
+    bad: 'fileNameNumber',
+    errMsg: 'uploadFile:fail parameter error: parameter.fileName should be String instead of Number',
+  },
   { bad: 'urlGetterThrows', errMsg: 'uploadFile:fail parameter error: options cannot be read: no url today' },
 ];
 
@@ -158,15 +199,31 @@ export const contractCases: ContractCase[] = [
           name: 'upload',
           fileName: 'photo.jpg',
           header: { 'X-Custom': 'hello', 'X-Number': 7 },
-          formData: { text: 'héllo wörld', count: 2, flag: true, nested: { a: [1, 'x'] }, empty: '', lines: 'a\nb\rc\r\nd' },
+          formData: {
+            text: 'héllo wörld',
+            count: 2,
+            flag: true,
+            nested: { a: [1, 'x'] },
+            empty: '',
+            lines: 'a\nb\rc\r\nd',
+          },
         },
       });
       expectOutcome(r, true);
       const rec = await t.server.waitFor((x) => x.id === id && x.responded);
       expect(rec.method).toBe('POST');
-      expect(rec.summary?.files).toEqual([{ field: 'upload', filename: 'photo.jpg', contentType: 'image/jpeg', size: file.size, sha256: file.sha256 }]);
+      expect(rec.summary?.files).toEqual([
+        { field: 'upload', filename: 'photo.jpg', contentType: 'image/jpeg', size: file.size, sha256: file.sha256 },
+      ]);
       // Line breaks in fields travel as CRLF on every target, as browsers send them.
-      expect(rec.summary?.fields).toEqual({ text: 'héllo wörld', count: '2', flag: 'true', nested: '{"a":[1,"x"]}', empty: '', lines: 'a\r\nb\r\nc\r\nd' });
+      expect(rec.summary?.fields).toEqual({
+        text: 'héllo wörld',
+        count: '2',
+        flag: 'true',
+        nested: '{"a":[1,"x"]}',
+        empty: '',
+        lines: 'a\r\nb\r\nc\r\nd',
+      });
       expect(rec.headers['x-custom']).toBe('hello');
       expect(rec.headers['x-number']).toBe('7');
       expect(String(rec.headers['content-type'])).toMatch(/^multipart\/form-data; ?boundary=/);
@@ -177,7 +234,9 @@ export const contractCases: ContractCase[] = [
     async run(t) {
       const file = await t.file(2048, 'a.txt');
       const id = uniqueId('result');
-      const r = await t.run({ options: { url: urlFor(t.server, { id, 'header.X-Extra': 'yes' }), filePath: file.filePath, name: 'file' } });
+      const r = await t.run({
+        options: { url: urlFor(t.server, { id, 'header.X-Extra': 'yes' }), filePath: file.filePath, name: 'file' },
+      });
       expectOutcome(r, true);
       const success = r.events.find((e) => e.kind === 'success');
       const resolved = r.events.find((e) => e.kind === 'resolved');
@@ -199,7 +258,13 @@ export const contractCases: ContractCase[] = [
     name: 'events in order: progress rising to 100 last, one headers event before success, complete, then the promise',
     async run(t) {
       const file = await t.file(sizeForSlowUpload, 'slow.bin');
-      const r = await t.run({ options: { url: urlFor(t.server, { ...slowParams, id: uniqueId('order') }), filePath: file.filePath, name: 'file' } });
+      const r = await t.run({
+        options: {
+          url: urlFor(t.server, { ...slowParams, id: uniqueId('order') }),
+          filePath: file.filePath,
+          name: 'file',
+        },
+      });
       expectOutcome(r, true);
       expectProgressSane(r, file.size, true);
       expect(progressOf(r).length).toBeGreaterThanOrEqual(3);
@@ -258,7 +323,11 @@ export const contractCases: ContractCase[] = [
     async run(t) {
       const file = await t.file(4096, 'early.bin');
       const id = uniqueId('abort-sync');
-      const r = await t.run({ options: { url: urlFor(t.server, { id }), filePath: file.filePath, name: 'file' }, abort: 'sync', abortTwice: true });
+      const r = await t.run({
+        options: { url: urlFor(t.server, { id }), filePath: file.filePath, name: 'file' },
+        abort: 'sync',
+        abortTwice: true,
+      });
       expectOutcome(r, false, 'uploadFile:fail abort');
       expect(kinds(r).filter((k) => k === 'progress' || k === 'headers')).toEqual([]);
       await expectNeverReached(t.server, id);
@@ -273,8 +342,17 @@ export const contractCases: ContractCase[] = [
         const first = uniqueId('queue-first');
         const second = uniqueId('queue-second');
         const [a, b] = await t.runMany([
-          { options: { url: urlFor(t.server, { id: first, readBps: 400 * 1024 }), filePath: file.filePath, name: 'file' } },
-          { options: { url: urlFor(t.server, { id: second }), filePath: file.filePath, name: 'file' }, abort: { afterMs: 100 } },
+          {
+            options: {
+              url: urlFor(t.server, { id: first, readBps: 400 * 1024 }),
+              filePath: file.filePath,
+              name: 'file',
+            },
+          },
+          {
+            options: { url: urlFor(t.server, { id: second }), filePath: file.filePath, name: 'file' },
+            abort: { afterMs: 100 },
+          },
         ]);
         expectOutcome(a, true);
         expectOutcome(b, false, 'uploadFile:fail abort');
@@ -289,7 +367,12 @@ export const contractCases: ContractCase[] = [
     name: 'abort after completion is a no-op: one success, one complete, no fail',
     async run(t) {
       const file = await t.file(1024, 'done.bin');
-      const r = await t.run({ options: { url: urlFor(t.server), filePath: file.filePath, name: 'file' }, abort: 'afterOutcome', abortTwice: true, settleMs: 300 });
+      const r = await t.run({
+        options: { url: urlFor(t.server), filePath: file.filePath, name: 'file' },
+        abort: 'afterOutcome',
+        abortTwice: true,
+        settleMs: 300,
+      });
       expectOutcome(r, true);
       expect(kinds(r).slice(-1)).toEqual(['aborted']);
     },
@@ -298,7 +381,10 @@ export const contractCases: ContractCase[] = [
     name: 'abort when the headers arrive: the upload fails with abort, no success',
     async run(t) {
       const file = await t.file(1024, 'hdr.bin');
-      const r = await t.run({ options: { url: urlFor(t.server, { delayBodyMs: 500 }), filePath: file.filePath, name: 'file' }, abort: 'headers' });
+      const r = await t.run({
+        options: { url: urlFor(t.server, { delayBodyMs: 500 }), filePath: file.filePath, name: 'file' },
+        abort: 'headers',
+      });
       // Whether the platform reports headers before the body depends on the platform; when it does, abort wins.
       if (kinds(r).includes('aborted')) {
         expectOutcome(r, false, 'uploadFile:fail abort');
@@ -313,7 +399,10 @@ export const contractCases: ContractCase[] = [
     async run(t) {
       const file = await t.file(256 * 1024, 'stall.bin');
       const id = uniqueId('timeout');
-      const r = await t.run({ options: { url: urlFor(t.server, { id, stallAfter: 0 }), filePath: file.filePath, name: 'file', timeout: 1200 }, settleMs: 300 });
+      const r = await t.run({
+        options: { url: urlFor(t.server, { id, stallAfter: 0 }), filePath: file.filePath, name: 'file', timeout: 1200 },
+        settleMs: 300,
+      });
       expectOutcome(r, false, 'uploadFile:fail timeout');
       expectNothingAfterOutcome(r);
       expect(r.elapsedMs).toBeGreaterThanOrEqual(1100);
@@ -322,37 +411,48 @@ export const contractCases: ContractCase[] = [
       expect(rec.responded).toBe(false);
     },
   },
-  ...[404, 503].map((status): ContractCase => ({
-    name: `HTTP ${status}: reported as the platform allows (a success with statusCode where it can see it)`,
-    async run(t) {
-      const file = await t.file(1024, 'err.bin');
-      const body = `{"error":"status ${status}"}`;
-      const r = await t.run({ options: { url: urlFor(t.server, { status, body }), filePath: file.filePath, name: 'file' } });
-      if (t.errorResponses.status === 'success') {
-        expectOutcome(r, true);
-        const s = r.events.find((e) => e.kind === 'success');
-        if (s?.kind !== 'success') throw new Error('no success');
-        expect(s.result.statusCode).toBe(status);
-        expect(s.result.errMsg).toBe('uploadFile:ok');
-        expect(s.result.data).toBe(t.errorResponses.body ? body : '');
-        expect(headersOf(r)).toHaveLength(1);
-      } else {
-        expectOutcome(r, false);
-        const f = r.events.find((e) => e.kind === 'fail');
-        expect(f?.kind === 'fail' && f.result.errMsg).toMatch(/^uploadFile:fail http error/);
-      }
-    },
-  })),
+  ...[404, 503].map(
+    (status): ContractCase => ({
+      name: `HTTP ${status}: reported as the platform allows (a success with statusCode where it can see it)`,
+      async run(t) {
+        const file = await t.file(1024, 'err.bin');
+        const body = `{"error":"status ${status}"}`;
+        const r = await t.run({
+          options: { url: urlFor(t.server, { status, body }), filePath: file.filePath, name: 'file' },
+        });
+        if (t.errorResponses.status === 'success') {
+          expectOutcome(r, true);
+          const s = r.events.find((e) => e.kind === 'success');
+          if (s?.kind !== 'success') throw new Error('no success');
+          expect(s.result.statusCode).toBe(status);
+          expect(s.result.errMsg).toBe('uploadFile:ok');
+          expect(s.result.data).toBe(t.errorResponses.body ? body : '');
+          expect(headersOf(r)).toHaveLength(1);
+        } else {
+          expectOutcome(r, false);
+          const f = r.events.find((e) => e.kind === 'fail');
+          expect(f?.kind === 'fail' && f.result.errMsg).toMatch(/^uploadFile:fail http error/);
+        }
+      },
+    }),
+  ),
   {
     name: 'bad options: fail, complete and a rejected promise, with an errMsg that names the problem; nothing is sent',
     async run(t) {
       const file = await t.file(16, 'bad.txt');
       for (const c of badCases(t.filePathTypes ?? 'String')) {
         const id = uniqueId(`bad-${c.bad}`);
-        const r = await t.run({ options: { url: urlFor(t.server, { id }), filePath: file.filePath, name: 'file' }, bad: c.bad, settleMs: 0 });
+        const r = await t.run({
+          options: { url: urlFor(t.server, { id }), filePath: file.filePath, name: 'file' },
+          bad: c.bad,
+          settleMs: 0,
+        });
         if (c.bad.startsWith('options')) {
           // No options object: no callbacks can be called, the promise still rejects.
-          expect(kinds(r).filter((k) => k !== 'returned'), c.bad).toEqual(['rejected']);
+          expect(
+            kinds(r).filter((k) => k !== 'returned'),
+            c.bad,
+          ).toEqual(['rejected']);
           const rej = r.events.find((e) => e.kind === 'rejected');
           expect(rej?.kind === 'rejected' && rej.result, c.bad).toEqual({ errMsg: c.errMsg });
         } else {
@@ -361,8 +461,16 @@ export const contractCases: ContractCase[] = [
         expect(byIdCount(t.server, id), c.bad).toBe(0);
       }
       // A callback that is not a function is the reported problem, and the others still run.
-      const r = await t.run({ options: { url: urlFor(t.server), filePath: file.filePath, name: 'file' }, bad: 'successNotFunction', settleMs: 0 });
-      expectOutcome(r, false, 'uploadFile:fail parameter error: parameter.success should be Function instead of String');
+      const r = await t.run({
+        options: { url: urlFor(t.server), filePath: file.filePath, name: 'file' },
+        bad: 'successNotFunction',
+        settleMs: 0,
+      });
+      expectOutcome(
+        r,
+        false,
+        'uploadFile:fail parameter error: parameter.success should be Function instead of String',
+      );
     },
   },
   {
@@ -377,7 +485,10 @@ export const contractCases: ContractCase[] = [
     name: 'listeners: the same function registered twice is called once per event',
     async run(t) {
       const file = await t.file(sizeForSlowUpload, 'dup.bin');
-      const r = await t.run({ options: { url: urlFor(t.server, slowParams), filePath: file.filePath, name: 'file' }, listeners: 'duplicate' });
+      const r = await t.run({
+        options: { url: urlFor(t.server, slowParams), filePath: file.filePath, name: 'file' },
+        listeners: 'duplicate',
+      });
       expectOutcome(r, true);
       expectProgressSane(r, file.size, true);
       expect(headersOf(r)).toHaveLength(1);
@@ -387,13 +498,19 @@ export const contractCases: ContractCase[] = [
     name: 'listeners: off(fn) removes that one, off() removes all',
     async run(t) {
       const file = await t.file(sizeForSlowUpload, 'off.bin');
-      const one = await t.run({ options: { url: urlFor(t.server, slowParams), filePath: file.filePath, name: 'file' }, listeners: 'offOne' });
+      const one = await t.run({
+        options: { url: urlFor(t.server, slowParams), filePath: file.filePath, name: 'file' },
+        listeners: 'offOne',
+      });
       expectOutcome(one, true);
       expect(progressOf(one).length).toBeGreaterThan(1);
       expect(progressOf(one, 'p2')).toEqual([]);
       expect(headersOf(one)).toHaveLength(1);
       expect(headersOf(one, 'h2')).toEqual([]);
-      const all = await t.run({ options: { url: urlFor(t.server), filePath: file.filePath, name: 'file' }, listeners: 'offAll' });
+      const all = await t.run({
+        options: { url: urlFor(t.server), filePath: file.filePath, name: 'file' },
+        listeners: 'offAll',
+      });
       expectOutcome(all, true);
       expect(kinds(all).filter((k) => k === 'progress' || k === 'headers')).toEqual([]);
     },
@@ -402,7 +519,10 @@ export const contractCases: ContractCase[] = [
     name: 'listeners: one that throws does not stop the others nor the upload',
     async run(t) {
       const file = await t.file(sizeForSlowUpload, 'throw.bin');
-      const r = await t.run({ options: { url: urlFor(t.server, slowParams), filePath: file.filePath, name: 'file' }, listeners: 'throwing' });
+      const r = await t.run({
+        options: { url: urlFor(t.server, slowParams), filePath: file.filePath, name: 'file' },
+        listeners: 'throwing',
+      });
       expectOutcome(r, true);
       expectProgressSane(r, file.size, true);
       expect(headersOf(r)).toHaveLength(1);
@@ -412,7 +532,10 @@ export const contractCases: ContractCase[] = [
     name: 'listeners: removing and adding during a dispatch is safe (removed ones are not called, added ones from the next event)',
     async run(t) {
       const file = await t.file(sizeForSlowUpload, 'mutate.bin');
-      const r = await t.run({ options: { url: urlFor(t.server, slowParams), filePath: file.filePath, name: 'file' }, listeners: 'mutateDuringDispatch' });
+      const r = await t.run({
+        options: { url: urlFor(t.server, slowParams), filePath: file.filePath, name: 'file' },
+        listeners: 'mutateDuringDispatch',
+      });
       expectOutcome(r, true);
       const p1 = progressOf(r);
       const p3 = progressOf(r, 'p3');
@@ -426,7 +549,11 @@ export const contractCases: ContractCase[] = [
     name: 'listeners added after the outcome are never called',
     async run(t) {
       const file = await t.file(1024, 'late.bin');
-      const r = await t.run({ options: { url: urlFor(t.server), filePath: file.filePath, name: 'file' }, listeners: 'afterOutcome', settleMs: 300 });
+      const r = await t.run({
+        options: { url: urlFor(t.server), filePath: file.filePath, name: 'file' },
+        listeners: 'afterOutcome',
+        settleMs: 300,
+      });
       expectOutcome(r, true);
       expect(kinds(r).filter((k) => k === 'progress' || k === 'headers')).toEqual([]);
     },
@@ -436,9 +563,16 @@ export const contractCases: ContractCase[] = [
     async run(t) {
       const file = await t.file(1024, 'promise.bin');
       await t.takeUnhandledRejections();
-      const ok = await t.run({ options: { url: urlFor(t.server), filePath: file.filePath, name: 'file' }, callbacks: false });
+      const ok = await t.run({
+        options: { url: urlFor(t.server), filePath: file.filePath, name: 'file' },
+        callbacks: false,
+      });
       expect(kinds(ok).filter((k) => k !== 'returned' && k !== 'progress' && k !== 'headers')).toEqual(['resolved']);
-      const aborted = await t.run({ options: { url: urlFor(t.server), filePath: file.filePath, name: 'file' }, abort: 'sync', settleMs: 300 });
+      const aborted = await t.run({
+        options: { url: urlFor(t.server), filePath: file.filePath, name: 'file' },
+        abort: 'sync',
+        settleMs: 300,
+      });
       expectOutcome(aborted, false, 'uploadFile:fail abort');
       expect(await t.takeUnhandledRejections()).toBe(0);
     },
@@ -449,12 +583,17 @@ export const contractCases: ContractCase[] = [
       const file = await t.file(64 * 1024, 'many.bin');
       const tag = uniqueId('many');
       const scenarios: Scenario[] = Array.from({ length: 100 }, (_, i) => ({
-        options: { url: urlFor(t.server, { id: `${tag}-${i}`, readBps: 1024 * 1024 }), filePath: file.filePath, name: 'file', formData: { i } },
+        options: {
+          url: urlFor(t.server, { id: `${tag}-${i}`, readBps: 1024 * 1024 }),
+          filePath: file.filePath,
+          name: 'file',
+          formData: { i },
+        },
         listeners: 'none',
         settleMs: 0,
       }));
       const results = await t.runMany(scenarios);
-      results.forEach((r) => expectOutcome(r, true));
+      for (const r of results) expectOutcome(r, true);
       const records = t.server.records.filter((x) => x.id.startsWith(`${tag}-`));
       expect(records).toHaveLength(100);
       for (const rec of records) expect(rec.summary?.files[0].sha256).toBe(file.sha256);

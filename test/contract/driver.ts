@@ -151,16 +151,27 @@ export async function runScenario(uploadFile: UploadFn, scenario: Scenario): Pro
   task = uploadFile(options as never);
   events.push({ kind: 'returned' });
 
-  const progressOf = (listener: string) => (u: ProgressUpdate): void => {
-    events.push({ kind: 'progress', progress: u.progress, sent: u.totalBytesSent, expected: u.totalBytesExpectedToSend, listener });
-    const plan = scenario.abort;
-    if (plan === 'firstProgress' && listener === 'p1') abort('firstProgress');
-    if (typeof plan === 'object' && 'atPercent' in plan && listener === 'p1' && u.progress >= plan.atPercent) abort(`atPercent ${plan.atPercent}`);
-  };
-  const headersOf = (listener: string) => (h: { header: Record<string, string> }): void => {
-    events.push({ kind: 'headers', header: h.header, listener });
-    if (scenario.abort === 'headers' && listener === 'h1') abort('headers');
-  };
+  const progressOf =
+    (listener: string) =>
+    (u: ProgressUpdate): void => {
+      events.push({
+        kind: 'progress',
+        progress: u.progress,
+        sent: u.totalBytesSent,
+        expected: u.totalBytesExpectedToSend,
+        listener,
+      });
+      const plan = scenario.abort;
+      if (plan === 'firstProgress' && listener === 'p1') abort('firstProgress');
+      if (typeof plan === 'object' && 'atPercent' in plan && listener === 'p1' && u.progress >= plan.atPercent)
+        abort(`atPercent ${plan.atPercent}`);
+    };
+  const headersOf =
+    (listener: string) =>
+    (h: { header: Record<string, string> }): void => {
+      events.push({ kind: 'headers', header: h.header, listener });
+      if (scenario.abort === 'headers' && listener === 'h1') abort('headers');
+    };
 
   const plan = scenario.listeners ?? 'standard';
   const p1 = progressOf('p1');
@@ -227,7 +238,8 @@ export async function runScenario(uploadFile: UploadFn, scenario: Scenario): Pro
 
   if (scenario.abort === 'sync') abort('sync');
   const abortPlan = scenario.abort;
-  if (typeof abortPlan === 'object' && 'afterMs' in abortPlan) setTimeout(() => abort(`afterMs ${abortPlan.afterMs}`), abortPlan.afterMs);
+  if (typeof abortPlan === 'object' && 'afterMs' in abortPlan)
+    setTimeout(() => abort(`afterMs ${abortPlan.afterMs}`), abortPlan.afterMs);
 
   task.then(
     (result) => {

@@ -30,7 +30,9 @@ function kinds(r: Recording): string[] {
 }
 
 function outcomeOf(r: Recording): Extract<RecordedEvent, { kind: 'success' | 'fail' }> {
-  const found = r.events.filter((e): e is Extract<RecordedEvent, { kind: 'success' | 'fail' }> => e.kind === 'success' || e.kind === 'fail');
+  const found = r.events.filter(
+    (e): e is Extract<RecordedEvent, { kind: 'success' | 'fail' }> => e.kind === 'success' || e.kind === 'fail',
+  );
   expect(found, 'exactly one outcome').toHaveLength(1);
   return found[0];
 }
@@ -61,7 +63,15 @@ export function faultCases(profile: (t: ContractTarget) => FaultProfile): Contra
       async run(t) {
         const file = await t.file(4 * 1024 * 1024, 'reset.bin');
         const id = uniqueId('reset');
-        const r = await t.run({ options: { url: urlFor(t.server, { id, resetAfter: 256 * 1024 }), filePath: file.filePath, name: 'file', timeout: 15000 }, settleMs: 300 });
+        const r = await t.run({
+          options: {
+            url: urlFor(t.server, { id, resetAfter: 256 * 1024 }),
+            filePath: file.filePath,
+            name: 'file',
+            timeout: 15000,
+          },
+          settleMs: 300,
+        });
         expectFailed(r, NETWORK_FAILURE);
         expect(r.elapsedMs).toBeLessThan(profile(t).platformRetries ? 10000 : 3000);
       },
@@ -70,7 +80,10 @@ export function faultCases(profile: (t: ContractTarget) => FaultProfile): Contra
       name: 'the server closes the connection before reading the body: a network failure',
       async run(t) {
         const file = await t.file(1024 * 1024, 'closed.bin');
-        const r = await t.run({ options: { url: urlFor(t.server, { closeEarly: 1 }), filePath: file.filePath, name: 'file', timeout: 15000 }, settleMs: 300 });
+        const r = await t.run({
+          options: { url: urlFor(t.server, { closeEarly: 1 }), filePath: file.filePath, name: 'file', timeout: 15000 },
+          settleMs: 300,
+        });
         expectFailed(r, NETWORK_FAILURE);
       },
     },
@@ -79,7 +92,15 @@ export function faultCases(profile: (t: ContractTarget) => FaultProfile): Contra
       async run(t) {
         const file = await t.file(16 * 1024 * 1024, 'stall.bin');
         const id = uniqueId('stall');
-        const r = await t.run({ options: { url: urlFor(t.server, { id, stallAfter: 512 * 1024 }), filePath: file.filePath, name: 'file', timeout: 1500 }, settleMs: 300 });
+        const r = await t.run({
+          options: {
+            url: urlFor(t.server, { id, stallAfter: 512 * 1024 }),
+            filePath: file.filePath,
+            name: 'file',
+            timeout: 1500,
+          },
+          settleMs: 300,
+        });
         expectFailed(r, /^uploadFile:fail timeout$/);
         expect(r.elapsedMs).toBeGreaterThanOrEqual(1400);
         expect(r.elapsedMs).toBeLessThan(1500 + MARGIN_MS);
@@ -89,7 +110,10 @@ export function faultCases(profile: (t: ContractTarget) => FaultProfile): Contra
       name: 'a response that never ends: uploadFile:fail timeout, even though the headers arrived',
       async run(t) {
         const file = await t.file(1024, 'never.bin');
-        const r = await t.run({ options: { url: urlFor(t.server, { neverEnd: 1 }), filePath: file.filePath, name: 'file', timeout: 1500 }, settleMs: 300 });
+        const r = await t.run({
+          options: { url: urlFor(t.server, { neverEnd: 1 }), filePath: file.filePath, name: 'file', timeout: 1500 },
+          settleMs: 300,
+        });
         expectFailed(r, /^uploadFile:fail timeout$/);
         expect(r.elapsedMs).toBeLessThan(1500 + MARGIN_MS);
       },
@@ -98,7 +122,15 @@ export function faultCases(profile: (t: ContractTarget) => FaultProfile): Contra
       name: '1 MB of response headers: the upload ends (a failure), it does not hang',
       async run(t) {
         const file = await t.file(1024, 'bighead.bin');
-        const r = await t.run({ options: { url: urlFor(t.server, { largeHeadersBytes: 1024 * 1024 }), filePath: file.filePath, name: 'file', timeout: 5000 }, settleMs: 300 });
+        const r = await t.run({
+          options: {
+            url: urlFor(t.server, { largeHeadersBytes: 1024 * 1024 }),
+            filePath: file.filePath,
+            name: 'file',
+            timeout: 5000,
+          },
+          settleMs: 300,
+        });
         expectFailed(r, /^uploadFile:fail /);
         expect(r.elapsedMs).toBeLessThan(5000 + MARGIN_MS);
       },
@@ -109,7 +141,14 @@ export function faultCases(profile: (t: ContractTarget) => FaultProfile): Contra
         async run(t) {
           const file = await t.file(200 * 1024, `redirect-${status}.bin`);
           const id = uniqueId(`redirect-${status}`);
-          const r = await t.run({ options: { url: urlFor(t.server, { id, redirect: status }), filePath: file.filePath, name: 'file', timeout: 10000 } });
+          const r = await t.run({
+            options: {
+              url: urlFor(t.server, { id, redirect: status }),
+              filePath: file.filePath,
+              name: 'file',
+              timeout: 10000,
+            },
+          });
           const outcome = expectSingleOutcome(r);
           const behaviour = profile(t).redirects[status];
           if (behaviour === 'fails') {
@@ -128,10 +167,12 @@ export function faultCases(profile: (t: ContractTarget) => FaultProfile): Contra
         },
       }),
     ),
-    ...([
-      [404, true],
-      [500, false],
-    ] as const).map(
+    ...(
+      [
+        [404, true],
+        [500, false],
+      ] as const
+    ).map(
       ([status, withBody]): ContractCase => ({
         name: `HTTP ${status} ${withBody ? 'with' : 'without'} a body: one outcome, the file sent once`,
         async run(t) {
@@ -158,7 +199,13 @@ export function faultCases(profile: (t: ContractTarget) => FaultProfile): Contra
         const id = uniqueId('retry-ok');
         const progress: number[] = [];
         const r = await t.run({
-          options: { url: urlFor(t.server, { id, resetAfter: 64 * 1024, faultTimes: 2 }), filePath: file.filePath, name: 'file', retry: { count: 2, backoff: 50 }, timeout: 20000 },
+          options: {
+            url: urlFor(t.server, { id, resetAfter: 64 * 1024, faultTimes: 2 }),
+            filePath: file.filePath,
+            name: 'file',
+            retry: { count: 2, backoff: 50 },
+            timeout: 20000,
+          },
         });
         const outcome = expectSingleOutcome(r);
         expect(outcome.kind).toBe('success');
@@ -177,7 +224,13 @@ export function faultCases(profile: (t: ContractTarget) => FaultProfile): Contra
         const file = await t.file(512 * 1024, 'retry-fail.bin');
         const id = uniqueId('retry-fail');
         const r = await t.run({
-          options: { url: urlFor(t.server, { id, resetAfter: 64 * 1024 }), filePath: file.filePath, name: 'file', retry: { count: 1, backoff: 50 }, timeout: 20000 },
+          options: {
+            url: urlFor(t.server, { id, resetAfter: 64 * 1024 }),
+            filePath: file.filePath,
+            name: 'file',
+            retry: { count: 1, backoff: 50 },
+            timeout: 20000,
+          },
         });
         expectFailed(r, NETWORK_FAILURE);
         if (!profile(t).platformRetries) expect(t.server.byId(id)).toHaveLength(2);
@@ -188,13 +241,22 @@ export function faultCases(profile: (t: ContractTarget) => FaultProfile): Contra
       async run(t) {
         const file = await t.file(16 * 1024, 'retry-none.bin');
         const answered = uniqueId('retry-503');
-        const r = await t.run({ options: { url: urlFor(t.server, { id: answered, status: 503 }), filePath: file.filePath, name: 'file', retry: { count: 3, backoff: 10 } } });
+        const r = await t.run({
+          options: {
+            url: urlFor(t.server, { id: answered, status: 503 }),
+            filePath: file.filePath,
+            name: 'file',
+            retry: { count: 3, backoff: 10 },
+          },
+        });
         expectSingleOutcome(r);
         await new Promise((res) => setTimeout(res, 200));
         expect(t.server.byId(answered)).toHaveLength(1);
         if (profile(t).platformRetries) return;
         const plain = uniqueId('retry-default');
-        const d = await t.run({ options: { url: urlFor(t.server, { id: plain, resetAfter: 1024 }), filePath: file.filePath, name: 'file' } });
+        const d = await t.run({
+          options: { url: urlFor(t.server, { id: plain, resetAfter: 1024 }), filePath: file.filePath, name: 'file' },
+        });
         expectFailed(d, NETWORK_FAILURE);
         expect(t.server.byId(plain)).toHaveLength(1);
       },
@@ -205,7 +267,12 @@ export function faultCases(profile: (t: ContractTarget) => FaultProfile): Contra
         const file = await t.file(64 * 1024, 'retry-abort.bin');
         const id = uniqueId('retry-abort');
         const r = await t.run({
-          options: { url: urlFor(t.server, { id, closeEarly: 1 }), filePath: file.filePath, name: 'file', retry: { count: 5, backoff: 2000 } },
+          options: {
+            url: urlFor(t.server, { id, closeEarly: 1 }),
+            filePath: file.filePath,
+            name: 'file',
+            retry: { count: 5, backoff: 2000 },
+          },
           abort: { afterMs: 700 },
           settleMs: 2500,
         });

@@ -35,16 +35,24 @@ function pickPlan(rand: () => number): AbortPlan | undefined {
 }
 
 function outcomeKinds(r: Recording): string[] {
-  return r.events.map((e) => e.kind).filter((k) => k === 'success' || k === 'fail' || k === 'complete' || k === 'resolved' || k === 'rejected');
+  return r.events
+    .map((e) => e.kind)
+    .filter((k) => k === 'success' || k === 'fail' || k === 'complete' || k === 'resolved' || k === 'rejected');
 }
 
 /** Consistent: one outcome; `fail abort` exactly when abort() came first; nothing after the outcome. */
 export function expectConsistent(r: Recording, label: string): void {
   const k = r.events.map((e) => e.kind);
   const tail = outcomeKinds(r);
-  expect(tail.length === 3 && (tail.join() === 'success,complete,resolved' || tail.join() === 'fail,complete,rejected'), `${label}: ${tail.join()}`).toBe(true);
+  expect(
+    tail.length === 3 && (tail.join() === 'success,complete,resolved' || tail.join() === 'fail,complete,rejected'),
+    `${label}: ${tail.join()}`,
+  ).toBe(true);
   const outcomeAt = k.findIndex((x) => x === 'success' || x === 'fail');
-  expect(k.slice(outcomeAt).filter((x) => x === 'progress' || x === 'headers'), label).toEqual([]);
+  expect(
+    k.slice(outcomeAt).filter((x) => x === 'progress' || x === 'headers'),
+    label,
+  ).toEqual([]);
   const abortedAt = k.indexOf('aborted');
   const fail = r.events.find((e) => e.kind === 'fail');
   // The final 100 % event is dispatched once the outcome is decided: an abort() from it is too late.
@@ -89,9 +97,13 @@ export function stressCases(sizes: StressSizes, seed = 20261125): ContractCase[]
           };
         });
         const recordings = await t.runMany(scenarios);
-        recordings.forEach((r, i) => expectConsistent(r, `task ${i} (${JSON.stringify(scenarios[i].abort)})`));
+        for (const [i, r] of recordings.entries())
+          expectConsistent(r, `task ${i} (${JSON.stringify(scenarios[i].abort)})`);
         // Aborted uploads that had reached the server end there too: no request is left open.
-        await t.server.waitFor(() => t.server.records.filter((x) => x.id.startsWith(`${tag}-`)).every((x) => x.closedAt !== undefined), 10000);
+        await t.server.waitFor(
+          () => t.server.records.filter((x) => x.id.startsWith(`${tag}-`)).every((x) => x.closedAt !== undefined),
+          10000,
+        );
         for (const rec of t.server.records.filter((x) => x.id.startsWith(`${tag}-`) && x.bodyComplete && x.summary)) {
           expect(rec.summary?.files[0].sha256).toBe(files[rec.summary?.files[0].size === files[0].size ? 0 : 1].sha256);
         }
@@ -105,10 +117,18 @@ export function stressCases(sizes: StressSizes, seed = 20261125): ContractCase[]
         const file = await t.file(1024, 'seq.bin');
         const tag = uniqueId('seq');
         for (let i = 0; i < sizes.sequential; i++) {
-          const [r] = await t.runMany([{ options: { url: urlFor(t.server, { id: `${tag}-${i}` }), filePath: file.filePath, name: 'file' }, listeners: 'standard', settleMs: 0 }]);
+          const [r] = await t.runMany([
+            {
+              options: { url: urlFor(t.server, { id: `${tag}-${i}` }), filePath: file.filePath, name: 'file' },
+              listeners: 'standard',
+              settleMs: 0,
+            },
+          ]);
           expectConsistent(r, `upload ${i}`);
         }
-        expect(t.server.records.filter((x) => x.id.startsWith(`${tag}-`) && x.summary?.files[0].sha256 === file.sha256)).toHaveLength(sizes.sequential);
+        expect(
+          t.server.records.filter((x) => x.id.startsWith(`${tag}-`) && x.summary?.files[0].sha256 === file.sha256),
+        ).toHaveLength(sizes.sequential);
         const leaks = await settledLeaks(t);
         for (const [k, v] of Object.entries(leaks)) expect(v, k).toBe(0);
       },
@@ -120,12 +140,17 @@ export function stressCases(sizes: StressSizes, seed = 20261125): ContractCase[]
         const tag = uniqueId('par');
         const recordings = await t.runMany(
           Array.from({ length: sizes.parallel }, (_, i) => ({
-            options: { url: urlFor(t.server, { id: `${tag}-${i}` }), filePath: file.filePath, name: 'file', timeout: 30000 },
+            options: {
+              url: urlFor(t.server, { id: `${tag}-${i}` }),
+              filePath: file.filePath,
+              name: 'file',
+              timeout: 30000,
+            },
             listeners: 'standard' as const,
             settleMs: 0,
           })),
         );
-        recordings.forEach((r, i) => expectConsistent(r, `upload ${i}`));
+        for (const [i, r] of recordings.entries()) expectConsistent(r, `upload ${i}`);
         const records = t.server.records.filter((x) => x.id.startsWith(`${tag}-`));
         expect(records.filter((x) => x.summary?.files[0].sha256 === file.sha256)).toHaveLength(sizes.parallel);
         expect(maxOverlap(records)).toBeLessThanOrEqual(10);

@@ -31,7 +31,11 @@ function readProgress(page: Page): Promise<Shown> {
   return page.evaluate(() => {
     const text = (id: string): string => document.getElementById(id)?.textContent ?? '';
     const width = (id: string): number => document.getElementById(id)?.getBoundingClientRect().width ?? 0;
-    return { percent: Number.parseInt(text('percent'), 10), barPercent: (width('fill') / width('bar')) * 100, bytes: text('bytes') };
+    return {
+      percent: Number.parseInt(text('percent'), 10),
+      barPercent: (width('fill') / width('bar')) * 100,
+      bytes: text('bytes'),
+    };
   });
 }
 
@@ -70,7 +74,7 @@ describe('hybrid demo page', () => {
     expect(pageErrors).toEqual([]);
   });
 
-  it('uploads the picked file with a live progress bar, then shows the server\'s sha256 of it', async () => {
+  it("uploads the picked file with a live progress bar, then shows the server's sha256 of it", async () => {
     await expect.poll(() => page.textContent('#file-name')).toBe('holiday.mp4 · 24.0 MB');
     await page.click('#upload');
 

@@ -15,7 +15,8 @@ import type { PageHost } from '../../server/page-host';
 
 const ENTRY = fileURLToPath(new URL('./page-entry.ts', import.meta.url));
 
-const PAGE_HTML = '<!doctype html><meta charset="utf-8"><title>harmony-upload-task page tests</title><script src="/harness.js"></script>';
+const PAGE_HTML =
+  '<!doctype html><meta charset="utf-8"><title>harmony-upload-task page tests</title><script src="/harness.js"></script>';
 
 export interface PageFile {
   /** `blobref:<key>`: the filePath that the page swaps for the Blob or File. */
@@ -74,7 +75,7 @@ export class Harness {
     const context = await browser.newContext();
     const page = await context.newPage();
     await options.beforeLoad?.(page, host.origin);
-    await page.goto(host.origin + '/');
+    await page.goto(`${host.origin}/`);
     await page.waitForFunction(() => window.harness !== undefined);
     return new Harness(browser, page, host, await IdleSocketCloser.open(context));
   }
@@ -89,7 +90,11 @@ export class Harness {
     const bytes = randomBytes(size);
     const key = `f${++this.files}`;
     const url = this.host.offer(bytes);
-    const loaded = await this.page.evaluate(([k, u, o]) => window.harness.loadFile(k, u, o), [key, url, options] as const);
+    const loaded = await this.page.evaluate(([k, u, o]) => window.harness.loadFile(k, u, o), [
+      key,
+      url,
+      options,
+    ] as const);
     if (loaded !== size) throw new Error(`the page holds ${loaded} bytes of ${size}`);
     return { filePath: BLOB_REF + key, key, size, sha256: sha256(bytes), bytes };
   }

@@ -57,7 +57,8 @@ async function loadFile(key: string, url: string, options: LoadFileOptions = {})
   if (!response.ok) throw new Error(`GET ${url}: ${response.status}`);
   const bytes = await response.blob();
   const type = options.type ?? '';
-  const blob = options.fileName === undefined ? bytes.slice(0, bytes.size, type) : new File([bytes], options.fileName, { type });
+  const blob =
+    options.fileName === undefined ? bytes.slice(0, bytes.size, type) : new File([bytes], options.fileName, { type });
   files.set(key, blob);
   return blob.size;
 }

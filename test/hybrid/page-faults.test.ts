@@ -12,7 +12,10 @@ import { usePageSuite } from './suite';
  * fails before any response goes again, once, on a new connection; so the server may count one request
  * more than the library made (page-transport.test.ts counts the library's own attempts, its XHRs).
  */
-const profile: FaultProfile = { redirects: { 301: 'asGet', 302: 'asGet', 307: 'resent', 308: 'resent' }, platformRetries: true };
+const profile: FaultProfile = {
+  redirects: { 301: 'asGet', 302: 'asGet', 307: 'resent', 308: 'resent' },
+  platformRetries: true,
+};
 
 describe('server faults on the hybrid page path in Chromium', () => {
   const suite = usePageSuite();

@@ -15,7 +15,24 @@ import { usePageSuite } from './suite';
 
 const hostileString = fc.oneof(
   fc.string({ unit: 'binary', maxLength: 40 }),
-  fc.constantFrom('', ' ', '\r\n', '\0', '"', '../', '%00', 'ftp://x', 'javascript:alert(1)', 'http://', 'blob:', 'data:', 'data:,x', '/data/storage/el2/base/x', 'internal://cache/../x', '\u2028'),
+  fc.constantFrom(
+    '',
+    ' ',
+    '\r\n',
+    '\0',
+    '"',
+    '../',
+    '%00',
+    'ftp://x',
+    'javascript:alert(1)',
+    'http://',
+    'blob:',
+    'data:',
+    'data:,x',
+    '/data/storage/el2/base/x',
+    'internal://cache/../x',
+    '\u2028',
+  ),
 );
 const hostileValue = fc.oneof(hostileString, fc.jsonValue({ maxDepth: 2 }), fc.constant(null));
 
@@ -45,7 +62,13 @@ function optionsArbitrary(url: string, filePath: string): fc.Arbitrary<unknown> 
   );
 }
 
-async function checkProperty(harness: Harness, url: string, filePath: string, runs: number, seed: number): Promise<void> {
+async function checkProperty(
+  harness: Harness,
+  url: string,
+  filePath: string,
+  runs: number,
+  seed: number,
+): Promise<void> {
   await fc.assert(
     fc.asyncProperty(optionsArbitrary(url, filePath), async (options) => {
       const seen = await harness.rawUpload(options, 10000);
@@ -70,7 +93,14 @@ describe('hostile options on the page path', () => {
   it('no throw, no hang, one clear outcome; a Blob upload beside them arrives intact', async () => {
     const canary = await suite.harness.addFile(12 * 1024 * 1024, { fileName: 'canary.bin' });
     const small = await suite.harness.addFile(1024, { fileName: 'small.bin' });
-    const running = suite.harness.run({ options: { url: urlFor(suite.server, { readBps: 2 * 1024 * 1024 }), filePath: canary.filePath, name: 'canary', timeout: 60000 } });
+    const running = suite.harness.run({
+      options: {
+        url: urlFor(suite.server, { readBps: 2 * 1024 * 1024 }),
+        filePath: canary.filePath,
+        name: 'canary',
+        timeout: 60000,
+      },
+    });
     const blobUrl = await suite.harness.blobUrl(small.key);
     await checkProperty(suite.harness, suite.server.uploadUrl, blobUrl, 150, 1357);
     const r = await running;
@@ -97,7 +127,14 @@ describe('hostile options over the bridge', () => {
     try {
       const canary = await nativeFile(12 * 1024 * 1024, 'canary.bin');
       const small = await nativeFile(1024, 'small.bin');
-      const running = side.harness.run({ options: { url: urlFor(server, { readBps: 2 * 1024 * 1024 }), filePath: canary.filePath, name: 'canary', timeout: 60000 } });
+      const running = side.harness.run({
+        options: {
+          url: urlFor(server, { readBps: 2 * 1024 * 1024 }),
+          filePath: canary.filePath,
+          name: 'canary',
+          timeout: 60000,
+        },
+      });
       await checkProperty(side.harness, server.uploadUrl, small.filePath, 150, 2468);
       const r = await running;
       const s = r.events.find((e) => e.kind === 'success');

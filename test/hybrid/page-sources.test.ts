@@ -19,7 +19,9 @@ describe('page path: file sources', () => {
   /** Uploads filePath; resolves with the file part as the server received it. */
   async function uploadAndGetFile(filePath: string, extra: { fileName?: string } = {}): Promise<ReceivedFile> {
     const id = uniqueId('source');
-    const r = await suite.harness.run({ options: { url: urlFor(suite.server, { id }), filePath, name: 'file', ...extra } });
+    const r = await suite.harness.run({
+      options: { url: urlFor(suite.server, { id }), filePath, name: 'file', ...extra },
+    });
     expectSuccess(r);
     const rec = await suite.server.waitFor((x) => x.id === id && x.responded);
     const files = rec.summary?.files ?? [];
@@ -27,20 +29,30 @@ describe('page path: file sources', () => {
     return files[0];
   }
 
-  it('a File: its bytes arrive under its own name, typed from that name (not from the File\'s type)', async () => {
+  it("a File: its bytes arrive under its own name, typed from that name (not from the File's type)", async () => {
     const file = await suite.harness.addFile(300 * 1024 + 5, { fileName: 'report.pdf', type: 'text/plain' });
     expect(await uploadAndGetFile(file.filePath)).toEqual({
-      field: 'file', filename: 'report.pdf', contentType: 'application/pdf', size: file.size, sha256: file.sha256,
+      field: 'file',
+      filename: 'report.pdf',
+      contentType: 'application/pdf',
+      size: file.size,
+      sha256: file.sha256,
     });
   });
 
   it('a Blob: named "blob" by default; fileName sets the name and the part\'s type', async () => {
     const blob = await suite.harness.addFile(64 * 1024, { type: 'text/plain' });
     expect(await uploadAndGetFile(blob.filePath)).toEqual({
-      field: 'file', filename: 'blob', contentType: 'application/octet-stream', size: blob.size, sha256: blob.sha256,
+      field: 'file',
+      filename: 'blob',
+      contentType: 'application/octet-stream',
+      size: blob.size,
+      sha256: blob.sha256,
     });
     expect(await uploadAndGetFile(blob.filePath, { fileName: 'picture.png' })).toMatchObject({
-      filename: 'picture.png', contentType: 'image/png', sha256: blob.sha256,
+      filename: 'picture.png',
+      contentType: 'image/png',
+      sha256: blob.sha256,
     });
   });
 
@@ -49,7 +61,11 @@ describe('page path: file sources', () => {
     const url = await suite.harness.blobUrl(blob.key);
     expect(url).toMatch(/^blob:http:\/\/127\.0\.0\.1:\d+\//);
     expect(await uploadAndGetFile(url, { fileName: 'clip.mp4' })).toEqual({
-      field: 'file', filename: 'clip.mp4', contentType: 'video/mp4', size: blob.size, sha256: blob.sha256,
+      field: 'file',
+      filename: 'clip.mp4',
+      contentType: 'video/mp4',
+      size: blob.size,
+      sha256: blob.sha256,
     });
   });
 
@@ -57,14 +73,25 @@ describe('page path: file sources', () => {
     const bytes = randomBytes(100 * 1024 + 1);
     const url = `data:application/octet-stream;base64,${bytes.toString('base64')}`;
     expect(await uploadAndGetFile(url)).toEqual({
-      field: 'file', filename: 'blob', contentType: 'application/octet-stream', size: bytes.length, sha256: sha256(bytes),
+      field: 'file',
+      filename: 'blob',
+      contentType: 'application/octet-stream',
+      size: bytes.length,
+      sha256: sha256(bytes),
     });
   });
 
   it('a data: URL of percent-encoded text: the decoded bytes arrive', async () => {
     const text = 'héllo, wörld';
-    const received = await uploadAndGetFile(`data:text/plain;charset=utf-8,${encodeURIComponent(text)}`, { fileName: 'note.txt' });
-    expect(received).toMatchObject({ filename: 'note.txt', contentType: 'text/plain', size: Buffer.byteLength(text), sha256: sha256(text) });
+    const received = await uploadAndGetFile(`data:text/plain;charset=utf-8,${encodeURIComponent(text)}`, {
+      fileName: 'note.txt',
+    });
+    expect(received).toMatchObject({
+      filename: 'note.txt',
+      contentType: 'text/plain',
+      size: Buffer.byteLength(text),
+      sha256: sha256(text),
+    });
   });
 
   it('a revoked blob: URL fails with "file not found: <URL>", and nothing is sent', async () => {
@@ -93,11 +120,18 @@ describe('page path: file sources', () => {
 
   it('abort while a blob: or data: URL is still being read: abort wins and no request is ever sent', async () => {
     const blob = await suite.harness.addFile(16 * 1024 * 1024);
-    const sources = [await suite.harness.blobUrl(blob.key), `data:;base64,${randomBytes(4 * 1024 * 1024).toString('base64')}`];
+    const sources = [
+      await suite.harness.blobUrl(blob.key),
+      `data:;base64,${randomBytes(4 * 1024 * 1024).toString('base64')}`,
+    ];
     for (const filePath of sources) {
       const before = await suite.harness.xhrCounts();
       const id = uniqueId('abort-reading');
-      const r = await suite.harness.run({ options: { url: urlFor(suite.server, { id }), filePath, name: 'file' }, abort: 'sync', settleMs: 300 });
+      const r = await suite.harness.run({
+        options: { url: urlFor(suite.server, { id }), filePath, name: 'file' },
+        abort: 'sync',
+        settleMs: 300,
+      });
       expectFailure(r, 'uploadFile:fail abort');
       expect((await suite.harness.xhrCounts()).sent).toBe(before.sent);
       expect(suite.server.byId(id)).toEqual([]);
@@ -106,22 +140,37 @@ describe('page path: file sources', () => {
 
   it('without a bridge, a native path fails with the no-bridge errMsg, and nothing is sent', async () => {
     expect(await suite.harness.hasBridge()).toBe(false);
-    const paths = ['/data/storage/el2/base/x.bin', 'internal://cache/x', 'file://com.example.app/data/storage/el2/base/files/x.bin'];
+    const paths = [
+      '/data/storage/el2/base/x.bin',
+      'internal://cache/x',
+      'file://com.example.app/data/storage/el2/base/files/x.bin',
+    ];
     for (const filePath of paths) {
       const id = uniqueId('native');
-      const r = await suite.harness.run({ options: { url: urlFor(suite.server, { id }), filePath, name: 'file' }, settleMs: 0 });
+      const r = await suite.harness.run({
+        options: { url: urlFor(suite.server, { id }), filePath, name: 'file' },
+        settleMs: 0,
+      });
       expectFailure(r, NO_BRIDGE);
       expect(suite.server.byId(id)).toEqual([]);
     }
   });
 
   it('anything else fails with an errMsg that says what is accepted', async () => {
-    const accepted = 'use a Blob or File, a blob: or data: URL, or a native path (internal://cache/..., file://..., /data/storage/...)';
+    const accepted =
+      'use a Blob or File, a blob: or data: URL, or a native path (internal://cache/..., file://..., /data/storage/...)';
     for (const filePath of ['C:\\x', 'photos/a.jpg', 'https://example.com/a.jpg']) {
-      const r = await suite.harness.run({ options: { url: urlFor(suite.server), filePath, name: 'file' }, settleMs: 0 });
+      const r = await suite.harness.run({
+        options: { url: urlFor(suite.server), filePath, name: 'file' },
+        settleMs: 0,
+      });
       expectFailure(r, `uploadFile:fail invalid filePath "${filePath}": ${accepted}`);
     }
-    const r = await suite.harness.run({ options: { url: urlFor(suite.server), filePath: 'x', name: 'file' }, bad: 'filePathNumber', settleMs: 0 });
+    const r = await suite.harness.run({
+      options: { url: urlFor(suite.server), filePath: 'x', name: 'file' },
+      bad: 'filePathNumber',
+      settleMs: 0,
+    });
     expectFailure(r, 'uploadFile:fail parameter error: parameter.filePath should be String or Blob instead of Number');
   });
 });

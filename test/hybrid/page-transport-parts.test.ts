@@ -5,7 +5,12 @@ import { dataUrlProblem, fileBytesSent, parseResponseHeaders } from '../../src/h
 describe('parseResponseHeaders', () => {
   it('lower-cases names, trims values, joins repeated names with ", " and keeps colons in values', () => {
     const text = 'Content-Type: text/plain\r\nX-A: 1\r\nx-a: 2\r\nLocation: http://h:8/p\r\nEmpty:\r\n\r\n';
-    expect(parseResponseHeaders(text)).toEqual({ 'content-type': 'text/plain', 'x-a': '1, 2', location: 'http://h:8/p', empty: '' });
+    expect(parseResponseHeaders(text)).toEqual({
+      'content-type': 'text/plain',
+      'x-a': '1, 2',
+      location: 'http://h:8/p',
+      empty: '',
+    });
   });
 
   it('treats names such as "constructor" as plain headers', () => {
@@ -27,7 +32,7 @@ describe('dataUrlProblem', () => {
 });
 
 describe('fileBytesSent', () => {
-  it('scales the body bytes (multipart framing included) to the file\'s size', () => {
+  it("scales the body bytes (multipart framing included) to the file's size", () => {
     expect(fileBytesSent(0, 1200, 1000)).toBe(0);
     expect(fileBytesSent(600, 1200, 1000)).toBe(500);
     expect(fileBytesSent(1199, 1200, 1000)).toBe(999);

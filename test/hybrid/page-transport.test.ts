@@ -26,7 +26,13 @@ describe('page path: the XHR transport', () => {
   it('response headers reach onHeadersReceived across origins (the server exposes them), and the result', async () => {
     const file = await suite.harness.addFile(256 * 1024);
     const id = uniqueId('reply');
-    const r = await suite.harness.run({ options: { url: urlFor(suite.server, { id, 'header.X-Reply': 'hello there' }), filePath: file.filePath, name: 'file' } });
+    const r = await suite.harness.run({
+      options: {
+        url: urlFor(suite.server, { id, 'header.X-Reply': 'hello there' }),
+        filePath: file.filePath,
+        name: 'file',
+      },
+    });
     const res = expectSuccess(r);
     const [headers] = headersOf(r);
     expect(headersOf(r)).toHaveLength(1);
@@ -60,7 +66,12 @@ describe('page path: the XHR transport', () => {
       const before = await suite.harness.xhrCounts();
       const id = uniqueId('reset');
       const r = await suite.harness.run({
-        options: { url: urlFor(suite.server, { id, resetAfter: 1000 }), filePath: file.filePath, name: 'file', retry: { count, backoff: 50 } },
+        options: {
+          url: urlFor(suite.server, { id, resetAfter: 1000 }),
+          filePath: file.filePath,
+          name: 'file',
+          retry: { count, backoff: 50 },
+        },
       });
       expectFailure(r, BEFORE_RESPONSE);
       expect((await suite.harness.xhrCounts()).sent - before.sent).toBe(1 + count);
@@ -70,7 +81,7 @@ describe('page path: the XHR transport', () => {
     }
   });
 
-  it('a server that does not allow the page\'s origin (CORS): a network error, and the file never reaches it', async () => {
+  it("a server that does not allow the page's origin (CORS): a network error, and the file never reaches it", async () => {
     const file = await suite.harness.addFile(64 * 1024);
     const before = fault.requests.length;
     const r = await suite.harness.run({ options: { url: fault.noCorsUrl, filePath: file.filePath, name: 'file' } });
@@ -84,7 +95,9 @@ describe('page path: the XHR transport', () => {
     const file = await suite.harness.addFile(64 * 1024);
     const before = fault.requests.length;
     const xhrsBefore = await suite.harness.xhrCounts();
-    const r = await suite.harness.run({ options: { url: fault.cutUrl, filePath: file.filePath, name: 'file', retry: { count: 2, backoff: 50 } } });
+    const r = await suite.harness.run({
+      options: { url: fault.cutUrl, filePath: file.filePath, name: 'file', retry: { count: 2, backoff: 50 } },
+    });
     expectFailure(r, AFTER_RESPONSE);
     expect(headersOf(r)).toHaveLength(1);
     expect((await suite.harness.xhrCounts()).sent - xhrsBefore.sent).toBe(1);
@@ -115,7 +128,11 @@ describe('page path: the XHR transport', () => {
     const first = uniqueId('redirect-from');
     const second = uniqueId('redirect-to');
     const r = await suite.harness.run({
-      options: { url: urlFor(suite.server, { id: first, redirect: 307, to: `/upload?id=${second}` }), filePath: file.filePath, name: 'file' },
+      options: {
+        url: urlFor(suite.server, { id: first, redirect: 307, to: `/upload?id=${second}` }),
+        filePath: file.filePath,
+        name: 'file',
+      },
     });
     const res = expectSuccess(r);
     expect(res.statusCode).toBe(200);
@@ -124,10 +141,15 @@ describe('page path: the XHR transport', () => {
     expect(rec.summary?.files[0].sha256).toBe(file.sha256);
   });
 
-  it('progress counts the file\'s bytes, not the multipart body\'s: expected is the file size with large fields', async () => {
+  it("progress counts the file's bytes, not the multipart body's: expected is the file size with large fields", async () => {
     const file = await suite.harness.addFile(6 * 1024 * 1024);
     const r = await suite.harness.run({
-      options: { url: urlFor(suite.server, { readBps: 6 * 1024 * 1024 }), filePath: file.filePath, name: 'file', formData: { big: 'x'.repeat(2 * 1024 * 1024) } },
+      options: {
+        url: urlFor(suite.server, { readBps: 6 * 1024 * 1024 }),
+        filePath: file.filePath,
+        name: 'file',
+        formData: { big: 'x'.repeat(2 * 1024 * 1024) },
+      },
     });
     expectSuccess(r);
     const p = progressOf(r);
@@ -155,10 +177,19 @@ describe('page path: the XHR transport', () => {
     }
   });
 
-  it('formData text with line breaks arrives with CRLF: the browser\'s multipart encoding normalises them', async () => {
+  it("formData text with line breaks arrives with CRLF: the browser's multipart encoding normalises them", async () => {
     const file = await suite.harness.addFile(16);
     const id = uniqueId('newlines');
-    expectSuccess(await suite.harness.run({ options: { url: urlFor(suite.server, { id }), filePath: file.filePath, name: 'file', formData: { note: 'a\nb\rc\r\nd' } } }));
+    expectSuccess(
+      await suite.harness.run({
+        options: {
+          url: urlFor(suite.server, { id }),
+          filePath: file.filePath,
+          name: 'file',
+          formData: { note: 'a\nb\rc\r\nd' },
+        },
+      }),
+    );
     const rec = await suite.server.waitFor((x) => x.id === id && x.responded);
     expect(rec.summary?.fields.note).toBe('a\r\nb\r\nc\r\nd');
   });

@@ -48,16 +48,25 @@ export function successOf(r: Recording): UploadFileSuccessResult {
 export type ProgressEvent = Extract<RecordedEvent, { kind: 'progress' }>;
 export type HeadersEvent = Extract<RecordedEvent, { kind: 'headers' }>;
 
-export const progressOf = (r: Recording): ProgressEvent[] => r.events.filter((e): e is ProgressEvent => e.kind === 'progress');
-export const headersOf = (r: Recording): HeadersEvent[] => r.events.filter((e): e is HeadersEvent => e.kind === 'headers');
+export const progressOf = (r: Recording): ProgressEvent[] =>
+  r.events.filter((e): e is ProgressEvent => e.kind === 'progress');
+export const headersOf = (r: Recording): HeadersEvent[] =>
+  r.events.filter((e): e is HeadersEvent => e.kind === 'headers');
 
 /** The outcome as a user sees it: exactly one of success/fail, then complete, then the promise. */
 export function expectFailure(r: Recording, errMsg: string): void {
-  expect(kinds(r).filter((k) => ['success', 'fail', 'complete', 'resolved', 'rejected'].includes(k))).toEqual(['fail', 'complete', 'rejected']);
+  expect(kinds(r).filter((k) => ['success', 'fail', 'complete', 'resolved', 'rejected'].includes(k))).toEqual([
+    'fail',
+    'complete',
+    'rejected',
+  ]);
   expect(errMsgOf(r)).toBe(errMsg);
 }
 
 export function expectSuccess(r: Recording): UploadFileSuccessResult {
-  expect(kinds(r).filter((k) => ['success', 'fail', 'complete', 'resolved', 'rejected'].includes(k)), errMsgOf(r)).toEqual(['success', 'complete', 'resolved']);
+  expect(
+    kinds(r).filter((k) => ['success', 'fail', 'complete', 'resolved', 'rejected'].includes(k)),
+    errMsgOf(r),
+  ).toEqual(['success', 'complete', 'resolved']);
   return successOf(r);
 }

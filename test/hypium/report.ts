@@ -41,7 +41,10 @@ export class HypiumReport {
         ms: Number(consuming),
       });
     }
-    const result = /OHOS_REPORT_RESULT: stream=Tests run: (\d+), Failure: (\d+), Error: (\d+), Pass: (\d+), Ignore: (\d+)/.exec(message);
+    const result =
+      /OHOS_REPORT_RESULT: stream=Tests run: (\d+), Failure: (\d+), Error: (\d+), Pass: (\d+), Ignore: (\d+)/.exec(
+        message,
+      );
     if (result) {
       const [run, failure, error, pass, ignore] = result.slice(1).map(Number);
       this.summary = { run, failure, error, pass, ignore };

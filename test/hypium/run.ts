@@ -63,7 +63,10 @@ function parameters(): Record<string, string> {
 /** Runs the suites; resolves when hypium calls finishTest, its report then complete in `report`. */
 function runHypium(testsuite: () => void, report: HypiumReport): Promise<void> {
   return new Promise<void>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`hypium did not finish within ${RUN_TIMEOUT_MS} ms`)), RUN_TIMEOUT_MS);
+    const timer = setTimeout(
+      () => reject(new Error(`hypium did not finish within ${RUN_TIMEOUT_MS} ms`)),
+      RUN_TIMEOUT_MS,
+    );
     // The members of AbilityDelegator that hypium calls (OhReport, SysTestKit.print).
     const delegator = {
       printSync(message: string): void {
@@ -75,7 +78,12 @@ function runHypium(testsuite: () => void, report: HypiumReport): Promise<void> {
         resolve();
       },
     };
-    const args = { bundleName: BUNDLE_NAME, parameters: parameters(), testCaseNames: '', testRunnerClassName: 'OpenHarmonyTestRunner' };
+    const args = {
+      bundleName: BUNDLE_NAME,
+      parameters: parameters(),
+      testCaseNames: '',
+      testRunnerClassName: 'OpenHarmonyTestRunner',
+    };
     Hypium.hypiumTest(delegator, args, testsuite);
   });
 }
@@ -117,7 +125,10 @@ async function main(): Promise<number> {
     'setTestEnvironment',
   );
   const testsuite = await compiledFunction<() => void>(join(TEST_DIR, 'test/List.test.js'), 'default');
-  const uploadStats = await compiledFunction<() => { live: number }>(join(BUILD, 'harmony-upload-task.js'), 'uploadStats');
+  const uploadStats = await compiledFunction<() => { live: number }>(
+    join(BUILD, 'harmony-upload-task.js'),
+    'uploadStats',
+  );
 
   const crashes: string[] = [];
   const onCrash = (err: unknown): void => {
