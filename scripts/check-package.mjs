@@ -13,7 +13,10 @@ const npm = JSON.parse(readFileSync('package.json', 'utf8'));
 const ohpm = JSON5.parse(readFileSync('oh-package.json5', 'utf8'));
 const problems = [];
 for (const key of ['name', 'version', 'description', 'license']) {
-  if (npm[key] !== ohpm[key]) problems.push(`${key}: package.json has ${JSON.stringify(npm[key])}, oh-package.json5 ${JSON.stringify(ohpm[key])}`);
+  if (npm[key] !== ohpm[key])
+    problems.push(
+      `${key}: package.json has ${JSON.stringify(npm[key])}, oh-package.json5 ${JSON.stringify(ohpm[key])}`,
+    );
 }
 const hypium = (npm.devDependencies?.['@ohos/hypium'] ?? '').replace(/^[\^~]/, '');
 if (hypium !== ohpm.devDependencies?.['@ohos/hypium']) {
