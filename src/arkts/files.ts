@@ -18,9 +18,14 @@ const ENOENT = 13900002;
 export interface LocalFile {
   /** What the caller passed, for messages. */
   filePath: string;
-  /** The absolute sandbox path. */
+  /** The absolute sandbox path; for a user file, its URI. */
   path: string;
   size: number;
+  /**
+   * A user file (a media library URI, `file://media/...`): not a path of the sandbox, readable only through
+   * fileIo.open(). An engine that takes only sandbox paths uploads a copy (staging.ts, stageFile).
+   */
+  userFile: boolean;
 }
 
 function joinPath(dir: string, rel: string): string {
@@ -96,7 +101,7 @@ export async function openLocalFile(filePath: string, context: common.Context): 
     if (code === ENOENT) throw new UploadFailure(`file not found: ${filePath}`);
     throw new UploadFailure(`cannot read file: ${filePath} (${describeThrown(err)})`);
   }
-  return { filePath, path, size };
+  return { filePath, path, size, userFile: false };
 }
 
 export function isInside(path: string, dir: string): boolean {

@@ -9,6 +9,7 @@ import { fileIo } from '@kit.CoreFileKit';
 import type { common } from '@kit.AbilityKit';
 import { logError } from '../core/errors';
 import { normalizePath } from './files';
+import type { LocalFile } from './files';
 
 /** The folder in cacheDir for the library's temporary copies. */
 export const COPY_DIR = 'harmony-upload-task';
@@ -73,4 +74,14 @@ export async function stageCopy(
   if (stillWanted()) return copy;
   copy.release();
   return undefined;
+}
+
+/** A copy of a file found by openLocalFile, named `name`: a sandbox path is copied by path, a user file through its descriptor. */
+export function stageFile(
+  context: common.Context,
+  file: LocalFile,
+  name: string,
+  stillWanted: () => boolean,
+): Promise<StagedCopy | undefined> {
+  return stageCopy(context, file.path, name, stillWanted);
 }

@@ -17,7 +17,7 @@ import { isInside, normalizePath, openLocalFile } from './files';
 import type { LocalFile } from './files';
 import { failOnError, reasonOfTaskState } from './platform-errors';
 import { headerReceiveOf, reportHttpErrorAnswer } from './responses';
-import { stageCopy } from './staging';
+import { stageFile } from './staging';
 import type { StagedCopy } from './staging';
 import type { ArkTsSource } from './types';
 
@@ -50,7 +50,7 @@ class UploadFileUpload implements TransportHandle {
       uri = INTERNAL_CACHE + file.path.slice(cacheDir.length + 1);
     } else {
       // The copy belongs to this upload from now on; close() deletes it.
-      this.copy = await stageCopy(context, file.path, 'file.upload', () => !this.closed);
+      this.copy = await stageFile(context, file, 'file.upload', () => !this.closed);
       if (!this.copy) return;
       uri = this.copy.internalUri;
     }
