@@ -1,5 +1,5 @@
 /**
- * npm run bench: every figure of the performance issue, each next to its baseline measured in the same
+ * npm run bench: every figure of docs/performance.md's table, each next to its baseline measured in the same
  * run, printed as one table (stdout); progress goes to stderr.
  *
  *   npm run bench                           all figures
@@ -21,7 +21,7 @@ import { describeMachine } from './lib/machine';
 import { renderTable } from './lib/table';
 import type { BenchContext, Figure, Row } from './lib/types';
 
-/** In the order of the issue's table. */
+/** In the order of the table in docs/performance.md. */
 const FIGURES: Record<string, () => Promise<{ default: Figure }>> = {
   'page-throughput': () => import('./figures/page-throughput'),
   'arkts-throughput': () => import('./figures/arkts-throughput'),

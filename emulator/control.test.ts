@@ -1,5 +1,6 @@
 /**
  * The emulation's controls, its bookkeeping, and that it streams: nothing holds a whole file in memory.
+ * Section labels (§1a) are the headings of docs/platform/ohos.request.md.
  */
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import request from '@ohos.request';

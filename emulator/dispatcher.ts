@@ -4,7 +4,7 @@
  * On a device every notification of the request service crosses IPC and is posted to the app's JS thread
  * as a separate event (`napi_send_event` in request_request `js_notify_data_listener.cpp`), in the order the
  * service sent them. `EventQueue` reproduces that: one notification per macrotask, in order, and nothing
- * once the task is deleted or removed (ohos-platform.md §1a, pitfall §1c.5).
+ * once the task is deleted or removed (docs/platform/ohos.request.md §1a "Events", pitfall §1c.5).
  */
 import { listenerErrors } from './state';
 
@@ -21,7 +21,7 @@ export class Listeners<Events extends EventMap<Events>> {
     if (!list.includes(handler)) list.push(handler);
   }
 
-  /** Without a callback, removes every callback of the type (`off(type)`, ohos-platform.md §1a). */
+  /** Without a callback, removes every callback of the type (`off(type)`, SDK `UploadTask.off`, `agent.Task.off`). */
   remove<K extends keyof Events>(type: K, handler?: Handler<Events[K]>): void {
     if (handler === undefined) {
       this.handlers.delete(type);

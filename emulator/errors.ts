@@ -15,7 +15,10 @@ export class EmulatedBusinessError extends Error implements BusinessError {
   }
 }
 
-/** Error codes of `@ohos.request` (SDK constants and `errorcode-request.md`, ohos-platform.md §1a). */
+/**
+ * Error codes of `@ohos.request` (SDK constants and `errorcode-request.md`; docs/platform/ohos.request.md §1,
+ * "Error constants").
+ */
 export const RequestErrorCode = {
   PERMISSION: 201,
   PARAMCHECK: 401,

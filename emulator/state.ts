@@ -7,7 +7,7 @@ import type { Socket } from 'node:net';
 export interface EmulationSettings {
   /**
    * Minimum time between two progress events of a task. Devices use 1000 ms (`FRONT_NOTIFY_INTERVAL`,
-   * request_request `services/src/task/operator.rs`; ohos-platform.md §1a).
+   * request_request `services/src/task/operator.rs`; docs/platform/ohos.request.md §1a "Progress").
    */
   progressIntervalMs: number;
   /**
@@ -17,16 +17,17 @@ export interface EmulationSettings {
   retryIntervalMs: number;
   /**
    * Deadline of one HTTP request, from connecting to the end of the response. The service uses 10 minutes for
-   * tasks without a notification (every `uploadFile` task) and 7 days otherwise (ohos-platform.md §1a,
-   * request_request `services/src/task/client.rs`); the emulation uses 10 minutes for every task.
+   * tasks without a notification (every `uploadFile` task) and 7 days otherwise (request_request
+   * `services/src/task/client.rs`; docs/platform/ohos.request.md §1a "Task mode"); the emulation uses 10 minutes for
+   * every task.
    */
   totalTimeoutMs: number;
   /**
    * Firmware with the request service's July 2026 change (`services/src/task/info.rs` +
-   * `http_error_registry.rs`, ohos-platform.md §1a) names the status in the text of reason 17:
-   * "Http protocol error: 404 Not Found" (`TaskState.message` of `uploadFile`, `TaskInfo.reason` of
+   * `http_error_registry.rs`; docs/platform/ohos.request.md §1a, the reason table) names the status in the
+   * text of reason 17: "Http protocol error: 404 Not Found" (`TaskState.message` of `uploadFile`, `TaskInfo.reason` of
    * `agent.show()`); older firmware says "Http protocol error". Off by default (older firmware). The
-   * reference shows only the 404 example: for a status without a canonical reason phrase (522, 499) the
+   * sources show only the 404 example: for a status without a canonical reason phrase (522, 499) the
    * emulation writes the number alone ("Http protocol error: 522").
    */
   statusInProtocolError: boolean;

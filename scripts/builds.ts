@@ -21,7 +21,7 @@ export const ROOT = fileURLToPath(new URL('../', import.meta.url));
 export const HYBRID_IIFE = 'dist/hybrid/harmony-upload-task.iife.js';
 export const ARKTS_JS = 'dist/arkts/index.js';
 
-/** The budgets of the performance issue: min+gzip bytes. Not met yet (README, Performance). */
+/** The bundle-size targets of docs/performance.md: min+gzip bytes. Not met yet (see its "misses"). */
 export const BUDGETS = { hybridIife: 4 * 1024, arkts: 6 * 1024 } as const;
 
 /**

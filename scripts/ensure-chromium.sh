@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# The hybrid tests drive Debian's Chromium with playwright-core (npm's browser downloads are not
-# reachable here). Installs it when missing; needs root, as on a fresh Debian machine or in CI.
+# The hybrid tests drive Debian's Chromium with playwright-core, which downloads no browser (playwright's
+# downloads need network access, which CI may not have). Installs it when missing; needs root, as on a
+# fresh Debian machine or in CI.
 set -euo pipefail
 if command -v chromium >/dev/null 2>&1 || [ -x /usr/bin/chromium ]; then exit 0; fi
 if [ "$(id -u)" -ne 0 ]; then

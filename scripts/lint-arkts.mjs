@@ -3,12 +3,12 @@
 // sees it: the ArkUI syntax (the SDK's `ets` options), strict type checking, and the ArkTS linter
 // (ArkTSLinter_1_1). Prints each problem; exits 1 if there is any.
 //
-// The project cannot read the SDK (../shared is not part of it), so platform modules and ArkUI
+// The SDK is not part of the repository (nor on npm), so platform modules and ArkUI
 // components are typed by stand-ins: src/platform-types (the library's) and scripts/arkts/stubs (the
 // app's and the tests'), both trimmed from the API 12 SDK. A component, attribute or platform member
 // that no stand-in declares is an error here ("Cannot find name", "Property ... does not exist"):
 // declare it in the stubs, copied from the SDK. What the stand-ins cannot vouch for is printed at the
-// end; ../shared/tools/arkts-check runs the same checks against the real SDK.
+// end; the ArkTS SDK check (docs/deveco.md) runs the same checks against the real SDK.
 import { relative } from 'node:path';
 import {
   ROOT,
@@ -61,7 +61,7 @@ console.log('Not checked here:');
 console.log(
   `- the stand-ins: these names are declared only by src/platform-types or ${relative(ROOT, STUBS_DIR)}, and checked`,
 );
-console.log('  against those, not the SDK (../shared/tools/arkts-check checks the same files against the API 12 SDK):');
+console.log('  against those, not the SDK (the ArkTS SDK check, docs/deveco.md, checks them against the API 12 SDK):');
 for (const [file, names] of standInNames(builder.getProgram())) {
   console.log(`    ${file}: ${names.join(', ')}`);
 }
@@ -70,7 +70,7 @@ console.log(
   `  resources), in ${uiFiles.length} file(s): ${uiFiles.map((file) => relative(ROOT, file)).join(', ') || 'none'};`,
 );
 console.log(
-  '- the .ts sources the .ets files import (ArkTS rules apply to .ets only; tsc and sdk-typecheck check them).',
+  '- the .ts sources the .ets files import (ArkTS rules apply to .ets only; tsc and the SDK type-check check them).',
 );
 console.log('');
 console.log(

@@ -55,7 +55,7 @@ function random(seed: number): () => number {
 
 /**
  * 95% bootstrap interval of median(num) / median(den): both samples resampled with replacement, 4000
- * times. Says whether a ratio near its target can be told from the noise of this machine.
+ * times. Says whether a ratio near its target can be told from the noise of the machine it runs on.
  */
 export function ratioInterval(num: readonly number[], den: readonly number[]): [number, number] {
   const rnd = random(20240601);

@@ -12,7 +12,7 @@ export const context = sandbox.createContext();
 export interface BenchFile {
   /** The sandbox path the library and the emulation take. */
   filePath: string;
-  /** Where it is on this machine. */
+  /** Its real path on the host (in the emulated sandbox's directory). */
   realPath: string;
   size: number;
   sha256: string;

@@ -1,11 +1,11 @@
 /** What every figure module of the benchmark returns: rows of the one table `npm run bench` prints. */
 
 export interface Row {
-  /** What is measured, as in the issue's table. */
+  /** What is measured, as in the table of docs/performance.md. */
   figure: string;
   /** The library's figure (median unless the note says otherwise). */
   measured: string;
-  /** The baseline measured in the same run ('-' when the issue names none). */
+  /** The baseline measured in the same run ('-' when the figure has none). */
   baseline: string;
   /** The ratio or the result compared with the target. */
   result: string;

@@ -147,7 +147,7 @@ describe('fileIo (@ohos.file.fs subset)', () => {
   });
 });
 
-describe('kits and module constants (ohos-platform.md §1, §1a constants; SDK enums)', () => {
+describe('kits and module constants (docs/platform/ohos.request.md §1 "Error constants"; SDK enums)', () => {
   it('the kits re-export the emulated modules', () => {
     expect(kitFileIo).toBe(fileIo);
     expect(kitRequest).toBe(request);

@@ -1,5 +1,5 @@
 /**
- * `request.agent` uploads (API 10+), ohos-platform.md §1b and the SDK doc comments of `agent.Config`,
+ * `request.agent` uploads (API 10+), docs/platform/ohos.request.md §1b and the SDK doc comments of `agent.Config`,
  * `FileSpec`, `Progress`, `HttpResponse`, `Task`, `create` and `remove`.
  *
  * - `create` checks the config (errors thrown synchronously, as for `uploadFile`), opens the files and

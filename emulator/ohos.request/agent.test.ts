@@ -1,7 +1,7 @@
 /**
  * `request.agent` uploads of the emulation against the real upload server.
- * Section numbers refer to /work/shared/reference/ohos-platform.md; "SDK" means the doc comments of
- * /work/shared/ohos-sdk/api/@ohos.request.d.ts.
+ * Section labels (§1a, §1b, §1c.N) are the headings of docs/platform/ohos.request.md; "SDK" means the doc
+ * comments of api/@ohos.request.d.ts in the API 12 SDK (openharmony/interface_sdk-js, OpenHarmony-v5.0.0-Release).
  */
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import request from '@ohos.request';

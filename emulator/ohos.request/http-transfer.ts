@@ -3,8 +3,9 @@
  * (request_request `services/src/task/upload.rs`, ylong_http_client underneath), over real sockets.
  *
  * - The body is streamed from the open file: in multipart mode every request carries all form fields and
- *   then the one file part; otherwise the file is the raw body (ohos-platform.md §1a). Content-Length is
- *   computed up front; nothing is buffered beyond a stream chunk, whatever the file size.
+ *   then the one file part; otherwise the file is the raw body (docs/platform/ohos.request.md §1a, "How the body
+ *   is sent"). Content-Length is computed up front; nothing is buffered beyond a stream chunk, whatever the file
+ *   size.
  * - Redirects are followed inside the transfer, as ylong's client does (`Redirect::limited`): 307/308 re-send
  *   the same method, headers and the whole body (the body reader is rewound, `ReusableReader::reuse`);
  *   301/302/303 continue with GET, without body and without the content headers (ylong `redirect.rs`). Only

@@ -1,6 +1,6 @@
 /**
  * The `@ohos.request` module of the emulated device (vitest aliases '@ohos.request' here): `uploadFile`
- * (API 9) and the upload side of `request.agent` (API 10+), over real HTTP. See ohos-platform.md §1.
+ * (API 9) and the upload side of `request.agent` (API 10+), over real HTTP. See docs/platform/ohos.request.md.
  */
 import type RequestModule from '@ohos.request';
 import { Action, Faults, Mode, Network, State } from './agent-enums';

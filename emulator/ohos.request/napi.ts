@@ -124,7 +124,7 @@ export function paramError(detail: string): never {
   throw requestError(RequestErrorCode.PARAMCHECK, detail);
 }
 
-/** Runtime check of a listener argument (`on`/`off` throw 401 on bad arguments, ohos-platform.md §1a). */
+/** Runtime check of a listener argument (`on`/`off` throw 401 on bad arguments: SDK `UploadTask.on`). */
 export function checkedCallback<T extends (...args: never[]) => void>(value: unknown): T {
   if (typeof value !== 'function') paramError('Incorrect parameter type, the callback is not a function');
   return value as T;

@@ -2,8 +2,8 @@
  * Where `@ohos.request` looks for the files to upload, and the errors when it cannot use them.
  *
  * The rules are those of the NAPI layer that checks a config before the task reaches the service
- * (request_request `frameworks/js/napi/request/src/js_initialize.cpp`), summarised in ohos-platform.md
- * §1a (`uploadFile`: only `internal://cache/...`), §1b (`FileSpec.path`) and the SDK doc of `FileSpec.path`.
+ * (request_request `frameworks/js/napi/request/src/js_initialize.cpp`), summarised in docs/platform/ohos.request.md
+ * §1a "File" (`uploadFile`: only `internal://cache/...`) and §1b "FileSpec.path", and the SDK doc of `FileSpec.path`.
  */
 import { closeSync, fstatSync, openSync, read, realpathSync, statSync } from 'node:fs';
 import { promisify } from 'node:util';
@@ -99,7 +99,7 @@ export function isUserFile(uri: string): boolean {
  * `uploadFile` (API 9): the uri is `internal://cache/<rel>`, or taken whole when the prefix is missing, and
  * joined to `context.cacheDir` (`GetInternalPath`). The parent directory must exist and be written
  * canonically (`IsPathValid`: realpath of the parent equals the parent), else 401. A file that cannot be
- * opened gives 13400002 on this path (`GetFdUpload`, ohos-platform.md §1a).
+ * opened gives 13400002 on this path (`GetFdUpload`; docs/platform/ohos.request.md §1a "File").
  */
 export function openUploadFileUri(dirs: ContextDirs, uri: string): OpenedFile {
   if (isUserFile(uri)) {

@@ -1,7 +1,8 @@
 /**
  * The request service's reason codes: `TaskState.responseCode` of `uploadFile`, and the `reason`/`faults`
- * that `agent.show()` reports for a task (ohos-platform.md §1a table; texts from request_request
- * `services/src/task/reason.rs` and `request_common_utils` `GetMsgByReason`; faults from `GetFaultByReason`).
+ * that `agent.show()` reports for a task (docs/platform/ohos.request.md, the §1a reason table; texts from
+ * request_request `services/src/task/reason.rs` and `request_common_utils` `GetMsgByReason`; faults from
+ * `GetFaultByReason`).
  */
 import { Faults } from './agent-enums';
 import type { FailureKind, ResponseInfo } from './http-transfer';
@@ -38,7 +39,7 @@ export type FailureCause = FailureKind | 'protocol';
  * "Http protocol error" (17; with the status, e.g. "Http protocol error: 404 Not Found", when the setting
  * `statusInProtocolError` models newer firmware); a request that cannot be built (bad header) -> 10; Timeout -> 12; BodyTransfer (connection lost while sending) -> "other" (20);
  * Request (closed or garbled after the body was sent) -> 14; Redirect -> 16; a file read error -> 18.
- * A failed connection is 13 "connection failed" in the `TaskState` table of `uploadFile` (ohos-platform.md
+ * A failed connection is 13 "connection failed" in the `TaskState` table of `uploadFile` (docs/platform/ohos.request.md
  * §1a); for agent tasks the API 12 service tells DNS (23), TCP (24) and TLS (25) apart (`Faults.DNS/TCP/SSL`).
  */
 export function reasonOf(cause: FailureCause, api: 9 | 10, response?: ResponseInfo): Reason {

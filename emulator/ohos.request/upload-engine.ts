@@ -1,13 +1,13 @@
 /**
  * The part of the request service that runs an upload task, shared by `uploadFile` and `request.agent`:
- * the files one after the other, one HTTP request each (ohos-platform.md §1a "How the body is sent"),
+ * the files one after the other, one HTTP request each (docs/platform/ohos.request.md §1a "How the body is sent"),
  * the progress accounting and its throttle, and the automatic retries.
  *
- * Retries (ohos-platform.md §1a "Task mode", §1b `retry`, pitfall §1c.8; SDK doc of `Config.retry`: "The
- * frontend task is always fast-fail"): a task that may retry — BACKGROUND with `retry` true, which is how
- * every `uploadFile` task is created (`request_common.h` Config defaults) — answers a network failure
- * (connection failed, connection lost while sending, timeout) by sending the current file again from its
- * start after a pause, at most `NETWORK_RETRY_TIMES` times per task (`network_retry`, RETRY_TIMES = 4,
+ * Retries (docs/platform/ohos.request.md §1a "Task mode", §1b "Mode and `retry`", pitfall §1c.8; SDK doc of
+ * `Config.retry`: "The frontend task is always fast-fail"): a task that may retry — BACKGROUND with `retry`
+ * true, which is how every `uploadFile` task is created (`request_common.h` Config defaults) — answers a
+ * network failure (connection failed, connection lost while sending, timeout) by sending the current file
+ * again from its start after a pause, at most `NETWORK_RETRY_TIMES` times per task (`network_retry`, RETRY_TIMES = 4,
  * RETRY_INTERVAL = 400 ms in services/src/task/request_task.rs), then fails. A device whose network is down
  * would wait for it instead; the emulated device is always online, so the bound always applies. Other tasks
  * fail at the first network failure. A 408 answer is sent again twice, whatever the mode (upload.rs).
@@ -152,7 +152,7 @@ export class UploadEngine {
             requestTimeouts++;
             continue;
           }
-          // 3xx (not followed), 4xx, 5xx: "Http protocol error", no body (ohos-platform.md §1a).
+          // 3xx (not followed), 4xx, 5xx: "Http protocol error", no body (docs/platform/ohos.request.md §1a).
           return { kind: 'failed', index, cause: 'protocol', response: outcome.response };
         case 'failure':
           if (await this.mayRetry(outcome.failure)) continue;
@@ -192,7 +192,7 @@ export class UploadEngine {
 }
 
 /**
- * The multipart rule of `upload_inner` (services/src/task/upload.rs; ohos-platform.md §1a, §1b): multipart
+ * The multipart rule of `upload_inner` (services/src/task/upload.rs; docs/platform/ohos.request.md §1a): multipart
  * when the header map has the key exactly "Content-Type" with the value exactly "multipart/form-data", or,
  * without that key, when the method is POST. Otherwise the file is the raw body and the form fields are
  * dropped. The SDK doc of `Config.headers` says uploads are "forced" to multipart; the implementation is not.

@@ -1,6 +1,6 @@
 /**
  * `request.uploadFile` / `UploadTask` of the emulation against the real upload server.
- * Section numbers refer to /work/shared/reference/ohos-platform.md.
+ * Section labels (§1a, §1c.N) are the headings of docs/platform/ohos.request.md.
  */
 import { truncateSync } from 'node:fs';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';

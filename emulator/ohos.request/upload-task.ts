@@ -1,9 +1,9 @@
 /**
- * `request.uploadFile` and its `UploadTask` (API 9, stage model), ohos-platform.md §1a.
+ * `request.uploadFile` and its `UploadTask` (API 9, stage model), docs/platform/ohos.request.md §1a.
  *
  * - Config errors are thrown synchronously, in the promise and in the callback form alike: the NAPI layer
  *   checks the config while constructing the task, before any promise exists (request_request
- *   `async_call.cpp`: a failed input handler leaves the pending exception). Pitfall §1c.2 says to guard both.
+ *   `async_call.cpp`: a failed input handler leaves the pending exception). Pitfall §1c.2 there says to guard both.
  * - The task starts at once (there is no start()); events: 'headerReceive' `{ headers, body }` per file
  *   answered 2xx, 'progress' (bytes of all files, throttled, plus a final one), then 'complete' or 'fail'
  *   with one `TaskState` per file. After 'complete'/'fail' the task is gone (its listeners too).

@@ -1,7 +1,8 @@
 /**
- * Debian's Chromium, driven by playwright-core (the registry's browser downloads are not reachable here).
- * The flags keep it off the network: without the background-networking ones it keeps trying to reach
- * Google's hosts, and this machine refuses those connections.
+ * Debian's Chromium, driven by playwright-core, which downloads no browser of its own (playwright's browser
+ * downloads need network access, which CI and sandboxed machines may not have). The flags keep it off the
+ * network: without the background-networking ones it keeps trying to reach Google's hosts, and where
+ * outside connections are refused that only adds noise and delay.
  */
 import { chromium } from 'playwright-core';
 import type { Browser, BrowserContext, Page } from 'playwright-core';

@@ -1,6 +1,6 @@
 /**
  * A stand-in for ArkWeb's WebviewController over a Playwright page in real Chromium, with the semantics
- * the bridge relies on (ohos-platform.md §6, @ohos.web.webview.d.ts):
+ * the bridge relies on (docs/platform/ohos.web.webview.md; SDK api/@ohos.web.webview.d.ts):
  * - registerJavaScriptProxy exposes `window[name]` from the next page load on; methods in
  *   asyncMethodList return nothing to the page (here: Playwright bindings, which are asynchronous too);
  * - getLastJavascriptProxyCallingFrameUrl() is the URL of the frame that made the last proxy call;

@@ -14,7 +14,7 @@ const HERE = dirname(fileURLToPath(import.meta.url));
 export const ROOT = resolve(HERE, '../..');
 export const STUBS_DIR = join(HERE, 'stubs');
 
-/** Never ours to check: installed packages and build output (the same list as ../shared/tools/arkts-check). */
+/** Never ours to check: installed packages and build output (the same list as the ArkTS SDK check, docs/deveco.md). */
 const SKIPPED_DIRS = new Set(['node_modules', 'oh_modules', 'build', 'dist']);
 
 function walk(dir, keep, out) {
@@ -49,7 +49,7 @@ export function declarationFiles() {
 const etsOptions = require('./ets-compiler-options.json').ets;
 
 /**
- * The options of ../shared/tools/arkts-check, without the SDK: platform modules come from the ambient
+ * The options of the ArkTS SDK check (docs/deveco.md), without the SDK: platform modules come from the ambient
  * declarations above; any other bare name resolves Node-style from the root (baseUrl), which is how
  * `import ... from 'harmony-upload-task'` reaches ./harmony-upload-task.ets.
  */

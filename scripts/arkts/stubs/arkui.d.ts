@@ -2,7 +2,7 @@
 // (common.d.ts, units.d.ts, enums.d.ts, column/row/text/text_input/button/progress/web.d.ts). Each
 // declaration keeps the SDK's names and parameter types; members nobody uses are left out, and
 // Progress loses its generic style map. Only for `npm run lint:arkts`, which cannot read the SDK:
-// ../shared/tools/arkts-check checks the same files against the real declarations.
+// the ArkTS SDK check (docs/deveco.md) checks the same files against the real declarations.
 
 // --- units.d.ts, global/resource.d.ts
 declare type Resource = import('./resource').Resource;

@@ -3,7 +3,7 @@
 // from the API 12 SDK (api/@ohos.*.d.ts, api/application/*.d.ts, kits/@kit.*.d.ts): the SDK's names
 // and types, only the members used, one @throws tag where the SDK has them (the ArkTS checker asks
 // for try/catch around calls of functions that document @throws). Only for `npm run lint:arkts`;
-// ../shared/tools/arkts-check checks the same files against the real SDK.
+// the ArkTS SDK check (docs/deveco.md) checks the same files against the real SDK.
 
 // --- api/@ohos.app.ability.*.d.ts, api/application/UIAbilityContext.d.ts
 declare module '@ohos.app.ability.Want' {
