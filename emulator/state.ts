@@ -31,6 +31,12 @@ export interface EmulationSettings {
    * emulation writes the number alone ("Http protocol error: 522").
    */
   statusInProtocolError: boolean;
+  /**
+   * The shape of `agent.Progress.extras` of a completed task. Off (default): the lower-cased response headers
+   * flat beside `body`, as the request service builds it (docs/platform/ohos.request.md, "Progress.extras");
+   * on: `{headers, body}`, as the SDK's doc comment of `agent.Progress.extras` describes it.
+   */
+  nestedExtras: boolean;
 }
 
 export const DEFAULT_SETTINGS: Readonly<EmulationSettings> = Object.freeze({
@@ -38,6 +44,7 @@ export const DEFAULT_SETTINGS: Readonly<EmulationSettings> = Object.freeze({
   retryIntervalMs: 400,
   totalTimeoutMs: 10 * 60 * 1000,
   statusInProtocolError: false,
+  nestedExtras: false,
 });
 
 /** How many automatic retries a task gets after network failures (`RETRY_TIMES = 4`, request_task.rs). */

@@ -39,7 +39,7 @@ import {
 } from './napi';
 import { reasonOf, REASONS, type Reason } from './reasons';
 import { contextDirs, isUserFile, openFileSpecPath, type ContextDirs, type OpenedFile } from './paths';
-import { agentTasks, type LiveAgentTask } from '../state';
+import { agentTasks, settings, type LiveAgentTask } from '../state';
 import { rangeOf, UploadEngine, type EngineConfig, type EngineResult, type ProgressSnapshot } from './upload-engine';
 
 export { Action, Faults, Mode, Network, State } from './agent-enums';
@@ -289,7 +289,9 @@ class AgentTask implements request.agent.Task, LiveAgentTask {
     this.post(() => this.listeners.emit('progress', last));
     if (result.kind === 'completed') {
       this.setState(State.COMPLETED);
-      const extras = { ...flatHeaders(result.lastResponse.headers), body: bodyValue(result.lastBody) };
+      const headers = flatHeaders(result.lastResponse.headers);
+      const body = bodyValue(result.lastBody);
+      const extras = settings.nestedExtras ? { headers, body } : { ...headers, body };
       const completed: Progress = { ...this.progress(State.COMPLETED, snapshot), extras };
       this.post(() => this.listeners.emit('completed', completed));
     } else {

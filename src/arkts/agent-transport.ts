@@ -92,8 +92,13 @@ class AgentUpload implements TransportHandle {
     const size = this.file ? this.file.size : p.processed;
     const extras = (p.extras ?? {}) as Record<string, unknown>;
     if (this.status === 0) {
-      // No `response` event (a 2xx without a reason phrase, such as 299): the headers are in extras.
-      this.header = headersOfObject(extras, 'body');
+      // No `response` event (a 2xx without a reason phrase, such as 299): the headers are in extras, flat
+      // beside the body as the request service builds them, or under `headers` as the SDK text describes.
+      const nested = extras.headers;
+      this.header =
+        typeof nested === 'object' && nested !== null && !Array.isArray(nested)
+          ? headersOfObject(nested as Record<string, unknown>)
+          : headersOfObject(extras, 'body');
       this.sink.headers(this.header);
     }
     this.sink.progress(size, size);

@@ -338,19 +338,24 @@ describe('request.agent: statuses without a reason phrase (no response event)', 
     },
   );
 
-  it('a 299: a success with the body and the response headers (from Progress.extras), statusCode 200 as nothing tells it', async () => {
-    const { r } = await upload('ok-299', { status: 299, body: 'fine', 'header.X-Marker': 'here' });
-    expect(seen(r)).toEqual(['headers', 'success', 'complete', 'resolved']);
-    const result = eventOf(r, 'success').result;
-    expect(result).toMatchObject({ statusCode: 200, data: 'fine', errMsg: 'uploadFile:ok' });
-    expect(result.header).toMatchObject({
-      'x-marker': 'here',
-      'content-type': 'text/plain; charset=utf-8',
-      'content-length': '4',
-    });
-    expect(result.header).not.toHaveProperty('body');
-    expect(eventOf(r, 'headers').header).toEqual(result.header);
-  });
+  it.each([false, true])(
+    'a 299: a success with the body and the response headers (from Progress.extras, nested: %s), statusCode 200 as nothing tells it',
+    async (nestedExtras) => {
+      configureEmulation({ nestedExtras });
+      const { r } = await upload(`ok-299-${nestedExtras}`, { status: 299, body: 'fine', 'header.X-Marker': 'here' });
+      expect(seen(r)).toEqual(['headers', 'success', 'complete', 'resolved']);
+      const result = eventOf(r, 'success').result;
+      expect(result).toMatchObject({ statusCode: 200, data: 'fine', errMsg: 'uploadFile:ok' });
+      expect(result.header).toMatchObject({
+        'x-marker': 'here',
+        'content-type': 'text/plain; charset=utf-8',
+        'content-length': '4',
+      });
+      expect(result.header).not.toHaveProperty('body');
+      expect(eventOf(r, 'headers').header).toEqual(result.header);
+      configureEmulation({ nestedExtras: false });
+    },
+  );
 
   it('a connection closed after the body, before any answer (reason 14 "Request error"), is still retried as asked', async () => {
     const { id, r } = await upload('request-error', { largeHeadersBytes: 1024 * 1024 }, { count: 2, backoff: 10 });
