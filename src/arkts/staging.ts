@@ -35,8 +35,16 @@ async function makeDir(path: string): Promise<void> {
   }
 }
 
-function removeDir(dir: string): void {
-  fileIo.rmdir(dir).catch((err: unknown) => logError(`could not delete the temporary copy ${dir}:`, err));
+/**
+ * Deletes the copy, then its folder. The file goes first: the SDK documents rmdir only as "Delete dir." and
+ * lists 13900032 Directory not empty among its errors, so an empty folder is all it is asked to remove.
+ */
+function removeCopy(path: string, dir: string): void {
+  fileIo
+    .unlink(path)
+    .catch(() => undefined)
+    .then(() => fileIo.rmdir(dir))
+    .catch((err: unknown) => logError(`could not delete the temporary copy ${dir}:`, err));
 }
 
 /**
@@ -61,7 +69,7 @@ export async function stageCopy(
     release() {
       if (released) return;
       released = true;
-      removeDir(dir);
+      removeCopy(path, dir);
     },
   };
   try {
