@@ -370,6 +370,16 @@ describe('retry', () => {
     expect(seen.kinds).toEqual(['progress', 'headers', 'progress', 'success', 'complete', 'resolved']);
   });
 
+  it('what a failed attempt reports from inside its close() is ignored', async () => {
+    const { transport, seen } = upload({ retry: { count: 1, backoff: 10 } });
+    transport.last.whileClosing = (attempt) => attempt.progress(90, 100).fail('cancelled');
+    transport.last.fail('offline', true);
+    vi.advanceTimersByTime(10);
+    expect(transport.attempts).toHaveLength(2);
+    transport.last.respond();
+    await flush();
+    expect(seen.kinds).toEqual(['headers', 'progress', 'success', 'complete', 'resolved']);
+  });
 });
 
 interface Ending {
