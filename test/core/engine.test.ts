@@ -654,6 +654,18 @@ describe('the queue', () => {
     expect(engine.stats()).toEqual({ live: 0, running: 0, waiting: 0, limit: 2 });
   });
 
+  it('delivers the outcomes in the order they happened, also when the next upload ends as it starts', async () => {
+    const { engine, transport } = scriptedEngine();
+    engine.configure({ maxConcurrent: 1 });
+    const order: string[] = [];
+    engine.uploadFile(uploadOptions({ complete: () => void order.push('first') }));
+    transport.whileStarting = (attempt) => attempt.fail('file not found: /data/b');
+    engine.uploadFile(uploadOptions({ complete: () => void order.push('second') }));
+    transport.attempts[0].respond();
+    await flush();
+    expect(order).toEqual(['first', 'second']);
+  });
+
   it('lets 10 run by default; raising the limit starts waiting uploads at once, lowering it stops none', () => {
     const { engine, transport } = scriptedEngine();
     for (let n = 0; n < 12; n++) watch(engine.uploadFile, uploadOptions({ url: url(n) }));
