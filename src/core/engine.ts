@@ -199,8 +199,9 @@ class UploadRun<Source> implements Job {
     this.progressListeners.clear();
     this.headersListeners.clear();
     this.engine.live.delete(this);
-    if (wasRunning) this.engine.scheduler.release();
     later(() => this.deliver(outcome));
+    // Freed only now: an upload this starts that ends at once is delivered after this one.
+    if (wasRunning) this.engine.scheduler.release();
   }
 
   private deliver(outcome: Outcome): void {
