@@ -17,7 +17,7 @@ import {
   uploadOptions,
   watch,
 } from './scripted-transport';
-import type { ScriptedTransport, Seen } from './scripted-transport';
+import type { ScriptedAttempt, ScriptedTransport, Seen } from './scripted-transport';
 
 beforeEach(() => {
   vi.useFakeTimers();
@@ -567,29 +567,31 @@ describe('abort()', () => {
     expect(engine.stats()).toEqual({ live: 0, running: 0, waiting: 0, limit: 1 });
   });
 
-  it('running, before the headers: fail abort; the progress seen so far stays, nothing follows', async () => {
-    const { transport, seen, task } = upload();
-    transport.last.progress(30, 100);
-    task.abort();
-    task.abort();
-    transport.last.progress(60, 100).respond();
-    await flush();
-    expect(seen.kinds).toEqual(['progress', 'fail', 'complete', 'rejected']);
-    expectFailure(seen, 'uploadFile:fail abort');
-    expect(transport.closes).toEqual([1]);
-  });
-
-  it('running, after the headers: abort wins over the answer still to come', async () => {
-    const { transport, seen, task } = upload();
-    transport.last.headers();
-    task.abort();
-    task.abort();
-    transport.last.respond();
-    await flush();
-    expect(seen.kinds).toEqual(['headers', 'fail', 'complete', 'rejected']);
-    expectFailure(seen, 'uploadFile:fail abort');
-    expect(transport.closes).toEqual([1]);
-  });
+  const phases: Array<{ name: string; report(attempt: ScriptedAttempt): void; seen: string }> = [
+    {
+      name: 'running, before the headers: the progress seen stays',
+      report: (a) => a.progress(30, 100),
+      seen: 'progress',
+    },
+    {
+      name: 'running, after the headers: abort wins over the answer still to come',
+      report: (a) => a.headers(),
+      seen: 'headers',
+    },
+  ];
+  for (const phase of phases) {
+    it(`${phase.name}; nothing the transport reports after it counts`, async () => {
+      const { transport, seen, task } = upload();
+      phase.report(transport.last);
+      task.abort();
+      task.abort();
+      transport.last.progress(60, 100).respond();
+      await flush();
+      expect(seen.kinds).toEqual([phase.seen, 'fail', 'complete', 'rejected']);
+      expectFailure(seen, 'uploadFile:fail abort');
+      expect(transport.closes).toEqual([1]);
+    });
+  }
 
   it('after the outcome: a no-op, the success stands', async () => {
     const { transport, seen, task } = upload();

@@ -50,7 +50,8 @@ describe('bad options', () => {
 
   const circular: Record<string, unknown> = {};
   circular.self = circular;
-  const cases: Array<{ name: string; options: (o: Record<string, unknown>) => unknown; errMsg: string }> = [
+  /** A patch of the valid base options, or whole options that are not an object. */
+  const cases: Array<{ name: string; patch?: Record<string, unknown>; options?: () => unknown; errMsg: string }> = [
     { name: 'options null', options: () => null, errMsg: 'parameter error: options should be Object instead of Null' },
     {
       name: 'options a number',
@@ -64,118 +65,118 @@ describe('bad options', () => {
     },
     {
       name: 'success not a function',
-      options: (o) => ({ ...o, success: 'yes' }),
+      patch: { success: 'yes' },
       errMsg: 'parameter error: parameter.success should be Function instead of String',
     },
     {
       name: 'fail not a function',
-      options: (o) => ({ ...o, fail: 1 }),
+      patch: { fail: 1 },
       errMsg: 'parameter error: parameter.fail should be Function instead of Number',
     },
     {
       name: 'complete not a function',
-      options: (o) => ({ ...o, complete: {} }),
+      patch: { complete: {} },
       errMsg: 'parameter error: parameter.complete should be Function instead of Object',
     },
     {
       name: 'url of another scheme',
-      options: (o) => ({ ...o, url: 'javascript:alert(1)' }),
+      patch: { url: 'javascript:alert(1)' },
       errMsg: 'invalid url: only http and https are supported, not javascript: in "javascript:alert(1)"',
     },
     {
       name: 'url without a host',
-      options: (o) => ({ ...o, url: 'https:///upload' }),
+      patch: { url: 'https:///upload' },
       errMsg: 'invalid url: "https:///upload" is not a valid http(s) URL',
     },
     {
       name: 'url with a backslash in the host',
-      options: (o) => ({ ...o, url: 'https://example.com\\@evil.com/' }),
+      patch: { url: 'https://example.com\\@evil.com/' },
       errMsg: 'invalid url: "https://example.com\\@evil.com/" is not a valid http(s) URL',
     },
     {
       name: 'url with a control character',
-      options: (o) => ({ ...o, url: 'https://example.com/a\x7fb' }),
+      patch: { url: 'https://example.com/a\x7fb' },
       errMsg: 'invalid url: "https://example.com/a\x7fb" is not a valid http(s) URL',
     },
     {
       name: 'url too long to quote whole',
-      options: (o) => ({ ...o, url: 'x'.repeat(100) }),
+      patch: { url: 'x'.repeat(100) },
       errMsg: `invalid url: "${'x'.repeat(77)}..." is not an absolute http(s) URL`,
     },
     {
       name: 'filePath a number',
-      options: (o) => ({ ...o, filePath: 7 }),
+      patch: { filePath: 7 },
       errMsg: 'parameter error: parameter.filePath should be String instead of Number',
     },
     {
       name: 'filePath empty',
-      options: (o) => ({ ...o, filePath: '' }),
+      patch: { filePath: '' },
       errMsg: 'parameter error: parameter.filePath should be a non-empty String',
     },
     ...['\0', '\r', '\n'].map((c) => ({
       name: `filePath with ${JSON.stringify(c)}`,
-      options: (o: Record<string, unknown>) => ({ ...o, filePath: `/data/a${c}b` }),
+      patch: { filePath: `/data/a${c}b` },
       errMsg: 'parameter error: parameter.filePath must not contain NUL, CR or LF',
     })),
     {
       name: 'name a number',
-      options: (o) => ({ ...o, name: 7 }),
+      patch: { name: 7 },
       errMsg: 'parameter error: parameter.name should be String instead of Number',
     },
     {
       name: 'name with CR LF',
-      options: (o) => ({ ...o, name: 'a\r\nb' }),
+      patch: { name: 'a\r\nb' },
       errMsg: 'parameter error: parameter.name must not contain CR, LF or another control character',
     },
     {
       name: 'fileName empty',
-      options: (o) => ({ ...o, fileName: '' }),
+      patch: { fileName: '' },
       errMsg: 'parameter error: parameter.fileName should be a non-empty String',
     },
     {
       name: 'fileName with a control character',
-      options: (o) => ({ ...o, fileName: 'a\x01.txt' }),
+      patch: { fileName: 'a\x01.txt' },
       errMsg: 'parameter error: parameter.fileName must not contain CR, LF or another control character',
     },
     {
       name: 'header an array',
-      options: (o) => ({ ...o, header: ['X-A: 1'] }),
+      patch: { header: ['X-A: 1'] },
       errMsg: 'parameter error: parameter.header should be Object instead of Array',
     },
     {
       name: 'header value an object',
-      options: (o) => ({ ...o, header: { 'X-A': {} } }),
+      patch: { header: { 'X-A': {} } },
       errMsg: 'parameter error: parameter.header["X-A"] should be String instead of Object',
     },
     {
       name: 'header value beyond ISO-8859-1',
-      options: (o) => ({ ...o, header: { 'X-A': 'price in €' } }),
+      patch: { header: { 'X-A': 'price in €' } },
       errMsg:
         'parameter error: parameter.header["X-A"] has characters beyond ISO-8859-1; encode the value (e.g. with encodeURIComponent)',
     },
     {
       name: 'header name empty',
-      options: (o) => ({ ...o, header: { '': '1' } }),
+      patch: { header: { '': '1' } },
       errMsg: 'parameter error: parameter.header has an invalid header name ""',
     },
     {
       name: 'header name beyond ASCII',
-      options: (o) => ({ ...o, header: { 'X-Café': '1' } }),
+      patch: { header: { 'X-Café': '1' } },
       errMsg: 'parameter error: parameter.header has an invalid header name "X-Café"',
     },
     {
       name: 'header name too long to quote whole',
-      options: (o) => ({ ...o, header: { ['X'.repeat(100)]: [] } }),
+      patch: { header: { ['X'.repeat(100)]: [] } },
       errMsg: `parameter error: parameter.header["${'X'.repeat(77)}..."] should be String instead of Array`,
     },
     {
       name: 'formData a string',
-      options: (o) => ({ ...o, formData: 'a=1' }),
+      patch: { formData: 'a=1' },
       errMsg: 'parameter error: parameter.formData should be Object instead of String',
     },
     {
       name: 'formData name with CR LF',
-      options: (o) => ({ ...o, formData: { 'a\r\nb': 'x' } }),
+      patch: { formData: { 'a\r\nb': 'x' } },
       errMsg: 'parameter error: parameter.formData has a field name with CR, LF or another control character',
     },
     ...[
@@ -185,58 +186,58 @@ describe('bad options', () => {
       { type: 'Object', value: circular },
     ].map(({ type, value }) => ({
       name: `formData value that has no JSON text (${type})`,
-      options: (o: Record<string, unknown>) => ({ ...o, formData: { ok: 'x', v: value } }),
+      patch: { formData: { ok: 'x', v: value } },
       errMsg: `parameter error: parameter.formData["v"] (${type}) cannot be sent as text`,
     })),
     {
       name: 'timeout a boolean',
-      options: (o) => ({ ...o, timeout: true }),
+      patch: { timeout: true },
       errMsg: 'parameter error: parameter.timeout should be Number instead of Boolean',
     },
     ...[0, Number.NaN, 2147483648, Number.POSITIVE_INFINITY].map((timeout) => ({
       name: `timeout ${timeout}`,
-      options: (o: Record<string, unknown>) => ({ ...o, timeout }),
+      patch: { timeout },
       errMsg: `parameter error: parameter.timeout should be between 1 and 2147483647 milliseconds, got ${timeout}`,
     })),
     {
       name: 'retry a number',
-      options: (o) => ({ ...o, retry: 3 }),
+      patch: { retry: 3 },
       errMsg: 'parameter error: parameter.retry should be Object instead of Number',
     },
     {
       name: 'retry an array',
-      options: (o) => ({ ...o, retry: [3] }),
+      patch: { retry: [3] },
       errMsg: 'parameter error: parameter.retry should be Object instead of Array',
     },
     {
       name: 'retry without count',
-      options: (o) => ({ ...o, retry: { backoff: 100 } }),
+      patch: { retry: { backoff: 100 } },
       errMsg: 'parameter error: parameter.retry.count should be Number instead of Undefined',
     },
     {
       name: 'retry.count a string',
-      options: (o) => ({ ...o, retry: { count: '2' } }),
+      patch: { retry: { count: '2' } },
       errMsg: 'parameter error: parameter.retry.count should be Number instead of String',
     },
     ...[1.5, -1, 11, Number.NaN].map((count) => ({
       name: `retry.count ${count}`,
-      options: (o: Record<string, unknown>) => ({ ...o, retry: { count } }),
+      patch: { retry: { count } },
       errMsg: `parameter error: parameter.retry.count should be an integer from 0 to 10, got ${count}`,
     })),
     {
       name: 'retry.backoff a string',
-      options: (o) => ({ ...o, retry: { count: 1, backoff: '100' } }),
+      patch: { retry: { count: 1, backoff: '100' } },
       errMsg: 'parameter error: parameter.retry.backoff should be Number instead of String',
     },
     ...[-1, Number.NaN, 2147483648].map((backoff) => ({
       name: `retry.backoff ${backoff}`,
-      options: (o: Record<string, unknown>) => ({ ...o, retry: { count: 1, backoff } }),
+      patch: { retry: { count: 1, backoff } },
       errMsg: `parameter error: parameter.retry.backoff should be between 0 and 2147483647 milliseconds, got ${backoff}`,
     })),
   ];
-  for (const { name, options, errMsg } of cases) {
+  for (const { name, patch, options, errMsg } of cases) {
     it(name, async () => {
-      await expectRefused(options(base()), `uploadFile:fail ${errMsg}`);
+      await expectRefused(options ? options() : { ...base(), ...patch }, `uploadFile:fail ${errMsg}`);
     });
   }
 
