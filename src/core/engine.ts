@@ -154,9 +154,11 @@ class UploadRun<Source> implements Job {
       this.finish({ ok: false, result: { errMsg: failMsg(reason) } });
       return;
     }
-    this.closeHandle();
     const delay = backoff * 2 ** this.attempt;
+    // The failed attempt is over before it is closed: what its transport reports from now on, from inside
+    // close() too, is ignored.
     this.attempt++;
+    this.closeHandle();
     this.retryTimer = setTimeout(() => {
       this.retryTimer = undefined;
       if (this.phase === 'running') this.startAttempt();
@@ -197,8 +199,9 @@ class UploadRun<Source> implements Job {
     this.progressListeners.clear();
     this.headersListeners.clear();
     this.engine.live.delete(this);
-    if (wasRunning) this.engine.scheduler.release();
     later(() => this.deliver(outcome));
+    // Freed only now: an upload this starts that ends at once is delivered after this one.
+    if (wasRunning) this.engine.scheduler.release();
   }
 
   private deliver(outcome: Outcome): void {

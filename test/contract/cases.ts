@@ -128,7 +128,7 @@ async function expectServerSawAbort(server: UploadServer, id: string): Promise<U
 const sizeForSlowUpload = 16 * 1024 * 1024;
 const slowParams = { readBps: 4 * 1024 * 1024 };
 
-const badCases = (filePathTypes: string): Array<{ bad: NonNullable<Scenario['bad']>; errMsg: string }> => [
+export const badCases = (filePathTypes: string): Array<{ bad: NonNullable<Scenario['bad']>; errMsg: string }> => [
   { bad: 'optionsUndefined', errMsg: 'uploadFile:fail parameter error: options should be Object instead of Undefined' },
   { bad: 'optionsString', errMsg: 'uploadFile:fail parameter error: options should be Object instead of String' },
   { bad: 'optionsArray', errMsg: 'uploadFile:fail parameter error: options should be Object instead of Array' },

@@ -1,0 +1,382 @@
+/**
+ * The options are checked once, at the edge (src/core/options.ts). Every way they can be wrong ends the
+ * upload with an exact errMsg, seen by fail, complete and the promise, and the transport is never started;
+ * valid options reach the transport normalised, with their defaults.
+ */
+import { describe, expect, it } from 'vitest';
+import { checkPathString } from '../../src/core/options';
+import type { SourceRules, UploadRequest } from '../../src/core/options';
+import { isRecord } from '../../src/core/values';
+import { badCases } from '../contract/cases';
+import { BAD_OPTIONS } from '../contract/driver';
+import type { RecordedEvent } from '../contract/driver';
+import { flush, pathRules, scriptedEngine, uploadOptions, watch } from './scripted-transport';
+
+const base = (): Record<string, unknown> => ({ ...uploadOptions() });
+
+/** Refused: the callbacks the options hold (valid ones) and the promise see errMsg; no transport starts. */
+async function expectRefused(options: unknown, errMsg: string, rules: SourceRules<string> = pathRules): Promise<void> {
+  const { engine, transport } = scriptedEngine(rules);
+  const seen = watch(engine.uploadFile, options);
+  await flush();
+  const result = { errMsg };
+  const has = (key: string): boolean => isRecord(options) && typeof options[key] === 'function';
+  const expected: RecordedEvent[] = [
+    ...(has('fail') ? [{ kind: 'fail' as const, result }] : []),
+    ...(has('complete') ? [{ kind: 'complete' as const, result }] : []),
+    { kind: 'rejected', result },
+  ];
+  expect(seen.events).toEqual(expected);
+  expect(transport.attempts).toHaveLength(0);
+  expect(engine.stats()).toMatchObject({ live: 0, running: 0, waiting: 0 });
+}
+
+/** What the transport is asked to upload for these options (the upload is then aborted). */
+function accepted(options: unknown): UploadRequest<string> {
+  const { engine, transport } = scriptedEngine();
+  const task = engine.uploadFile(options);
+  task.abort();
+  task.catch(() => undefined);
+  return transport.last.request;
+}
+
+describe('bad options', () => {
+  // The table every target runs over real HTTP: the same errMsg here, over no transport at all.
+  for (const { bad, errMsg } of badCases('String')) {
+    it(`${bad} (the contract's table)`, async () => {
+      await expectRefused(BAD_OPTIONS[bad](base()), errMsg);
+    });
+  }
+
+  const circular: Record<string, unknown> = {};
+  circular.self = circular;
+  /** A patch of the valid base options, or whole options that are not an object. */
+  const cases: Array<{ name: string; patch?: Record<string, unknown>; options?: () => unknown; errMsg: string }> = [
+    { name: 'options null', options: () => null, errMsg: 'parameter error: options should be Object instead of Null' },
+    {
+      name: 'options a number',
+      options: () => 7,
+      errMsg: 'parameter error: options should be Object instead of Number',
+    },
+    {
+      name: 'options a function',
+      options: () => () => undefined,
+      errMsg: 'parameter error: options should be Object instead of Function',
+    },
+    {
+      name: 'success not a function',
+      patch: { success: 'yes' },
+      errMsg: 'parameter error: parameter.success should be Function instead of String',
+    },
+    {
+      name: 'fail not a function',
+      patch: { fail: 1 },
+      errMsg: 'parameter error: parameter.fail should be Function instead of Number',
+    },
+    {
+      name: 'complete not a function',
+      patch: { complete: {} },
+      errMsg: 'parameter error: parameter.complete should be Function instead of Object',
+    },
+    {
+      name: 'url of another scheme',
+      patch: { url: 'javascript:alert(1)' },
+      errMsg: 'invalid url: only http and https are supported, not javascript: in "javascript:alert(1)"',
+    },
+    {
+      name: 'url without a host',
+      patch: { url: 'https:///upload' },
+      errMsg: 'invalid url: "https:///upload" is not a valid http(s) URL',
+    },
+    {
+      name: 'url with a backslash in the host',
+      patch: { url: 'https://example.com\\@evil.com/' },
+      errMsg: 'invalid url: "https://example.com\\@evil.com/" is not a valid http(s) URL',
+    },
+    {
+      name: 'url with a control character',
+      patch: { url: 'https://example.com/a\x7fb' },
+      errMsg: 'invalid url: "https://example.com/a\x7fb" is not a valid http(s) URL',
+    },
+    {
+      name: 'url too long to quote whole',
+      patch: { url: 'x'.repeat(100) },
+      errMsg: `invalid url: "${'x'.repeat(77)}..." is not an absolute http(s) URL`,
+    },
+    {
+      name: 'filePath a number',
+      patch: { filePath: 7 },
+      errMsg: 'parameter error: parameter.filePath should be String instead of Number',
+    },
+    {
+      name: 'filePath empty',
+      patch: { filePath: '' },
+      errMsg: 'parameter error: parameter.filePath should be a non-empty String',
+    },
+    ...['\0', '\r', '\n'].map((c) => ({
+      name: `filePath with ${JSON.stringify(c)}`,
+      patch: { filePath: `/data/a${c}b` },
+      errMsg: 'parameter error: parameter.filePath must not contain NUL, CR or LF',
+    })),
+    {
+      name: 'name a number',
+      patch: { name: 7 },
+      errMsg: 'parameter error: parameter.name should be String instead of Number',
+    },
+    {
+      name: 'name with CR LF',
+      patch: { name: 'a\r\nb' },
+      errMsg: 'parameter error: parameter.name must not contain CR, LF or another control character',
+    },
+    {
+      name: 'fileName empty',
+      patch: { fileName: '' },
+      errMsg: 'parameter error: parameter.fileName should be a non-empty String',
+    },
+    {
+      name: 'fileName with a control character',
+      patch: { fileName: 'a\x01.txt' },
+      errMsg: 'parameter error: parameter.fileName must not contain CR, LF or another control character',
+    },
+    {
+      name: 'header an array',
+      patch: { header: ['X-A: 1'] },
+      errMsg: 'parameter error: parameter.header should be Object instead of Array',
+    },
+    {
+      name: 'header value an object',
+      patch: { header: { 'X-A': {} } },
+      errMsg: 'parameter error: parameter.header["X-A"] should be String instead of Object',
+    },
+    {
+      name: 'header value beyond ISO-8859-1',
+      patch: { header: { 'X-A': 'price in €' } },
+      errMsg:
+        'parameter error: parameter.header["X-A"] has characters beyond ISO-8859-1; encode the value (e.g. with encodeURIComponent)',
+    },
+    {
+      name: 'header name empty',
+      patch: { header: { '': '1' } },
+      errMsg: 'parameter error: parameter.header has an invalid header name ""',
+    },
+    {
+      name: 'header name beyond ASCII',
+      patch: { header: { 'X-Café': '1' } },
+      errMsg: 'parameter error: parameter.header has an invalid header name "X-Café"',
+    },
+    {
+      name: 'header name too long to quote whole',
+      patch: { header: { ['X'.repeat(100)]: [] } },
+      errMsg: `parameter error: parameter.header["${'X'.repeat(77)}..."] should be String instead of Array`,
+    },
+    {
+      name: 'formData a string',
+      patch: { formData: 'a=1' },
+      errMsg: 'parameter error: parameter.formData should be Object instead of String',
+    },
+    {
+      name: 'formData name with CR LF',
+      patch: { formData: { 'a\r\nb': 'x' } },
+      errMsg: 'parameter error: parameter.formData has a field name with CR, LF or another control character',
+    },
+    ...[
+      { type: 'BigInt', value: BigInt(1) },
+      { type: 'Function', value: () => 1 },
+      { type: 'Symbol', value: Symbol('s') },
+      { type: 'Object', value: circular },
+    ].map(({ type, value }) => ({
+      name: `formData value that has no JSON text (${type})`,
+      patch: { formData: { ok: 'x', v: value } },
+      errMsg: `parameter error: parameter.formData["v"] (${type}) cannot be sent as text`,
+    })),
+    {
+      name: 'timeout a boolean',
+      patch: { timeout: true },
+      errMsg: 'parameter error: parameter.timeout should be Number instead of Boolean',
+    },
+    ...[0, Number.NaN, 2147483648, Number.POSITIVE_INFINITY].map((timeout) => ({
+      name: `timeout ${timeout}`,
+      patch: { timeout },
+      errMsg: `parameter error: parameter.timeout should be between 1 and 2147483647 milliseconds, got ${timeout}`,
+    })),
+    {
+      name: 'retry a number',
+      patch: { retry: 3 },
+      errMsg: 'parameter error: parameter.retry should be Object instead of Number',
+    },
+    {
+      name: 'retry an array',
+      patch: { retry: [3] },
+      errMsg: 'parameter error: parameter.retry should be Object instead of Array',
+    },
+    {
+      name: 'retry without count',
+      patch: { retry: { backoff: 100 } },
+      errMsg: 'parameter error: parameter.retry.count should be Number instead of Undefined',
+    },
+    {
+      name: 'retry.count a string',
+      patch: { retry: { count: '2' } },
+      errMsg: 'parameter error: parameter.retry.count should be Number instead of String',
+    },
+    ...[1.5, -1, 11, Number.NaN].map((count) => ({
+      name: `retry.count ${count}`,
+      patch: { retry: { count } },
+      errMsg: `parameter error: parameter.retry.count should be an integer from 0 to 10, got ${count}`,
+    })),
+    {
+      name: 'retry.backoff a string',
+      patch: { retry: { count: 1, backoff: '100' } },
+      errMsg: 'parameter error: parameter.retry.backoff should be Number instead of String',
+    },
+    ...[-1, Number.NaN, 2147483648].map((backoff) => ({
+      name: `retry.backoff ${backoff}`,
+      patch: { retry: { count: 1, backoff } },
+      errMsg: `parameter error: parameter.retry.backoff should be between 0 and 2147483647 milliseconds, got ${backoff}`,
+    })),
+  ];
+  for (const { name, patch, options, errMsg } of cases) {
+    it(name, async () => {
+      await expectRefused(options ? options() : { ...base(), ...patch }, `uploadFile:fail ${errMsg}`);
+    });
+  }
+
+  it('the first problem is the reason: callbacks, url, filePath, name, fileName, header, formData, timeout, retry', async () => {
+    const problems: Array<[string, unknown, string]> = [
+      ['complete', 'x', 'parameter.complete should be Function instead of String'],
+      ['url', 1, 'parameter.url should be String instead of Number'],
+      ['filePath', 1, 'parameter.filePath should be String instead of Number'],
+      ['name', 1, 'parameter.name should be String instead of Number'],
+      ['fileName', 1, 'parameter.fileName should be String instead of Number'],
+      ['header', 1, 'parameter.header should be Object instead of Number'],
+      ['formData', 1, 'parameter.formData should be Object instead of Number'],
+      ['timeout', '1', 'parameter.timeout should be Number instead of String'],
+      ['retry', 1, 'parameter.retry should be Object instead of Number'],
+    ];
+    const valid = base();
+    const options = { ...valid, ...Object.fromEntries(problems.map(([key, value]) => [key, value])) };
+    // Everything is wrong at first; each fix in turn moves the reason to the next problem.
+    for (const [key, , reason] of problems) {
+      await expectRefused({ ...options }, `uploadFile:fail parameter error: ${reason}`);
+      if (key in valid) options[key] = valid[key];
+      else delete options[key];
+    }
+    expect(accepted(options).url).toBe(valid.url);
+  });
+
+  it("the target's reason for its source is the errMsg as it is; a read that throws is a parameter error", async () => {
+    const refusing: SourceRules<string> = {
+      read: () => ({ ok: false, reason: 'invalid filePath "x": use a native path' }),
+      fileName: () => 'x',
+    };
+    await expectRefused(base(), 'uploadFile:fail invalid filePath "x": use a native path', refusing);
+    const throwing: SourceRules<string> = {
+      read: () => {
+        throw new Error('the context is gone');
+      },
+      fileName: () => 'x',
+    };
+    await expectRefused(
+      base(),
+      'uploadFile:fail parameter error: options cannot be read: the context is gone',
+      throwing,
+    );
+  });
+
+  it('checkPathString names the types a target accepts', () => {
+    expect(checkPathString(undefined, 'String or Blob')).toBe(
+      'parameter error: parameter.filePath should be String or Blob instead of Undefined',
+    );
+    expect(checkPathString('/data/a.txt', 'String or Blob')).toBeUndefined();
+  });
+});
+
+describe('valid options reach the transport normalised', () => {
+  it('with their defaults', () => {
+    expect(accepted(uploadOptions())).toEqual({
+      url: 'https://example.com/upload',
+      source: '/data/storage/el2/base/cache/photo.jpg',
+      name: 'file',
+      header: {},
+      formData: [],
+      fileName: 'photo.jpg',
+      contentType: 'image/jpeg',
+      timeout: 60000,
+      retry: { count: 0, backoff: 1000 },
+    });
+  });
+
+  it('header: values as text, null and undefined dropped, Content-Type left to the library, tab and Latin-1 kept', () => {
+    const request = accepted({
+      ...base(),
+      header: {
+        'X-Number': 7,
+        'X-Flag': false,
+        'X-Null': null,
+        'X-Undefined': undefined,
+        'X-Tab': 'a\tb',
+        'X-Latin1': 'café',
+        'content-TYPE': 'text/plain',
+      },
+    });
+    expect(request.header).toEqual({ 'X-Number': '7', 'X-Flag': 'false', 'X-Tab': 'a\tb', 'X-Latin1': 'café' });
+  });
+
+  it('formData: in order, text with CRLF line breaks, other values as JSON, undefined dropped, quotes in names escaped', () => {
+    const request = accepted({
+      ...base(),
+      formData: {
+        text: 'a\nb\rc\r\nd',
+        count: 2,
+        flag: true,
+        nothing: null,
+        skipped: undefined,
+        nested: { a: [1, 'x'] },
+        'say "hi"': 'q',
+        empty: '',
+      },
+    });
+    expect(request.formData).toEqual([
+      { name: 'text', value: 'a\r\nb\r\nc\r\nd' },
+      { name: 'count', value: '2' },
+      { name: 'flag', value: 'true' },
+      { name: 'nothing', value: 'null' },
+      { name: 'nested', value: '{"a":[1,"x"]}' },
+      { name: 'say %22hi%22', value: 'q' },
+      { name: 'empty', value: '' },
+    ]);
+  });
+
+  it('names: quotes escaped; the content type from the file name, given or taken from the path', () => {
+    expect(accepted({ ...base(), name: 'my "file"', fileName: 'a"b.PNG' })).toMatchObject({
+      name: 'my %22file%22',
+      fileName: 'a%22b.PNG',
+      contentType: 'image/png',
+    });
+    expect(accepted({ ...base(), filePath: 'file:///data/storage/a%20b.txt', fileName: null })).toMatchObject({
+      fileName: 'a b.txt',
+      contentType: 'text/plain',
+    });
+    expect(accepted({ ...base(), filePath: '/data/storage/README' })).toMatchObject({
+      fileName: 'README',
+      contentType: 'application/octet-stream',
+    });
+  });
+
+  it('the limits themselves, absent callbacks, and any http(s) URL shape', () => {
+    const accept = (overrides: Record<string, unknown>): UploadRequest<string> => accepted({ ...base(), ...overrides });
+    expect(accept({ timeout: 1 }).timeout).toBe(1);
+    expect(accept({ timeout: 2147483647 }).timeout).toBe(2147483647);
+    expect(accept({ retry: { count: 10, backoff: 0 } }).retry).toEqual({ count: 10, backoff: 0 });
+    expect(accept({ retry: { count: 0, backoff: 2147483647 } }).retry).toEqual({
+      count: 0,
+      backoff: 2147483647,
+    });
+    expect(accept({ retry: { count: 2, backoff: null } }).retry).toEqual({ count: 2, backoff: 1000 });
+    expect(accept({ retry: null, timeout: null }).timeout).toBe(60000);
+    expect(accept({ success: null, fail: undefined, complete: null }).name).toBe('file');
+    for (const url of ['HTTPS://EXAMPLE.COM', 'http://127.0.0.1:8080/up?x=1#f', 'https://[::1]/a?b=c']) {
+      expect(accept({ url }).url).toBe(url);
+    }
+  });
+});
