@@ -10,7 +10,7 @@ import { uniqueId, urlFor } from '../contract/cases';
 import { configureEmulation, resetEmulation } from '../../emulator/control';
 import { startUploadServer } from '../../server/upload-server';
 import type { UploadServer } from '../../server/types';
-import { nativeFile, startBridgePage } from './bridge-harness';
+import { nativeFile, startBridgePage, startOptions } from './bridge-harness';
 import type { BridgePage } from './bridge-harness';
 
 const validStart = (filePath: string, url: string): Record<string, unknown> => ({
@@ -18,16 +18,7 @@ const validStart = (filePath: string, url: string): Record<string, unknown> => (
   page: 'fuzzpage',
   type: 'start',
   id: 'fuzz',
-  options: {
-    url,
-    filePath,
-    name: 'file',
-    header: {},
-    formData: [],
-    fileName: 'x.bin',
-    timeout: 5000,
-    retry: { count: 0, backoff: 0 },
-  },
+  options: { ...startOptions(filePath, url), timeout: 5000 },
 });
 
 /** A valid start message with one field (top-level or in options) replaced by anything. */
