@@ -114,9 +114,16 @@ const mutations = [
   {
     name: 'bridge: symlinks are followed',
     file: 'src/arkts/bridge-host.ts',
-    from: '      if (isLink) throw',
-    to: '      if (isLink && false) throw',
+    from: '      if (isLink)\n        throw',
+    to: '      if (isLink && false)\n        throw',
     tests: ['test/bridge/bridge-security.test.ts', '-t', 'symlink'],
+  },
+  {
+    name: 'bridge: an lstat that errs ends the walk, and the upload goes on unchecked',
+    file: 'src/arkts/bridge-host.ts',
+    from: '        if ((err as { code?: unknown } | null)?.code === ENOENT) break;',
+    to: '        break;',
+    tests: ['test/bridge/bridge-fail-closed.test.ts', '-t', 'lstat failing'],
   },
   {
     name: "bridge: a page load does not end the previous page's uploads",

@@ -5,9 +5,10 @@
  *
  * Security: a call from a frame whose origin is not in `allowedOrigins` (or while the top page's origin
  * is not) gets nothing at all; a file must resolve, after normalisation, inside one of `allowedPaths`,
- * and no path component below that directory may be a symbolic link, nor a folder named like the one of
- * the library's temporary copies (other uploads' files, copied for request.uploadFile); only http(s) URLs;
- * malformed, oversized or unknown messages are refused without touching other tasks. A page load (a
+ * and no path component below that directory may be a symbolic link (a component whose lstat errs for
+ * another reason than "no such file" cannot be checked, and is refused), nor a folder named like the one
+ * of the library's temporary copies (other uploads' files, copied for request.uploadFile); only http(s)
+ * URLs; malformed, oversized or unknown messages are refused without touching other tasks. A page load (a
  * reload, a navigation) aborts the uploads of the page before it.
  */
 import { fileIo } from '@kit.CoreFileKit';
@@ -18,7 +19,7 @@ import type { NativeMessage, PageMessage, StartOptions } from '../bridge/protoco
 import { describeThrown, failMsg, logError, Reason } from '../core/errors';
 import type { FormDataValue, UploadTask, UploadTaskPromise } from '../core/types';
 import { resolveContext } from './context';
-import { normalizePath, sandboxPathOf } from './files';
+import { ENOENT, normalizePath, sandboxPathOf } from './files';
 import { COPY_DIR } from './staging';
 import { uploadFile } from './upload';
 
@@ -70,6 +71,12 @@ export function originOf(url: string): string | undefined {
   if ((scheme === 'http' && host.endsWith(':80')) || (scheme === 'https' && host.endsWith(':443')))
     host = host.slice(0, host.lastIndexOf(':'));
   return `${scheme}://${host}`;
+}
+
+/** "13900005 I/O error": a BusinessError's code and text. */
+function describeError(err: unknown): string {
+  const code = (err as { code?: unknown } | null)?.code;
+  return err instanceof Error && typeof code === 'number' ? `${code} ${err.message}` : describeThrown(err);
 }
 
 const DEFAULT_MAX_PER_PAGE = 200;
@@ -207,7 +214,7 @@ class BridgeHost implements UploadBridge {
     const entry: Entry = { page: m.page, id: m.id, aborted: false, total: 0 };
     this.entries.set(key, entry);
     this.checkPath(m.options.filePath)
-      .then(() => {
+      .then((context) => {
         if (entry.aborted || this.entries.get(key) !== entry) return;
         if (m.page !== this.page) {
           // The first upload of a new page load (without onPageBegin wired): the page before it is gone,
@@ -215,7 +222,7 @@ class BridgeHost implements UploadBridge {
           this.endUploads(false, m.page);
           this.page = m.page;
         }
-        this.run(entry, key, m.options);
+        this.run(entry, key, m.options, context);
       })
       .catch((err: unknown) => {
         if (this.entries.get(key) !== entry) return;
@@ -224,8 +231,12 @@ class BridgeHost implements UploadBridge {
       });
   }
 
-  /** Resolves when filePath lies inside an allowed directory without going through a symlink. */
-  private async checkPath(filePath: string): Promise<void> {
+  /**
+   * Resolves, with the context it resolved filePath in, when filePath lies inside an allowed directory
+   * without going through a symlink. What cannot be checked is refused: only "no such file or directory"
+   * ends the walk early, and the upload then fails with `file not found`, as in ArkTS.
+   */
+  private async checkPath(filePath: string): Promise<common.Context> {
     const context = resolveContext(this.options.context);
     let path: string;
     try {
@@ -244,19 +255,26 @@ class BridgeHost implements UploadBridge {
     let current = dir;
     for (const segment of path.slice(dir.length + 1).split('/')) {
       current = `${current}/${segment}`;
-      let isLink = false;
+      let isLink: boolean;
       try {
         isLink = (await fileIo.lstat(current)).isSymbolicLink();
       } catch (err) {
-        break; // a missing file is reported by the upload itself: "file not found"
+        if ((err as { code?: unknown } | null)?.code === ENOENT) break;
+        throw new Error(
+          `cannot check filePath "${filePath}" for symbolic links: lstat of ${current} failed (${describeError(err)})`,
+        );
       }
       if (isLink)
         throw new Error(`filePath "${filePath}" goes through a symbolic link, which the bridge does not follow`);
     }
+    return context;
   }
 
-  /** Uploads with the ArkTS uploadFile, given the page's filePath as it is, so errMsgs are the same as in ArkTS. */
-  private run(entry: Entry, key: string, o: StartOptions): void {
+  /**
+   * Uploads with the ArkTS uploadFile, given the page's filePath as it is (so errMsgs are the same as in
+   * ArkTS) and the context checkPath resolved it in.
+   */
+  private run(entry: Entry, key: string, o: StartOptions, context: common.Context): void {
     const formData: Record<string, FormDataValue> = {};
     for (const f of o.formData) formData[f.name] = f.value;
     const task = uploadFile({
@@ -268,7 +286,7 @@ class BridgeHost implements UploadBridge {
       fileName: o.fileName,
       timeout: o.timeout,
       retry: o.retry,
-      context: this.options.context,
+      context,
     });
     entry.task = task;
     const live = (): boolean => this.entries.get(key) === entry;
