@@ -3,13 +3,14 @@
  * ArkWeb WebView upload native files with this library's ArkTS uploadFile, and forwards each task's
  * events back to the page that started it.
  *
- * Security: a call from a frame whose origin is not in `allowedOrigins` (or while the top page's origin
- * is not) gets nothing at all; a file must resolve, after normalisation, inside one of `allowedPaths`,
- * and no path component below that directory may be a symbolic link (a component whose lstat errs for
- * another reason than "no such file" cannot be checked, and is refused), nor a folder named like the one
- * of the library's temporary copies (other uploads' files, copied for request.uploadFile); only http(s)
- * URLs; malformed, oversized or unknown messages are refused without touching other tasks. A page load (a
- * reload, a navigation) aborts the uploads of the page before it.
+ * Security (docs/hybrid.md): only the top page may call, and only while its origin is in `allowedOrigins`;
+ * a top page of another origin is refused at once (a few times a second at most), and an iframe, or a call
+ * the controller cannot place, gets nothing. A file must resolve, after normalisation, inside one of
+ * `allowedPaths`, and no path component below that directory may be a symbolic link, nor a folder named
+ * like the one of the library's temporary copies (other uploads' files, copied for request.uploadFile);
+ * only http(s) URLs; malformed, oversized or unknown messages are refused without touching other tasks.
+ * What the host cannot check (an lstat that errs, a URL it cannot read) it refuses. A page load (a reload,
+ * a navigation) aborts the uploads of the page before it.
  */
 import { fileIo } from '@kit.CoreFileKit';
 import type { common } from '@kit.AbilityKit';
@@ -24,7 +25,10 @@ import { COPY_DIR } from './staging';
 import { uploadFile } from './upload';
 
 export interface UploadBridgeOptions {
-  /** Origins whose pages may upload, e.g. `https://app.example.com`, `resource://rawfile`. Required. */
+  /**
+   * Origins whose pages may upload, e.g. `https://app.example.com`, `resource://rawfile`. Required. A top
+   * page of another origin is refused at once, with its origin in the errMsg.
+   */
   allowedOrigins: string[];
   /** Sandbox directories the pages may upload from, e.g. `[context.cacheDir]`. Required. */
   allowedPaths: string[];
@@ -60,17 +64,23 @@ interface Entry {
   total: number;
 }
 
-/** `scheme://host[:port]`, lower-cased, default ports dropped; undefined when there is none. */
+/**
+ * An authority as a URL parser writes it: `[userinfo@]host[:port]`, with a host of RFC 3986 characters or
+ * an IPv6 address in brackets. Anything else (a backslash, a space, a second `@`) a browser may read
+ * another way, so the host does not read it at all.
+ */
+const AUTHORITY = /^(?:[a-z0-9._~%!$&'()*+,;=:-]*@)?(\[[0-9a-f:.]+\]|[a-z0-9._~%!$&'()*+,;=-]*)(?::(\d*))?$/;
+
+/** `scheme://host[:port]`, lower-cased, default ports dropped; undefined when there is none it can read. */
 export function originOf(url: string): string | undefined {
   const m = /^([a-z][a-z0-9+.-]*):\/\/([^/?#]*)/i.exec(url);
   if (!m) return undefined;
   const scheme = m[1].toLowerCase();
-  let host = m[2].toLowerCase();
-  const at = host.lastIndexOf('@');
-  if (at >= 0) host = host.slice(at + 1);
-  if ((scheme === 'http' && host.endsWith(':80')) || (scheme === 'https' && host.endsWith(':443')))
-    host = host.slice(0, host.lastIndexOf(':'));
-  return `${scheme}://${host}`;
+  const authority = AUTHORITY.exec(m[2].toLowerCase());
+  if (!authority) return undefined;
+  const port = authority[2] ? String(Number(authority[2])) : '';
+  const defaultPort = (scheme === 'http' && port === '80') || (scheme === 'https' && port === '443');
+  return `${scheme}://${authority[1]}${port === '' || defaultPort ? '' : `:${port}`}`;
 }
 
 /** "13900005 I/O error": a BusinessError's code and text. */
@@ -79,7 +89,51 @@ function describeError(err: unknown): string {
   return err instanceof Error && typeof code === 'number' ? `${code} ${err.message}` : describeThrown(err);
 }
 
+/** A token bucket: `burst` at once, then `perSecond`. */
+class RateLimit {
+  private tokens: number;
+  private at = Date.now();
+
+  constructor(
+    private readonly burst: number,
+    private readonly perSecond: number,
+  ) {
+    this.tokens = burst;
+  }
+
+  /** Whether one more may go now; if so, it is counted. */
+  take(): boolean {
+    const now = Date.now();
+    this.tokens = Math.min(this.burst, this.tokens + (Math.max(0, now - this.at) * this.perSecond) / 1000);
+    this.at = now;
+    if (this.tokens < 1) return false;
+    this.tokens--;
+    return true;
+  }
+}
+
+/** What the host can tell about the frame that made a proxy call. */
+type Caller =
+  /** The top page, of an allowed origin. */
+  | { kind: 'allowed' }
+  /** The top page, of another origin; undefined: its URL has none the host can read. */
+  | { kind: 'other'; origin: string | undefined }
+  /** An iframe, or a call the controller cannot place: an answer would reach the top page, not the caller. */
+  | { kind: 'unknown' };
+
+const ALLOWED: Caller = { kind: 'allowed' };
+const UNKNOWN: Caller = { kind: 'unknown' };
+
+/** Where an answer may go: a top page of an allowed origin, or (a refusal of another origin) of that origin. */
+type Audience = { allowed: true } | { allowed: false; origin: string | undefined };
+
+const ALLOWED_PAGE: Audience = { allowed: true };
+
 const DEFAULT_MAX_PER_PAGE = 200;
+/** Refusals of pages of other origins: at most this many at once, */
+const ORIGIN_REFUSALS_AT_ONCE = 10;
+/** and this many a second after that; the others get no answer. */
+const ORIGIN_REFUSALS_PER_SECOND = 2;
 
 class BridgeHost implements UploadBridge {
   private readonly origins: Set<string>;
@@ -89,6 +143,7 @@ class BridgeHost implements UploadBridge {
   private page: string | undefined;
   private detached = false;
   private sending: Promise<void> = Promise.resolve();
+  private readonly originRefusals = new RateLimit(ORIGIN_REFUSALS_AT_ONCE, ORIGIN_REFUSALS_PER_SECOND);
 
   constructor(
     private readonly controller: webview.WebviewController,
@@ -126,30 +181,37 @@ class BridgeHost implements UploadBridge {
     }
   }
 
-  private allowedUrl(url: string): boolean {
-    const origin = originOf(url);
+  private allowedOrigin(origin: string | undefined): boolean {
     return origin !== undefined && this.origins.has(origin);
   }
 
   /**
-   * Only the top document may call: answers can only reach it (runJavaScript runs in the top page), and
-   * its origin must be allowed. An iframe's call, or any call while the page's origin is not allowed,
-   * gets nothing.
+   * Only the top document may call: answers can only reach it (runJavaScript runs in the top page). A call
+   * whose frame is not the top page's URL, or that the controller cannot place (it throws, or answers ''
+   * as it does once it has lost its web instance), is an unknown caller.
    */
-  private callerAllowed(): boolean {
-    let frame = '';
-    let top = '';
+  private callerOf(): Caller {
+    let top: string;
+    let frame: string;
     try {
       top = this.controller.getUrl();
-      frame = this.controller.getLastJavascriptProxyCallingFrameUrl() || top;
+      frame = this.controller.getLastJavascriptProxyCallingFrameUrl();
     } catch (err) {
-      return false;
+      return UNKNOWN;
     }
-    return frame === top && this.allowedUrl(top);
+    if (typeof top !== 'string' || top === '' || frame !== top) return UNKNOWN;
+    const origin = originOf(top);
+    return this.allowedOrigin(origin) ? ALLOWED : { kind: 'other', origin };
   }
 
   private receive(text: string): void {
-    if (this.detached || !this.callerAllowed()) return;
+    if (this.detached) return;
+    const caller = this.callerOf();
+    if (caller.kind === 'unknown') return;
+    if (caller.kind === 'other') {
+      this.refuseOrigin(text, caller.origin);
+      return;
+    }
     const parsed = parsePageMessage(text);
     if (!parsed.ok) {
       if (parsed.page) this.refuse(parsed.page, parsed.id, parsed.reason);
@@ -167,6 +229,25 @@ class BridgeHost implements UploadBridge {
     this.entries.delete(key);
     entry.aborted = true;
     entry.task?.abort();
+  }
+
+  /**
+   * A top page of an origin not in allowedOrigins is told so at once, rather than waiting out its timeout
+   * as if the network had failed. The answer names that page's own origin and nothing else (the page sees
+   * the proxy anyway). At most ORIGIN_REFUSALS_AT_ONCE, then ORIGIN_REFUSALS_PER_SECOND, are answered, and
+   * the rest are not even parsed, so that a hostile page cannot keep the native side busy.
+   */
+  private refuseOrigin(text: string, origin: string | undefined): void {
+    if (!this.originRefusals.take()) return;
+    const parsed = parsePageMessage(text);
+    const page = parsed.ok ? parsed.message.page : parsed.page;
+    // An abort waits for no answer.
+    if (page === undefined || (parsed.ok && parsed.message.type === 'abort')) return;
+    const reason =
+      origin === undefined
+        ? "the page's URL has no origin the bridge can read (scheme://host[:port])"
+        : `origin ${origin} is not in allowedOrigins`;
+    this.refuse(page, parsed.ok ? parsed.message.id : parsed.id, reason, { allowed: false, origin });
   }
 
   /**
@@ -188,9 +269,9 @@ class BridgeHost implements UploadBridge {
    * A refusal names the task it refuses, unless that id belongs to a running upload: a bad or repeated
    * message must not end an upload it does not own.
    */
-  private refuse(page: string, id: string | undefined, reason: string): void {
+  private refuse(page: string, id: string | undefined, reason: string, to = ALLOWED_PAGE): void {
     const owned = id !== undefined && this.entries.has(`${page}/${id}`);
-    this.send({ v: PROTOCOL_VERSION, page, type: 'refused', id: owned ? undefined : id, reason });
+    this.send({ v: PROTOCOL_VERSION, page, type: 'refused', id: owned ? undefined : id, reason }, to);
   }
 
   private start(m: Extract<PageMessage, { type: 'start' }>): void {
@@ -328,11 +409,15 @@ class BridgeHost implements UploadBridge {
     );
   }
 
-  /** Delivers in order, and only to a page of an allowed origin. */
-  private send(message: NativeMessage): void {
+  /**
+   * Delivers in order, and only while the top page is of the audience's origin: an allowed one, or for the
+   * refusal of another origin, that one.
+   */
+  private send(message: NativeMessage, to = ALLOWED_PAGE): void {
     this.sending = this.sending.then(async () => {
       try {
-        if (!this.allowedUrl(this.controller.getUrl())) return;
+        const origin = originOf(this.controller.getUrl());
+        if (to.allowed ? !this.allowedOrigin(origin) : origin !== to.origin) return;
         await this.controller.runJavaScript(deliveryScript(message));
       } catch (err) {
         // The page is gone or the WebView is not ready: nothing to deliver to.
