@@ -10,7 +10,8 @@
  * like the one of the library's temporary copies (other uploads' files, copied for request.uploadFile);
  * only http(s) URLs; malformed, oversized or unknown messages are refused without touching other tasks.
  * What the host cannot check (an lstat that errs, a URL it cannot read) it refuses. A page load (a reload,
- * a navigation) aborts the uploads of the page before it.
+ * a navigation) aborts the uploads of the page before it: onPageBegin says so where the app forwards it;
+ * elsewhere a new page id does, and the uploads it ends are told.
  */
 import { fileIo } from '@kit.CoreFileKit';
 import type { common } from '@kit.AbilityKit';
@@ -45,7 +46,7 @@ export interface UploadBridgeOptions {
 export interface UploadBridge {
   /**
    * Wire to the Web component: `.onPageBegin((e) => bridge.onPageBegin(e.url))`. Aborts the uploads of the
-   * page being left.
+   * page being left. Once it has been called, page loads come from it alone.
    */
   onPageBegin(url: string): void;
   /** Unregisters the proxy and aborts every upload this bridge started. */
@@ -140,7 +141,10 @@ class BridgeHost implements UploadBridge {
   private readonly dirs: string[];
   private readonly entries = new Map<string, Entry>();
   private readonly maxPerPage: number;
+  /** The page id of the latest accepted upload (a sign of page loads where onPageBegin is not forwarded). */
   private page: string | undefined;
+  /** The app forwards the Web component's onPageBegin: it has called it once. */
+  private pageBegins = false;
   private detached = false;
   private sending: Promise<void> = Promise.resolve();
   private readonly originRefusals = new RateLimit(ORIGIN_REFUSALS_AT_ONCE, ORIGIN_REFUSALS_PER_SECOND);
@@ -165,6 +169,7 @@ class BridgeHost implements UploadBridge {
 
   onPageBegin(url: string): void {
     void url;
+    this.pageBegins = true;
     // The page is being left: nobody is there to tell.
     this.endUploads(false);
     this.page = undefined;
@@ -251,9 +256,10 @@ class BridgeHost implements UploadBridge {
   }
 
   /**
-   * Aborts the uploads of every page but `keep`. `tell`: the page is still there (detach()), so its tasks
-   * get their outcome, `abort`, rather than waiting for their timeout. A page that was left is told
-   * nothing: whatever is sent would reach the page after it.
+   * Aborts the uploads of every page but `keep`. `tell`: the page may still be there (detach(), or a page
+   * load inferred from a page id, which a script can forge), so its tasks get their outcome, `abort`,
+   * rather than waiting for their timeout. A page that was left (onPageBegin) is told nothing: whatever
+   * is sent would reach the page after it.
    */
   private endUploads(tell: boolean, keep?: string): void {
     for (const [key, entry] of [...this.entries]) {
@@ -274,17 +280,27 @@ class BridgeHost implements UploadBridge {
     this.send({ v: PROTOCOL_VERSION, page, type: 'refused', id: owned ? undefined : id, reason }, to);
   }
 
+  /**
+   * The uploads that count against the cap of `page`. With onPageBegin forwarded, every upload is of the
+   * current page load, whatever page id its message gave; without it, those of other ids end as soon as
+   * one of this id is accepted.
+   */
+  private unfinished(page: string): number {
+    if (this.pageBegins) return this.entries.size;
+    let count = 0;
+    this.entries.forEach((e) => {
+      if (e.page === page) count++;
+    });
+    return count;
+  }
+
   private start(m: Extract<PageMessage, { type: 'start' }>): void {
     const key = `${m.page}/${m.id}`;
     if (this.entries.has(key)) {
       this.refuse(m.page, m.id, `task id ${m.id} is already in use`);
       return;
     }
-    let count = 0;
-    this.entries.forEach((e) => {
-      if (e.page === m.page) count++;
-    });
-    if (count >= this.maxPerPage) {
+    if (this.unfinished(m.page) >= this.maxPerPage) {
       this.refuse(m.page, m.id, `too many uploads from this page (at most ${this.maxPerPage} at once)`);
       return;
     }
@@ -297,10 +313,12 @@ class BridgeHost implements UploadBridge {
     this.checkPath(m.options.filePath)
       .then((context) => {
         if (entry.aborted || this.entries.get(key) !== entry) return;
-        if (m.page !== this.page) {
-          // The first upload of a new page load (without onPageBegin wired): the page before it is gone,
-          // and so are its uploads. Only an accepted upload counts: a refused message changes nothing.
-          this.endUploads(false, m.page);
+        if (!this.pageBegins && m.page !== this.page) {
+          // Without onPageBegin, a page id not seen before is the only sign of a page load, and not a sure
+          // one: a script of the page can post any id. The uploads it ends are told, so that a page still
+          // there sees them fail at once; a page that is gone hears nothing. Only an accepted upload
+          // counts: a refused message changes nothing.
+          this.endUploads(true, m.page);
           this.page = m.page;
         }
         this.run(entry, key, m.options, context);
@@ -436,6 +454,11 @@ export function attachUploadBridge(controller: webview.WebviewController, option
   }
   if (!Array.isArray(options.allowedPaths) || options.allowedPaths.length === 0) {
     throw new TypeError('attachUploadBridge: options.allowedPaths must list the directories pages may upload from');
+  }
+  const max = options.maxUploadsPerPage;
+  if (max !== undefined && !(Number.isSafeInteger(max) && max > 0)) {
+    // Under NaN no count would ever reach the cap.
+    throw new TypeError(`attachUploadBridge: options.maxUploadsPerPage must be a positive integer, not ${String(max)}`);
   }
   return new BridgeHost(controller, options);
 }

@@ -2,21 +2,27 @@
  * The bridge fails closed, and tells a refused page why. What the host cannot check it refuses: an lstat
  * that errs on the way to the file, a caller the controller cannot place, a page URL whose origin it
  * cannot read. A top page of another origin is told at once (a few times a second at most); an iframe is
- * told nothing.
+ * told nothing. A page id the host has not seen is no page load where onPageBegin is forwarded; where it
+ * is not, the uploads it ends are told, so that a page still there never waits out its timeout.
  * The failures are injected into the emulation: `failFileCall` (@ohos.file.fs) and the ArkWeb stand-in's
  * `answer` (getUrl, getLastJavascriptProxyCallingFrameUrl).
- */ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+ */
+import type { webview } from '@kit.ArkWeb';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { configureEmulation, failFileCall, resetEmulation } from '../../emulator/control';
 import type { CallerQuery, QueryFault } from '../../emulator/ohos.web.webview/webview-controller';
 import { startUploadServer } from '../../server/upload-server';
 import type { UploadServer } from '../../server/types';
+import { attachUploadBridge } from '../../src/arkts/bridge-host';
 import { uniqueId, urlFor } from '../contract/cases';
 import {
   bridgeDir,
   delivered,
   errMsgOf,
+  leaveRunning,
   nativeFile,
   postFromIframe,
+  postRaw,
   startBridgePage,
   startMessage,
   startOptions,
@@ -201,4 +207,105 @@ describe('a top page of an origin not in allowedOrigins', () => {
       `uploadFile:fail refused by the native bridge: origin ${side.origin} is not in allowedOrigins`,
     );
   });
+});
+
+describe('a page id the host has not seen', () => {
+  /** A page upload left running, slow enough to be running when the forged message arrives. */
+  async function runningUpload(side: BridgePage, timeout: number) {
+    const file = await nativeFile(4 * 1024 * 1024, 'forged-victim.bin');
+    const id = uniqueId('victim');
+    const run = side.harness.run({
+      options: { url: urlFor(server, { id, readBps: 1024 * 1024 }), filePath: file.filePath, name: 'file', timeout },
+    });
+    await server.waitFor((x) => x.id === id && x.bytesReceived > 0, 5000);
+    return { file, id, run };
+  }
+
+  async function postForged(side: BridgePage): Promise<string> {
+    const forged = await nativeFile(100, 'forged.bin');
+    const id = uniqueId('forged');
+    await postRaw(side, startMessage('forgedpage', 'f1', startOptions(forged.filePath, urlFor(server, { id }))));
+    return id;
+  }
+
+  it('where onPageBegin is forwarded, is no page load: the running upload finishes intact', async () => {
+    const side = await startBridgePage();
+    try {
+      const victim = await runningUpload(side, 30000);
+      const forgedId = await postForged(side);
+      const r = await victim.run;
+      expect(r.outcome).toBe('success');
+      expect(server.byId(victim.id)[0]?.summary?.files[0].sha256).toBe(victim.file.sha256);
+      // The forged start was an upload like any other: it ran, its answers addressed to a page id nobody holds.
+      await server.waitFor((x) => x.id === forgedId && x.responded, 5000);
+    } finally {
+      await side.harness.close();
+    }
+  }, 30000);
+
+  it('where it is not, ends the running upload and tells it: fail abort at once, never a hang', async () => {
+    const side = await startBridgePage({ wirePageBegin: false });
+    try {
+      const victim = await runningUpload(side, 10000);
+      const posted = Date.now();
+      await postForged(side);
+      const r = await victim.run;
+      expect(errMsgOf(r)).toBe('uploadFile:fail abort');
+      expect(Date.now() - posted).toBeLessThan(3000);
+      const rec = await server.waitFor((x) => x.id === victim.id && x.closedAt !== undefined, 5000);
+      expect(rec.bodyComplete).toBe(false);
+      // The page's next upload is a page load of its own again, and goes through.
+      const small = await nativeFile(100);
+      const again = await side.harness.run({
+        options: { url: urlFor(server), filePath: small.filePath, name: 'file' },
+      });
+      expect(again.outcome).toBe('success');
+    } finally {
+      await side.harness.close();
+    }
+  }, 30000);
+
+  it("does not widen the page's cap: with onPageBegin forwarded, every upload counts, whatever its page id", async () => {
+    const side = await startBridgePage({ maxUploadsPerPage: 2 });
+    try {
+      const ids = [uniqueId('cap'), uniqueId('cap')];
+      for (const id of ids) {
+        const file = await nativeFile(2 * 1024 * 1024, 'cap.bin');
+        await leaveRunning(side, server, id, file.filePath, 512 * 1024);
+      }
+      const scripts = side.webview.scripts.length;
+      const forgedId = await postForged(side);
+      await expect
+        .poll(() => delivered(side.webview.scripts.slice(scripts)).filter((m) => m.page === 'forgedpage'))
+        .toEqual([
+          {
+            v: 1,
+            page: 'forgedpage',
+            type: 'refused',
+            id: 'f1',
+            reason: 'too many uploads from this page (at most 2 at once)',
+          },
+        ]);
+      expect(server.byId(forgedId)).toEqual([]);
+    } finally {
+      await side.harness.close();
+    }
+  }, 30000);
+});
+
+describe('attachUploadBridge options', () => {
+  it.each([Number.NaN, 0, -1, 1.5, '5'])(
+    'maxUploadsPerPage %s: a TypeError at once, not a cap that never holds',
+    (max) => {
+      expect(() =>
+        attachUploadBridge({} as webview.WebviewController, {
+          allowedOrigins: ['https://app.example.com'],
+          allowedPaths: [bridgeDir],
+          maxUploadsPerPage: max as number,
+        }),
+      ).toThrow(
+        new TypeError(`attachUploadBridge: options.maxUploadsPerPage must be a positive integer, not ${String(max)}`),
+      );
+    },
+  );
 });
