@@ -147,6 +147,13 @@ const mutations = [
     tests: ['test/bridge/bridge-security.test.ts', '-t', 'outside the allowed directories'],
   },
   {
+    name: 'bridge: the allowed-directory check reads filePath as written, not normalised',
+    file: 'src/arkts/bridge-host.ts',
+    from: '    const dir = this.dirs.find((d) => path.startsWith(`${d}/`));',
+    to: '    const dir = this.dirs.find((d) => filePath.startsWith(`${d}/`));',
+    tests: ['test/bridge/bridge-security.test.ts', '-t', 'outside the allowed directories'],
+  },
+  {
     name: 'bridge: symlinks are followed',
     file: 'src/arkts/bridge-host.ts',
     from: '      if (isLink)\n        throw',
@@ -207,6 +214,13 @@ const mutations = [
     file: 'src/arkts/bridge-host.ts',
     from: "    if (path.split('/').indexOf(COPY_DIR) >= 0) {",
     to: "    if (path.split('/').indexOf(COPY_DIR) >= 0 && false) {",
+    tests: ['test/bridge/bridge-security.test.ts', '-t', 'temporary copies'],
+  },
+  {
+    name: 'bridge: the temporary-copy rule reads filePath as written, not decoded',
+    file: 'src/arkts/bridge-host.ts',
+    from: "    if (path.split('/').indexOf(COPY_DIR) >= 0) {",
+    to: "    if (filePath.split('/').indexOf(COPY_DIR) >= 0) {",
     tests: ['test/bridge/bridge-security.test.ts', '-t', 'temporary copies'],
   },
   {

@@ -73,11 +73,15 @@ describe('paths', () => {
     }
   });
 
-  it('a path the platform would not accept is refused', async () => {
-    const filePath = 'internal://cache/../files/secret/secret.bin';
-    expect(await refused(filePath)).toBe(
-      `uploadFile:fail refused by the native bridge: filePath "${filePath}" is not a path the bridge accepts`,
-    );
+  it('a path the platform would not accept, or one that cannot be decoded, is refused', async () => {
+    for (const filePath of [
+      'internal://cache/../files/secret/secret.bin',
+      `file://${BUNDLE_NAME}${bridgeDir}/%E0%A4%A.bin`,
+    ]) {
+      expect(await refused(filePath), filePath).toBe(
+        `uploadFile:fail refused by the native bridge: filePath "${filePath}" is not a path the bridge accepts`,
+      );
+    }
   });
 
   it('a symlink inside an allowed directory is not followed, to a file or through a directory', async () => {
@@ -111,9 +115,13 @@ describe('paths', () => {
       await server.waitFor((x) => x.id === appId && x.bytesReceived > 0, 5000);
       const copies = sandbox.list(`${context.cacheDir}/${COPY_DIR}`);
       expect(copies).toHaveLength(1);
+      const copy = `${copies[0]}/${sandbox.list(`${context.cacheDir}/${COPY_DIR}/${copies[0]}`)[0]}`;
       for (const filePath of [
         `internal://cache/${COPY_DIR}/${copies[0]}`,
         `${context.cacheDir}/${COPY_DIR}/${copies[0]}`,
+        // The folder's name as it reads once decoded and normalised.
+        `file://${BUNDLE_NAME}${context.cacheDir}/harmony%2Dupload%2Dtask/${copy}`,
+        `internal://cache/${COPY_DIR}/../${COPY_DIR}/./${copy}`,
       ]) {
         const id = uniqueId('steal');
         const r = await wide.harness.run({ options: { url: urlFor(server, { id }), filePath, name: 'file' } });
