@@ -3,12 +3,15 @@
  * Section labels (§1a) are the headings of docs/platform/ohos.request.md.
  */
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
+import fileIo from '@ohos.file.fs';
 import request from '@ohos.request';
 import type { UploadServer } from '../server/types';
-import { configureEmulation, emulationStats, resetEmulation, takeListenerErrors } from './control';
+import { configureEmulation, emulationStats, failFileCall, resetEmulation, takeListenerErrors } from './control';
 import { settings } from './state';
 import {
+  CACHE_DIR,
   cacheFile,
+  errorCode,
   closedRecord,
   context,
   recordAgent,
@@ -71,6 +74,26 @@ describe('configureEmulation / resetEmulation', () => {
     const counts = [legacyEvents.length, agentEvents.length];
     await sleep(200);
     expect([legacyEvents.length, agentEvents.length]).toEqual(counts);
+  });
+});
+
+describe('failFileCall', () => {
+  it('fails the one call on the one path with the BusinessError of the code, until resetEmulation()', async () => {
+    await cacheFile('fault.txt', 'fault');
+    const path = `${CACHE_DIR}/fault.txt`;
+    failFileCall('lstat', `${CACHE_DIR}//./fault.txt`, 13900005);
+    const err = await fileIo.lstat(path).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(Error);
+    expect(err).toMatchObject({ code: 13900005, message: 'I/O error' });
+    // The other calls on that path, and lstat on another path, work.
+    expect((await fileIo.stat(path)).size).toBe(5);
+    expect((await fileIo.lstat(CACHE_DIR)).isDirectory()).toBe(true);
+    failFileCall('unlink', path, 13900012);
+    expect(await errorCode(() => fileIo.unlink(path))).toBe(13900012);
+    expect(() => failFileCall('stat', path, 42)).toThrow(RangeError);
+    await resetEmulation();
+    expect((await fileIo.lstat(path)).isFile()).toBe(true);
+    await fileIo.unlink(path);
   });
 });
 

@@ -1,17 +1,21 @@
 /**
  * Test controls of the emulation (not part of any platform API): settings, counters, and a reset.
  */
+import { fileIoErrorOfCode } from './errors';
 import {
   DEFAULT_SETTINGS,
   agentTasks,
+  fileFaultKey,
+  fileFaults,
   listenerErrors,
   liveUploadTasks,
   openSockets,
   settings,
   type EmulationSettings,
+  type FileIoCall,
 } from './state';
 
-export type { EmulationSettings } from './state';
+export type { EmulationSettings, FileIoCall } from './state';
 
 export interface EmulationStats {
   /** Agent tasks created and not removed. */
@@ -51,14 +55,25 @@ export function emulationStats(): EmulationStats {
   };
 }
 
+/**
+ * Makes every `fileIo.<call>` on `path` (a sandbox path; `.`, `..` and repeated slashes do not matter) fail
+ * with the BusinessError `code`, until `resetEmulation()`: an I/O error (13900005), a permission denied
+ * (13900012), ... as the SDK's `@throws` lists give them (`FILE_IO_ERRORS`). Only the `@ohos.file.fs`
+ * calls of the app fail: the request service reads its files on its own.
+ */
+export function failFileCall(call: FileIoCall, path: string, code: number): void {
+  if (fileIoErrorOfCode(code) === undefined) throw new RangeError(`${code} is not a file-management error code`);
+  fileFaults.set(fileFaultKey(call, path), code);
+}
+
 /** Errors thrown by app listeners since the last call (the emulation catches them and goes on). */
 export function takeListenerErrors(): unknown[] {
   return listenerErrors.splice(0, listenerErrors.length);
 }
 
 /**
- * Destroys every task (no events follow), closes their sockets and files, restores the default settings.
- * Resolves once the sockets have closed. The sandbox's files stay (`getSandbox().clear()` removes them).
+ * Destroys every task (no events follow), closes their sockets and files, restores the default settings,
+ * and ends the failures of `failFileCall`. Resolves once the sockets have closed. The sandbox's files stay (`getSandbox().clear()` removes them).
  */
 export async function resetEmulation(): Promise<void> {
   for (const task of [...liveUploadTasks, ...agentTasks.values()]) task.destroy();
@@ -74,5 +89,6 @@ export async function resetEmulation(): Promise<void> {
     ),
   );
   Object.assign(settings, DEFAULT_SETTINGS);
+  fileFaults.clear();
   listenerErrors.length = 0;
 }

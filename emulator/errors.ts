@@ -79,6 +79,7 @@ export const FILE_IO_ERRORS = {
   ENAMETOOLONG: [13900030, 'File name too long'],
   ENOTEMPTY: [13900032, 'Directory not empty'],
   ELOOP: [13900033, 'Too many symbolic links encountered'],
+  EOVERFLOW: [13900038, 'Value too large for defined data type'],
   UNKNOWN: [13900042, 'Unknown error'],
 } as const satisfies Record<string, readonly [number, string]>;
 
@@ -87,6 +88,12 @@ export type FileIoErrorName = keyof typeof FILE_IO_ERRORS;
 export function fileIoError(name: FileIoErrorName): EmulatedBusinessError {
   const [code, message] = FILE_IO_ERRORS[name];
   return new EmulatedBusinessError(code, message);
+}
+
+/** The file-management BusinessError of a code of the table; undefined for another code. */
+export function fileIoErrorOfCode(code: number): EmulatedBusinessError | undefined {
+  const entry = Object.values(FILE_IO_ERRORS).find(([c]) => c === code);
+  return entry && new EmulatedBusinessError(entry[0], entry[1]);
 }
 
 /** Maps a Node.js system error (its `code`, e.g. 'ENOENT') to the file-management BusinessError. */

@@ -3,6 +3,7 @@
  * `control.ts` is the public face of this module.
  */
 import type { Socket } from 'node:net';
+import { posix } from 'node:path';
 
 export interface EmulationSettings {
   /**
@@ -73,6 +74,16 @@ export const liveUploadTasks = new Set<LiveTask>();
 /** Agent tasks by tid, created and not removed. */
 export const agentTasks = new Map<string, LiveAgentTask>();
 export const openSockets = new Set<Socket>();
+
+/** The `@ohos.file.fs` calls the emulation can be told to fail (control.ts, `failFileCall`). */
+export type FileIoCall = 'access' | 'copyFile' | 'lstat' | 'mkdir' | 'rmdir' | 'stat' | 'unlink';
+
+/** Injected failures: the BusinessError code each `<call> <normalised sandbox path>` fails with. */
+export const fileFaults = new Map<string, number>();
+
+export function fileFaultKey(call: FileIoCall, path: string): string {
+  return `${call} ${posix.normalize(path)}`;
+}
 
 /** Errors thrown by listeners; the dispatcher keeps them here instead of letting them break a task. */
 export const listenerErrors: unknown[] = [];

@@ -17,8 +17,9 @@ import {
 import { pipeline } from 'node:stream/promises';
 import type { AsyncCallback, BusinessError } from '@ohos.base';
 import type FileIoModule from '@ohos.file.fs';
-import { errnoCode, fileIoError, fileIoErrorFromNode } from '../errors';
+import { errnoCode, fileIoError, fileIoErrorFromNode, fileIoErrorOfCode } from '../errors';
 import { getSandbox } from '../sandbox';
+import { type FileIoCall, fileFaultKey, fileFaults } from '../state';
 
 type Stat = FileIoModule.Stat;
 
@@ -42,6 +43,7 @@ const ACCESS_FLAGS: Readonly<Record<number, number>> = {
 
 /** Whether the file exists (resolves false when it does not) and allows `mode`. */
 export async function access(path: string, mode: number = AccessModeType.EXIST): Promise<boolean> {
+  injectedFault('access', path);
   const flags = ACCESS_FLAGS[mode];
   if (flags === undefined) throw fileIoError('EINVAL');
   const real = realPathOf(path);
@@ -57,6 +59,8 @@ export async function access(path: string, mode: number = AccessModeType.EXIST):
 
 /** Copies a file, streaming it (never whole in memory); the destination is replaced. */
 export async function copyFile(src: string | number, dest: string | number, mode = 0): Promise<void> {
+  injectedFault('copyFile', src);
+  injectedFault('copyFile', dest);
   if (mode !== 0) throw fileIoError('EINVAL');
   // The app has no descriptors from this subset of the module (no fs.open), so numbers are bad descriptors.
   if (typeof src === 'number' || typeof dest === 'number') throw fileIoError('EBADF');
@@ -71,10 +75,12 @@ export async function copyFile(src: string | number, dest: string | number, mode
 }
 
 export async function lstat(path: string): Promise<Stat> {
+  injectedFault('lstat', path);
   return toStat(await nodeCall(() => lstatReal(existingRealPath(path))));
 }
 
 export async function stat(file: string | number): Promise<Stat> {
+  injectedFault('stat', file);
   if (typeof file === 'number') throw fileIoError('EBADF');
   return toStat(await nodeCall(() => statReal(existingRealPath(file))));
 }
@@ -84,6 +90,7 @@ export async function stat(file: string | number): Promise<Stat> {
  * in both forms (the SDK lists it for `mkdir(path, recursion)`).
  */
 export async function mkdir(path: string, recursion = false): Promise<void> {
+  injectedFault('mkdir', path);
   const real = realPathOf(path);
   if (real === undefined) throw fileIoError('ENOENT');
   await nodeCall(async () => {
@@ -103,6 +110,7 @@ export async function mkdir(path: string, recursion = false): Promise<void> {
  * a directory is 13900018 Not a directory.
  */
 export async function rmdir(path: string): Promise<void> {
+  injectedFault('rmdir', path);
   const real = existingRealPath(path);
   const st = await nodeCall(() => lstatReal(real));
   if (!st.isDirectory()) throw fileIoError('ENOTDIR');
@@ -112,7 +120,10 @@ export async function rmdir(path: string): Promise<void> {
 export function unlink(path: string, callback: AsyncCallback<void>): void;
 export function unlink(path: string): Promise<void>;
 export function unlink(path: string, callback?: AsyncCallback<void>): Promise<void> | void {
-  const result = nodeCall(() => unlinkReal(existingRealPath(path)));
+  const result = nodeCall(async () => {
+    injectedFault('unlink', path);
+    return unlinkReal(existingRealPath(path));
+  });
   if (callback === undefined) return result;
   result.then(
     () => callback(undefined as unknown as BusinessError, undefined),
@@ -122,6 +133,13 @@ export function unlink(path: string, callback?: AsyncCallback<void>): Promise<vo
 
 const fileIo: typeof FileIoModule = { access, copyFile, lstat, mkdir, rmdir, stat, unlink, AccessModeType };
 export default fileIo;
+
+/** Throws the failure `failFileCall` (control.ts) set for this call on this path, if any. */
+function injectedFault(call: FileIoCall, path: unknown): void {
+  if (typeof path !== 'string') return;
+  const code = fileFaults.get(fileFaultKey(call, path));
+  if (code !== undefined) throw fileIoErrorOfCode(code) ?? fileIoError('UNKNOWN');
+}
 
 function realPathOf(path: unknown): string | undefined {
   if (typeof path !== 'string' || path === '') throw fileIoError('EINVAL');

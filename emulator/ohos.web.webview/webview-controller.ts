@@ -8,16 +8,33 @@
  *   or null when the script fails;
  * - the Web component's onPageBegin is the app's to wire: `onPageBegin()` here fires on each main-frame
  *   navigation when the test asks for it.
+ * Test controls (`answer`): getUrl() and getLastJavascriptProxyCallingFrameUrl() can be made to throw a
+ * BusinessError or to answer another URL, as when the controller has lost its web instance (both then
+ * answer '': web_webview `interfaces/kits/napi/webviewcontroller/webview_controller.cpp`).
  */
 import type { Frame, Page } from 'playwright-core';
+import { EmulatedBusinessError } from '../errors';
+
+/** The controller's queries about who is calling. */
+export type CallerQuery = 'getUrl' | 'getLastJavascriptProxyCallingFrameUrl';
+/** What a query does instead of telling the truth: answer another URL, or throw a BusinessError code. */
+export type QueryFault = { returns: string } | { throws: number };
+
+/** `@ohos.web.webview.d.ts` @throws texts. */
+const WEBVIEW_ERRORS: Readonly<Record<number, string>> = {
+  17100001: 'Init error. The WebviewController must be associated with a Web component.',
+};
 
 export class PlaywrightWebview {
   private lastFrameUrl = '';
   private readonly removed = new Set<string>();
   private readonly exposed = new Set<string>();
   private pending: Promise<void> = Promise.resolve();
+  private readonly faults = new Map<CallerQuery, QueryFault>();
   /** Scripts run through runJavaScript, for counting messages. */
   readonly scripts: string[] = [];
+  /** Proxy calls that reached the native object, for waiting until a page's calls have all been read. */
+  proxyCalls = 0;
 
   private constructor(readonly page: Page) {}
 
@@ -42,6 +59,7 @@ export class PlaywrightWebview {
         this.exposed.add(`${name}.${method}`);
         await this.page.exposeBinding(`__arkweb_${name}_${method}`, (source, ...args: unknown[]) => {
           if (this.removed.has(name)) return undefined;
+          this.proxyCalls++;
           this.lastFrameUrl = source.frame.url();
           const result = target[method](...args);
           return asyncMethodList.includes(method) ? undefined : result;
@@ -87,11 +105,24 @@ export class PlaywrightWebview {
   }
 
   getUrl(): string {
-    return this.page.url();
+    return this.query('getUrl', () => this.page.url());
   }
 
   getLastJavascriptProxyCallingFrameUrl(): string {
-    return this.lastFrameUrl;
+    return this.query('getLastJavascriptProxyCallingFrameUrl', () => this.lastFrameUrl);
+  }
+
+  /** Test control: from now on `method` does as `fault` says; `undefined` makes it tell the truth again. */
+  answer(method: CallerQuery, fault: QueryFault | undefined): void {
+    if (fault) this.faults.set(method, fault);
+    else this.faults.delete(method);
+  }
+
+  private query(method: CallerQuery, truth: () => string): string {
+    const fault = this.faults.get(method);
+    if (!fault) return truth();
+    if ('throws' in fault) throw new EmulatedBusinessError(fault.throws, WEBVIEW_ERRORS[fault.throws] ?? '');
+    return fault.returns;
   }
 
   refresh(): void {

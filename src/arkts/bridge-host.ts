@@ -3,12 +3,15 @@
  * ArkWeb WebView upload native files with this library's ArkTS uploadFile, and forwards each task's
  * events back to the page that started it.
  *
- * Security: a call from a frame whose origin is not in `allowedOrigins` (or while the top page's origin
- * is not) gets nothing at all; a file must resolve, after normalisation, inside one of `allowedPaths`,
- * and no path component below that directory may be a symbolic link, nor a folder named like the one of
- * the library's temporary copies (other uploads' files, copied for request.uploadFile); only http(s) URLs;
- * malformed, oversized or unknown messages are refused without touching other tasks. A page load (a
- * reload, a navigation) aborts the uploads of the page before it.
+ * Security (docs/hybrid.md): only the top page may call, and only while its origin is in `allowedOrigins`;
+ * a top page of another origin is refused at once (a few times a second at most), and an iframe, or a call
+ * the controller cannot place, gets nothing. A file must resolve, after normalisation, inside one of
+ * `allowedPaths`, and no path component below that directory may be a symbolic link, nor a folder named
+ * like the one of the library's temporary copies (other uploads' files, copied for request.uploadFile);
+ * only http(s) URLs; malformed, oversized or unknown messages are refused without touching other tasks.
+ * What the host cannot check (an lstat that errs, a URL it cannot read) it refuses. A page load (a reload,
+ * a navigation) aborts the uploads of the page before it: onPageBegin says so where the app forwards it;
+ * elsewhere a new page id does, and the uploads it ends are told.
  */
 import { fileIo } from '@kit.CoreFileKit';
 import type { common } from '@kit.AbilityKit';
@@ -18,12 +21,15 @@ import type { NativeMessage, PageMessage, StartOptions } from '../bridge/protoco
 import { describeThrown, failMsg, logError, Reason } from '../core/errors';
 import type { FormDataValue, UploadTask, UploadTaskPromise } from '../core/types';
 import { resolveContext } from './context';
-import { normalizePath, sandboxPathOf } from './files';
+import { ENOENT, normalizePath, sandboxPathOf } from './files';
 import { COPY_DIR } from './staging';
 import { uploadFile } from './upload';
 
 export interface UploadBridgeOptions {
-  /** Origins whose pages may upload, e.g. `https://app.example.com`, `resource://rawfile`. Required. */
+  /**
+   * Origins whose pages may upload, e.g. `https://app.example.com`, `resource://rawfile`. Required. A top
+   * page of another origin is refused at once, with its origin in the errMsg.
+   */
   allowedOrigins: string[];
   /** Sandbox directories the pages may upload from, e.g. `[context.cacheDir]`. Required. */
   allowedPaths: string[];
@@ -40,7 +46,7 @@ export interface UploadBridgeOptions {
 export interface UploadBridge {
   /**
    * Wire to the Web component: `.onPageBegin((e) => bridge.onPageBegin(e.url))`. Aborts the uploads of the
-   * page being left.
+   * page being left. Once it has been called, page loads come from it alone.
    */
   onPageBegin(url: string): void;
   /** Unregisters the proxy and aborts every upload this bridge started. */
@@ -59,29 +65,89 @@ interface Entry {
   total: number;
 }
 
-/** `scheme://host[:port]`, lower-cased, default ports dropped; undefined when there is none. */
+/**
+ * An authority as a URL parser writes it: `[userinfo@]host[:port]`, with a host of RFC 3986 characters or
+ * an IPv6 address in brackets. Anything else (a backslash, a space, a second `@`) a browser may read
+ * another way, so the host does not read it at all.
+ */
+const AUTHORITY = /^(?:[a-z0-9._~%!$&'()*+,;=:-]*@)?(\[[0-9a-f:.]+\]|[a-z0-9._~%!$&'()*+,;=-]*)(?::(\d*))?$/;
+
+/** `scheme://host[:port]`, lower-cased, default ports dropped; undefined when there is none it can read. */
 export function originOf(url: string): string | undefined {
   const m = /^([a-z][a-z0-9+.-]*):\/\/([^/?#]*)/i.exec(url);
   if (!m) return undefined;
   const scheme = m[1].toLowerCase();
-  let host = m[2].toLowerCase();
-  const at = host.lastIndexOf('@');
-  if (at >= 0) host = host.slice(at + 1);
-  if ((scheme === 'http' && host.endsWith(':80')) || (scheme === 'https' && host.endsWith(':443')))
-    host = host.slice(0, host.lastIndexOf(':'));
-  return `${scheme}://${host}`;
+  const authority = AUTHORITY.exec(m[2].toLowerCase());
+  if (!authority) return undefined;
+  const port = authority[2] ? String(Number(authority[2])) : '';
+  const defaultPort = (scheme === 'http' && port === '80') || (scheme === 'https' && port === '443');
+  return `${scheme}://${authority[1]}${port === '' || defaultPort ? '' : `:${port}`}`;
 }
 
+/** "13900005 I/O error": a BusinessError's code and text. */
+function describeError(err: unknown): string {
+  const code = (err as { code?: unknown } | null)?.code;
+  return err instanceof Error && typeof code === 'number' ? `${code} ${err.message}` : describeThrown(err);
+}
+
+/** A token bucket: `burst` at once, then `perSecond`. */
+class RateLimit {
+  private tokens: number;
+  private at = Date.now();
+
+  constructor(
+    private readonly burst: number,
+    private readonly perSecond: number,
+  ) {
+    this.tokens = burst;
+  }
+
+  /** Whether one more may go now; if so, it is counted. */
+  take(): boolean {
+    const now = Date.now();
+    this.tokens = Math.min(this.burst, this.tokens + (Math.max(0, now - this.at) * this.perSecond) / 1000);
+    this.at = now;
+    if (this.tokens < 1) return false;
+    this.tokens--;
+    return true;
+  }
+}
+
+/** What the host can tell about the frame that made a proxy call. */
+type Caller =
+  /** The top page, of an allowed origin. */
+  | { kind: 'allowed' }
+  /** The top page, of another origin; undefined: its URL has none the host can read. */
+  | { kind: 'other'; origin: string | undefined }
+  /** An iframe, or a call the controller cannot place: an answer would reach the top page, not the caller. */
+  | { kind: 'unknown' };
+
+const ALLOWED: Caller = { kind: 'allowed' };
+const UNKNOWN: Caller = { kind: 'unknown' };
+
+/** Where an answer may go: a top page of an allowed origin, or (a refusal of another origin) of that origin. */
+type Audience = { allowed: true } | { allowed: false; origin: string | undefined };
+
+const ALLOWED_PAGE: Audience = { allowed: true };
+
 const DEFAULT_MAX_PER_PAGE = 200;
+/** Refusals of pages of other origins: at most this many at once, */
+const ORIGIN_REFUSALS_AT_ONCE = 10;
+/** and this many a second after that; the others get no answer. */
+const ORIGIN_REFUSALS_PER_SECOND = 2;
 
 class BridgeHost implements UploadBridge {
   private readonly origins: Set<string>;
   private readonly dirs: string[];
   private readonly entries = new Map<string, Entry>();
   private readonly maxPerPage: number;
+  /** The page id of the latest accepted upload (a sign of page loads where onPageBegin is not forwarded). */
   private page: string | undefined;
+  /** The app forwards the Web component's onPageBegin: it has called it once. */
+  private pageBegins = false;
   private detached = false;
   private sending: Promise<void> = Promise.resolve();
+  private readonly originRefusals = new RateLimit(ORIGIN_REFUSALS_AT_ONCE, ORIGIN_REFUSALS_PER_SECOND);
 
   constructor(
     private readonly controller: webview.WebviewController,
@@ -103,6 +169,7 @@ class BridgeHost implements UploadBridge {
 
   onPageBegin(url: string): void {
     void url;
+    this.pageBegins = true;
     // The page is being left: nobody is there to tell.
     this.endUploads(false);
     this.page = undefined;
@@ -119,30 +186,37 @@ class BridgeHost implements UploadBridge {
     }
   }
 
-  private allowedUrl(url: string): boolean {
-    const origin = originOf(url);
+  private allowedOrigin(origin: string | undefined): boolean {
     return origin !== undefined && this.origins.has(origin);
   }
 
   /**
-   * Only the top document may call: answers can only reach it (runJavaScript runs in the top page), and
-   * its origin must be allowed. An iframe's call, or any call while the page's origin is not allowed,
-   * gets nothing.
+   * Only the top document may call: answers can only reach it (runJavaScript runs in the top page). A call
+   * whose frame is not the top page's URL, or that the controller cannot place (it throws, or answers ''
+   * as it does once it has lost its web instance), is an unknown caller.
    */
-  private callerAllowed(): boolean {
-    let frame = '';
-    let top = '';
+  private callerOf(): Caller {
+    let top: string;
+    let frame: string;
     try {
       top = this.controller.getUrl();
-      frame = this.controller.getLastJavascriptProxyCallingFrameUrl() || top;
+      frame = this.controller.getLastJavascriptProxyCallingFrameUrl();
     } catch (err) {
-      return false;
+      return UNKNOWN;
     }
-    return frame === top && this.allowedUrl(top);
+    if (typeof top !== 'string' || top === '' || frame !== top) return UNKNOWN;
+    const origin = originOf(top);
+    return this.allowedOrigin(origin) ? ALLOWED : { kind: 'other', origin };
   }
 
   private receive(text: string): void {
-    if (this.detached || !this.callerAllowed()) return;
+    if (this.detached) return;
+    const caller = this.callerOf();
+    if (caller.kind === 'unknown') return;
+    if (caller.kind === 'other') {
+      this.refuseOrigin(text, caller.origin);
+      return;
+    }
     const parsed = parsePageMessage(text);
     if (!parsed.ok) {
       if (parsed.page) this.refuse(parsed.page, parsed.id, parsed.reason);
@@ -163,9 +237,29 @@ class BridgeHost implements UploadBridge {
   }
 
   /**
-   * Aborts the uploads of every page but `keep`. `tell`: the page is still there (detach()), so its tasks
-   * get their outcome, `abort`, rather than waiting for their timeout. A page that was left is told
-   * nothing: whatever is sent would reach the page after it.
+   * A top page of an origin not in allowedOrigins is told so at once, rather than waiting out its timeout
+   * as if the network had failed. The answer names that page's own origin and nothing else (the page sees
+   * the proxy anyway). At most ORIGIN_REFUSALS_AT_ONCE, then ORIGIN_REFUSALS_PER_SECOND, are answered, and
+   * the rest are not even parsed, so that a hostile page cannot keep the native side busy.
+   */
+  private refuseOrigin(text: string, origin: string | undefined): void {
+    if (!this.originRefusals.take()) return;
+    const parsed = parsePageMessage(text);
+    const page = parsed.ok ? parsed.message.page : parsed.page;
+    // An abort waits for no answer.
+    if (page === undefined || (parsed.ok && parsed.message.type === 'abort')) return;
+    const reason =
+      origin === undefined
+        ? "the page's URL has no origin the bridge can read (scheme://host[:port])"
+        : `origin ${origin} is not in allowedOrigins`;
+    this.refuse(page, parsed.ok ? parsed.message.id : parsed.id, reason, { allowed: false, origin });
+  }
+
+  /**
+   * Aborts the uploads of every page but `keep`. `tell`: the page may still be there (detach(), or a page
+   * load inferred from a page id, which a script can forge), so its tasks get their outcome, `abort`,
+   * rather than waiting for their timeout. A page that was left (onPageBegin) is told nothing: whatever
+   * is sent would reach the page after it.
    */
   private endUploads(tell: boolean, keep?: string): void {
     for (const [key, entry] of [...this.entries]) {
@@ -181,9 +275,23 @@ class BridgeHost implements UploadBridge {
    * A refusal names the task it refuses, unless that id belongs to a running upload: a bad or repeated
    * message must not end an upload it does not own.
    */
-  private refuse(page: string, id: string | undefined, reason: string): void {
+  private refuse(page: string, id: string | undefined, reason: string, to = ALLOWED_PAGE): void {
     const owned = id !== undefined && this.entries.has(`${page}/${id}`);
-    this.send({ v: PROTOCOL_VERSION, page, type: 'refused', id: owned ? undefined : id, reason });
+    this.send({ v: PROTOCOL_VERSION, page, type: 'refused', id: owned ? undefined : id, reason }, to);
+  }
+
+  /**
+   * The uploads that count against the cap of `page`. With onPageBegin forwarded, every upload is of the
+   * current page load, whatever page id its message gave; without it, those of other ids end as soon as
+   * one of this id is accepted.
+   */
+  private unfinished(page: string): number {
+    if (this.pageBegins) return this.entries.size;
+    let count = 0;
+    this.entries.forEach((e) => {
+      if (e.page === page) count++;
+    });
+    return count;
   }
 
   private start(m: Extract<PageMessage, { type: 'start' }>): void {
@@ -192,11 +300,7 @@ class BridgeHost implements UploadBridge {
       this.refuse(m.page, m.id, `task id ${m.id} is already in use`);
       return;
     }
-    let count = 0;
-    this.entries.forEach((e) => {
-      if (e.page === m.page) count++;
-    });
-    if (count >= this.maxPerPage) {
+    if (this.unfinished(m.page) >= this.maxPerPage) {
       this.refuse(m.page, m.id, `too many uploads from this page (at most ${this.maxPerPage} at once)`);
       return;
     }
@@ -207,15 +311,17 @@ class BridgeHost implements UploadBridge {
     const entry: Entry = { page: m.page, id: m.id, aborted: false, total: 0 };
     this.entries.set(key, entry);
     this.checkPath(m.options.filePath)
-      .then(() => {
+      .then((context) => {
         if (entry.aborted || this.entries.get(key) !== entry) return;
-        if (m.page !== this.page) {
-          // The first upload of a new page load (without onPageBegin wired): the page before it is gone,
-          // and so are its uploads. Only an accepted upload counts: a refused message changes nothing.
-          this.endUploads(false, m.page);
+        if (!this.pageBegins && m.page !== this.page) {
+          // Without onPageBegin, a page id not seen before is the only sign of a page load, and not a sure
+          // one: a script of the page can post any id. The uploads it ends are told, so that a page still
+          // there sees them fail at once; a page that is gone hears nothing. Only an accepted upload
+          // counts: a refused message changes nothing.
+          this.endUploads(true, m.page);
           this.page = m.page;
         }
-        this.run(entry, key, m.options);
+        this.run(entry, key, m.options, context);
       })
       .catch((err: unknown) => {
         if (this.entries.get(key) !== entry) return;
@@ -224,8 +330,12 @@ class BridgeHost implements UploadBridge {
       });
   }
 
-  /** Resolves when filePath lies inside an allowed directory without going through a symlink. */
-  private async checkPath(filePath: string): Promise<void> {
+  /**
+   * Resolves, with the context it resolved filePath in, when filePath lies inside an allowed directory
+   * without going through a symlink. What cannot be checked is refused: only "no such file or directory"
+   * ends the walk early, and the upload then fails with `file not found`, as in ArkTS.
+   */
+  private async checkPath(filePath: string): Promise<common.Context> {
     const context = resolveContext(this.options.context);
     let path: string;
     try {
@@ -244,19 +354,26 @@ class BridgeHost implements UploadBridge {
     let current = dir;
     for (const segment of path.slice(dir.length + 1).split('/')) {
       current = `${current}/${segment}`;
-      let isLink = false;
+      let isLink: boolean;
       try {
         isLink = (await fileIo.lstat(current)).isSymbolicLink();
       } catch (err) {
-        break; // a missing file is reported by the upload itself: "file not found"
+        if ((err as { code?: unknown } | null)?.code === ENOENT) break;
+        throw new Error(
+          `cannot check filePath "${filePath}" for symbolic links: lstat of ${current} failed (${describeError(err)})`,
+        );
       }
       if (isLink)
         throw new Error(`filePath "${filePath}" goes through a symbolic link, which the bridge does not follow`);
     }
+    return context;
   }
 
-  /** Uploads with the ArkTS uploadFile, given the page's filePath as it is, so errMsgs are the same as in ArkTS. */
-  private run(entry: Entry, key: string, o: StartOptions): void {
+  /**
+   * Uploads with the ArkTS uploadFile, given the page's filePath as it is (so errMsgs are the same as in
+   * ArkTS) and the context checkPath resolved it in.
+   */
+  private run(entry: Entry, key: string, o: StartOptions, context: common.Context): void {
     const formData: Record<string, FormDataValue> = {};
     for (const f of o.formData) formData[f.name] = f.value;
     const task = uploadFile({
@@ -268,7 +385,7 @@ class BridgeHost implements UploadBridge {
       fileName: o.fileName,
       timeout: o.timeout,
       retry: o.retry,
-      context: this.options.context,
+      context,
     });
     entry.task = task;
     const live = (): boolean => this.entries.get(key) === entry;
@@ -310,11 +427,15 @@ class BridgeHost implements UploadBridge {
     );
   }
 
-  /** Delivers in order, and only to a page of an allowed origin. */
-  private send(message: NativeMessage): void {
+  /**
+   * Delivers in order, and only while the top page is of the audience's origin: an allowed one, or for the
+   * refusal of another origin, that one.
+   */
+  private send(message: NativeMessage, to = ALLOWED_PAGE): void {
     this.sending = this.sending.then(async () => {
       try {
-        if (!this.allowedUrl(this.controller.getUrl())) return;
+        const origin = originOf(this.controller.getUrl());
+        if (to.allowed ? !this.allowedOrigin(origin) : origin !== to.origin) return;
         await this.controller.runJavaScript(deliveryScript(message));
       } catch (err) {
         // The page is gone or the WebView is not ready: nothing to deliver to.
@@ -333,6 +454,11 @@ export function attachUploadBridge(controller: webview.WebviewController, option
   }
   if (!Array.isArray(options.allowedPaths) || options.allowedPaths.length === 0) {
     throw new TypeError('attachUploadBridge: options.allowedPaths must list the directories pages may upload from');
+  }
+  const max = options.maxUploadsPerPage;
+  if (max !== undefined && !(Number.isSafeInteger(max) && max > 0)) {
+    // Under NaN no count would ever reach the cap.
+    throw new TypeError(`attachUploadBridge: options.maxUploadsPerPage must be a positive integer, not ${String(max)}`);
   }
   return new BridgeHost(controller, options);
 }

@@ -13,7 +13,7 @@ import { UploadFailure } from './platform-errors';
 
 const INTERNAL_CACHE = 'internal://cache/';
 /** @ohos.file.fs: No such file or directory. */
-const ENOENT = 13900002;
+export const ENOENT = 13900002;
 
 export interface LocalFile {
   /** What the caller passed, for messages. */

@@ -1,20 +1,34 @@
 /**
- * The bridge refuses what a page must not do: calls from a disallowed origin or from an iframe get
- * nothing; files outside the allowed directories, through `..` or a symlink, are never opened; only
- * http(s); malformed, oversized, wrong-version or foreign messages are refused without touching other
- * uploads; after a navigation or detach() nothing reaches the page.
+ * The bridge refuses what a page must not do: calls from an iframe get nothing (a disallowed origin and
+ * what the host cannot check: bridge-fail-closed.test.ts); files outside the allowed directories,
+ * through `..` or a symlink, are never opened; only http(s); malformed, oversized, wrong-version or
+ * foreign messages are refused without touching other uploads; after a navigation or detach() nothing
+ * reaches the page.
  */
 import { symlinkSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { uniqueId, urlFor } from '../contract/cases';
-import type { Recording } from '../contract/driver';
 import { configureEmulation, resetEmulation } from '../../emulator/control';
 import { BUNDLE_NAME } from '../../emulator/sandbox';
 import { startUploadServer } from '../../server/upload-server';
 import type { UploadServer } from '../../server/types';
 import { COPY_DIR } from '../../src/arkts/staging';
 import { configure, uploadFile } from '../../src/arkts/upload';
-import { bridgeDir, context, nativeFile, sandbox, startBridgePage } from './bridge-harness';
+import {
+  bridgeDir,
+  captureReplies,
+  context,
+  errMsgOf,
+  leaveRunning,
+  nativeFile,
+  postFromIframe,
+  postRaw,
+  replies,
+  sandbox,
+  startBridgePage,
+  startMessage,
+  startOptions,
+} from './bridge-harness';
 import type { BridgePage } from './bridge-harness';
 
 let server: UploadServer;
@@ -28,57 +42,6 @@ beforeAll(async () => {
 afterAll(async () => {
   await resetEmulation();
   await server.close();
-});
-
-function errMsgOf(r: Recording): string | undefined {
-  const fail = r.events.find((e) => e.kind === 'fail');
-  return fail?.kind === 'fail' ? fail.result.errMsg : undefined;
-}
-
-/** Records what the native side sends to this page, decoded, in place of the library's receiver. */
-async function captureReplies(side: BridgePage): Promise<void> {
-  await side.harness.page.evaluate(() => {
-    const w = window as unknown as { __replies: unknown[]; __harmonyUploadBridge: { receive(b64: string): void } };
-    w.__replies = [];
-    w.__harmonyUploadBridge = {
-      receive(b64: string) {
-        const bytes = Uint8Array.from(atob(b64), (c) => c.charCodeAt(0));
-        w.__replies.push(JSON.parse(new TextDecoder().decode(bytes)));
-      },
-    };
-  });
-}
-
-async function postRaw(side: BridgePage, text: string): Promise<void> {
-  await side.harness.page.evaluate((t) => {
-    (window as unknown as { __harmonyUploadNative: { post(m: string): void } }).__harmonyUploadNative.post(t);
-  }, text);
-}
-
-async function replies(side: BridgePage, settleMs = 400): Promise<Array<Record<string, unknown>>> {
-  await new Promise((r) => setTimeout(r, settleMs));
-  return side.harness.page.evaluate(
-    () => (window as unknown as { __replies: Array<Record<string, unknown>> }).__replies,
-  );
-}
-
-describe('a page from a disallowed origin', () => {
-  it('gets nothing: no upload, no answer; its own timeout ends the task', async () => {
-    const side = await startBridgePage({ allowedOrigins: () => ['https://app.example.com'] });
-    try {
-      const file = await nativeFile(1000);
-      const id = uniqueId('origin');
-      const r = await side.harness.run({
-        options: { url: urlFor(server, { id }), filePath: file.filePath, name: 'file', timeout: 1500 },
-      });
-      expect(errMsgOf(r)).toBe('uploadFile:fail timeout');
-      expect(server.byId(id)).toEqual([]);
-      expect(side.native.uploads).toEqual([]);
-      expect(side.webview.scripts).toEqual([]);
-    } finally {
-      await side.harness.close();
-    }
-  });
 });
 
 describe('paths', () => {
@@ -110,11 +73,15 @@ describe('paths', () => {
     }
   });
 
-  it('a path the platform would not accept is refused', async () => {
-    const filePath = 'internal://cache/../files/secret/secret.bin';
-    expect(await refused(filePath)).toBe(
-      `uploadFile:fail refused by the native bridge: filePath "${filePath}" is not a path the bridge accepts`,
-    );
+  it('a path the platform would not accept, or one that cannot be decoded, is refused', async () => {
+    for (const filePath of [
+      'internal://cache/../files/secret/secret.bin',
+      `file://${BUNDLE_NAME}${bridgeDir}/%E0%A4%A.bin`,
+    ]) {
+      expect(await refused(filePath), filePath).toBe(
+        `uploadFile:fail refused by the native bridge: filePath "${filePath}" is not a path the bridge accepts`,
+      );
+    }
   });
 
   it('a symlink inside an allowed directory is not followed, to a file or through a directory', async () => {
@@ -148,9 +115,13 @@ describe('paths', () => {
       await server.waitFor((x) => x.id === appId && x.bytesReceived > 0, 5000);
       const copies = sandbox.list(`${context.cacheDir}/${COPY_DIR}`);
       expect(copies).toHaveLength(1);
+      const copy = `${copies[0]}/${sandbox.list(`${context.cacheDir}/${COPY_DIR}/${copies[0]}`)[0]}`;
       for (const filePath of [
         `internal://cache/${COPY_DIR}/${copies[0]}`,
         `${context.cacheDir}/${COPY_DIR}/${copies[0]}`,
+        // The folder's name as it reads once decoded and normalised.
+        `file://${BUNDLE_NAME}${context.cacheDir}/harmony%2Dupload%2Dtask/${copy}`,
+        `internal://cache/${COPY_DIR}/../${COPY_DIR}/./${copy}`,
       ]) {
         const id = uniqueId('steal');
         const r = await wide.harness.run({ options: { url: urlFor(server, { id }), filePath, name: 'file' } });
@@ -184,28 +155,15 @@ describe('messages', () => {
   });
   afterAll(async () => side?.harness.close());
 
-  const start = (page: string, id: string, options: Record<string, unknown>): string =>
-    JSON.stringify({ v: 1, page, type: 'start', id, options });
-  const goodOptions = (filePath: string, url: string): Record<string, unknown> => ({
-    url,
-    filePath,
-    name: 'file',
-    header: {},
-    formData: [],
-    fileName: 'x.bin',
-    timeout: 30000,
-    retry: { count: 0, backoff: 0 },
-  });
-
   it('malformed, wrong-version, unknown and incomplete messages are refused; other uploads go on', async () => {
     const slow = await nativeFile(8 * 1024 * 1024, 'bystander.bin');
     const bystanderId = uniqueId('bystander');
     await postRaw(
       side,
-      start(
+      startMessage(
         'pageA',
         'keep1',
-        goodOptions(slow.filePath, urlFor(server, { id: bystanderId, readBps: 4 * 1024 * 1024 })),
+        startOptions(slow.filePath, urlFor(server, { id: bystanderId, readBps: 4 * 1024 * 1024 })),
       ),
     );
     const file = await nativeFile(100);
@@ -219,7 +177,7 @@ describe('messages', () => {
         page: 'pageA',
         type: 'start',
         id: 'x1',
-        options: goodOptions(file.filePath, urlFor(server)),
+        options: startOptions(file.filePath, urlFor(server)),
       }),
       JSON.stringify({ v: 1, page: 'pageA', type: 'launch', id: 'x2' }),
       JSON.stringify({ v: 1, page: 'pageA', type: 'start', id: 'x3' }),
@@ -228,28 +186,28 @@ describe('messages', () => {
         page: 'pageA',
         type: 'start',
         id: 'x4',
-        options: { ...goodOptions(file.filePath, urlFor(server)), header: { a: 1 } },
+        options: { ...startOptions(file.filePath, urlFor(server)), header: { a: 1 } },
       }),
       JSON.stringify({
         v: 1,
         page: 'pageA',
         type: 'start',
         id: '../x5',
-        options: goodOptions(file.filePath, urlFor(server)),
+        options: startOptions(file.filePath, urlFor(server)),
       }),
       JSON.stringify({
         v: 1,
         page: 'pageA',
         type: 'start',
         id: 'x6',
-        options: goodOptions(file.filePath, 'ftp://127.0.0.1/upload'),
+        options: startOptions(file.filePath, 'ftp://127.0.0.1/upload'),
       }),
       JSON.stringify({
         v: 1,
         page: 'pageA',
         type: 'start',
         id: 'x7',
-        options: goodOptions(file.filePath, 'javascript:alert(1)'),
+        options: startOptions(file.filePath, 'javascript:alert(1)'),
       }),
       JSON.stringify({ v: 1, page: 'pageA', type: 'abort', id: 'nope' }),
       JSON.stringify({ v: 1, page: 'pageB', type: 'abort', id: 'keep1' }),
@@ -259,7 +217,7 @@ describe('messages', () => {
         page: 'pageA',
         type: 'start',
         id: 'keep1',
-        options: goodOptions(file.filePath, urlFor(server)),
+        options: startOptions(file.filePath, urlFor(server)),
       }),
       JSON.stringify({ v: 1, page: 'pageA', type: 'start', id: 'keep1' }),
     ];
@@ -299,8 +257,8 @@ describe('messages', () => {
         },
       });
       await server.waitFor((x) => x.id === id && x.bytesReceived > 0, 5000);
-      await postRaw(fresh, start('another-page', 'z1', goodOptions(file.filePath, 'ftp://127.0.0.1/upload')));
-      await postRaw(fresh, start('another-page', 'z2', goodOptions(secretPath, urlFor(server))));
+      await postRaw(fresh, startMessage('another-page', 'z1', startOptions(file.filePath, 'ftp://127.0.0.1/upload')));
+      await postRaw(fresh, startMessage('another-page', 'z2', startOptions(secretPath, urlFor(server))));
       const r = await running;
       expect(r.outcome).toBe('success');
       expect(server.byId(id)[0]?.summary?.files[0].sha256).toBe(file.sha256);
@@ -353,19 +311,7 @@ describe('frames and navigation', () => {
           retry: { count: 0, backoff: 0 },
         },
       });
-      await side.harness.page.evaluate(async (origin) => {
-        const frame = document.createElement('iframe');
-        frame.src = `${origin}/other.html`;
-        document.body.append(frame);
-        await new Promise((r) => frame.addEventListener('load', r));
-      }, side.origin);
-      const child = side.harness.page.frames().find((f) => f !== side.harness.page.mainFrame());
-      if (!child) throw new Error('no iframe');
-      await child.evaluate(
-        (m) =>
-          (window as unknown as { __harmonyUploadNative: { post(x: string): void } }).__harmonyUploadNative.post(m),
-        message,
-      );
+      await postFromIframe(side, message);
       await new Promise((r) => setTimeout(r, 500));
       expect(server.byId(id)).toEqual([]);
       expect(await replies(side, 0)).toEqual([]);
@@ -379,13 +325,7 @@ describe('frames and navigation', () => {
     try {
       const file = await nativeFile(16 * 1024 * 1024, 'away.bin');
       const id = uniqueId('away');
-      await side.harness.page.evaluate(
-        ([url, filePath]) => {
-          void window.harness.run({ options: { url, filePath, name: 'file' } });
-        },
-        [urlFor(server, { id, readBps: 1024 * 1024 }), file.filePath] as const,
-      );
-      await server.waitFor((x) => x.id === id && x.bytesReceived > 0, 5000);
+      await leaveRunning(side, server, id, file.filePath, 1024 * 1024);
       const before = side.webview.scripts.length;
       await side.harness.page.goto('data:text/html,<p>elsewhere</p>');
       const rec = await server.waitFor((x) => x.id === id && x.closedAt !== undefined, 10000);
