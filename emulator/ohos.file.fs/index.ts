@@ -4,8 +4,22 @@
  * storage areas does not exist for the app. Failures are BusinessErrors with the file-management codes of
  * the SDK (`@ohos.file.fs.d.ts` @throws lists: 13900002 No such file or directory, 13900020 Invalid argument,
  * ...).
+ *
+ * `open` also takes URIs: `file://<own bundle>/...` (a sandbox path) and `file://media/...`, a user file of
+ * the media library (media-library.ts), which nothing else here takes. Its descriptors are real ones,
+ * counted until `close` (`emulationStats().openFiles`); `stat` and `copyFile` take them.
  */
-import { constants, createReadStream, createWriteStream, type Stats } from 'node:fs';
+import {
+  close as closeFd,
+  constants,
+  createReadStream,
+  createWriteStream,
+  fstat,
+  ftruncate,
+  open as openFd,
+  type Stats,
+} from 'node:fs';
+import { promisify } from 'node:util';
 import {
   access as accessReal,
   lstat as lstatReal,
@@ -18,9 +32,30 @@ import { pipeline } from 'node:stream/promises';
 import type { AsyncCallback, BusinessError } from '@ohos.base';
 import type FileIoModule from '@ohos.file.fs';
 import { errnoCode, fileIoError, fileIoErrorFromNode } from '../errors';
+import { isMediaUri, openUserFile } from '../media-library';
 import { getSandbox } from '../sandbox';
+import { type AppFile, appFiles, fileCopies } from '../state';
 
 type Stat = FileIoModule.Stat;
+type File = FileIoModule.File;
+
+const openReal = promisify(openFd);
+const closeReal = promisify(closeFd);
+const fstatReal = promisify(fstat);
+const ftruncateReal = promisify(ftruncate);
+
+/** The SDK's `OpenMode` (`@ohos.file.fs.d.ts`); the values are Linux's open(2) flags, which Node takes as they are. */
+export const OpenMode = Object.freeze({
+  READ_ONLY: 0o0,
+  WRITE_ONLY: 0o1,
+  READ_WRITE: 0o2,
+  CREATE: 0o100,
+  TRUNC: 0o1000,
+  APPEND: 0o2000,
+} as const);
+/** The flags this emulation honours; NONBLOCK, DIR, NOFOLLOW, SYNC are refused as 13900020. */
+const KNOWN_MODE_BITS = 0o3 | OpenMode.CREATE | OpenMode.TRUNC | OpenMode.APPEND;
+const ACCESS_MODE_MASK = 0o3;
 
 export const AccessModeType = Object.freeze({
   EXIST: 0,
@@ -55,18 +90,64 @@ export async function access(path: string, mode: number = AccessModeType.EXIST):
   }
 }
 
-/** Copies a file, streaming it (never whole in memory); the destination is replaced. */
+/**
+ * Opens a file: a sandbox path or `file://<own bundle>/...` URI (CREATE, TRUNC, APPEND as open(2)), or a
+ * user file's `file://media/...` URI (read-only, with the app's grant). Resolves with a File whose `fd`
+ * stays open until `close`.
+ */
+export async function open(path: string, mode: number = OpenMode.READ_ONLY): Promise<File> {
+  if (typeof path !== 'string' || path === '') throw fileIoError('EINVAL');
+  if (!Number.isInteger(mode) || mode < 0 || (mode & ~KNOWN_MODE_BITS) !== 0 || (mode & ACCESS_MODE_MASK) === 0o3) {
+    throw fileIoError('EINVAL');
+  }
+  let fd: number;
+  if (isMediaUri(path)) {
+    fd = await openUserFile(path, mode);
+  } else {
+    const real = realPathOf(path);
+    if (real === undefined) throw fileIoError('ENOENT');
+    fd = await nodeCall(() => openReal(real, mode, 0o660));
+  }
+  const entry: AppFile = { fd, path, writable: (mode & ACCESS_MODE_MASK) !== OpenMode.READ_ONLY };
+  appFiles.set(fd, entry);
+  return { fd, path, name: path.slice(path.lastIndexOf('/') + 1) } as File;
+}
+
+/** Closes a descriptor from `open` (or its File); any other number is 13900008 Bad file descriptor. */
+export async function close(file: number | File): Promise<void> {
+  const fd = typeof file === 'number' ? file : (file as { fd?: unknown } | null)?.fd;
+  if (typeof fd !== 'number' || !appFiles.has(fd)) throw fileIoError('EBADF');
+  appFiles.delete(fd);
+  await nodeCall(() => closeReal(fd));
+}
+
+/**
+ * Copies a whole file, streaming it (never whole in memory); the destination is replaced. Either side may be
+ * a descriptor from `open`: a source descriptor is read from its start whatever its offset, a destination
+ * descriptor is truncated first (file_api `copy_file.cpp`: fstat for the size, then sendfile from offset 0).
+ */
 export async function copyFile(src: string | number, dest: string | number, mode = 0): Promise<void> {
   if (mode !== 0) throw fileIoError('EINVAL');
-  // The app has no descriptors from this subset of the module (no fs.open), so numbers are bad descriptors.
-  if (typeof src === 'number' || typeof dest === 'number') throw fileIoError('EBADF');
-  const from = existingRealPath(src);
-  const to = realPathOf(dest);
+  const from = typeof src === 'number' ? appFile(src) : existingRealPath(src);
+  const to = typeof dest === 'number' ? appFile(dest) : realPathOf(dest);
   if (to === undefined) throw fileIoError('ENOENT');
+  if (typeof to !== 'string' && !to.writable) throw fileIoError('EBADF');
+  fileCopies.started++;
+  fileCopies.running++;
   try {
-    await pipeline(createReadStream(from), createWriteStream(to));
+    if (fileCopies.hold) await fileCopies.hold.until;
+    if (typeof to !== 'string') await ftruncateReal(to.fd, 0);
+    const input =
+      typeof from === 'string'
+        ? createReadStream(from)
+        : createReadStream('', { fd: from.fd, start: 0, autoClose: false });
+    const output =
+      typeof to === 'string' ? createWriteStream(to) : createWriteStream('', { fd: to.fd, start: 0, autoClose: false });
+    await pipeline(input, output);
   } catch (error) {
     throw fileIoErrorFromNode(error);
+  } finally {
+    fileCopies.running--;
   }
 }
 
@@ -74,8 +155,12 @@ export async function lstat(path: string): Promise<Stat> {
   return toStat(await nodeCall(() => lstatReal(existingRealPath(path))));
 }
 
+/** By path, or by a descriptor from `open` (a user file's size comes this way: its URI is no path). */
 export async function stat(file: string | number): Promise<Stat> {
-  if (typeof file === 'number') throw fileIoError('EBADF');
+  if (typeof file === 'number') {
+    const { fd } = appFile(file);
+    return toStat(await nodeCall(() => fstatReal(fd)));
+  }
   return toStat(await nodeCall(() => statReal(existingRealPath(file))));
 }
 
@@ -120,12 +205,30 @@ export function unlink(path: string, callback?: AsyncCallback<void>): Promise<vo
   );
 }
 
-const fileIo: typeof FileIoModule = { access, copyFile, lstat, mkdir, rmdir, stat, unlink, AccessModeType };
+const fileIo: typeof FileIoModule = {
+  access,
+  close,
+  copyFile,
+  lstat,
+  mkdir,
+  open,
+  rmdir,
+  stat,
+  unlink,
+  AccessModeType,
+  OpenMode,
+};
 export default fileIo;
 
 function realPathOf(path: unknown): string | undefined {
   if (typeof path !== 'string' || path === '') throw fileIoError('EINVAL');
   return getSandbox().realPath(path);
+}
+
+function appFile(fd: number): AppFile {
+  const entry = appFiles.get(fd);
+  if (entry === undefined) throw fileIoError('EBADF');
+  return entry;
 }
 
 function existingRealPath(path: unknown): string {

@@ -406,7 +406,14 @@ describe('uploadFile: delete() (§1a Cancelling)', () => {
     await sleep(300);
     expect(events.length).toBe(countAtDelete);
     expect(events.some((e) => e.type === 'complete' || e.type === 'fail')).toBe(false);
-    expect(emulationStats()).toEqual({ agentTasks: 0, uploadTasks: 0, openSockets: 0, listeners: 0 });
+    expect(emulationStats()).toEqual({
+      agentTasks: 0,
+      uploadTasks: 0,
+      openSockets: 0,
+      listeners: 0,
+      openFiles: 0,
+      copiesRunning: 0,
+    });
   });
 
   it('delete() in callback form, after the task ended, still answers true', async () => {
@@ -505,6 +512,13 @@ describe('uploadFile: bookkeeping', () => {
     expect(emulationStats().listeners).toBe(4);
     await done;
     await sleep(20);
-    expect(emulationStats()).toEqual({ agentTasks: 0, uploadTasks: 0, openSockets: 0, listeners: 0 });
+    expect(emulationStats()).toEqual({
+      agentTasks: 0,
+      uploadTasks: 0,
+      openSockets: 0,
+      listeners: 0,
+      openFiles: 0,
+      copiesRunning: 0,
+    });
   });
 });
