@@ -16,7 +16,7 @@ import {
 } from './state';
 
 export type { EmulationSettings } from './state';
-export { addUserFile, revokeUserFile, userFileRealPath } from './media-library';
+export { addUserFile, linkUserFile, revokeUserFile, userFileRealPath } from './media-library';
 export type { UserFile, UserFileSpec } from './media-library';
 
 export interface EmulationStats {

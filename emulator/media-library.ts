@@ -10,7 +10,7 @@
  *
  * The files live in a real directory of their own, outside the sandbox root, removed at exit.
  */
-import { mkdtempSync, open, realpathSync, rmSync } from 'node:fs';
+import { linkSync, mkdtempSync, open, realpathSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
@@ -61,15 +61,22 @@ export function isMediaUri(uri: string): boolean {
   return uri.startsWith(PREFIX);
 }
 
-/** Adds a file to the media library; resolves with its URI, the sha256 of its content and its size. */
-export async function addUserFile(spec: UserFileSpec): Promise<UserFile> {
-  if (spec.displayName === '' || spec.displayName.includes('/')) {
-    throw new Error(`a display name is one non-empty path segment, got "${spec.displayName}"`);
+/** A new asset's URI and where its bytes are to be. */
+function newAsset(displayName: string, kind: UserFileSpec['kind']): { uri: string; realPath: string } {
+  if (displayName === '' || displayName.includes('/')) {
+    throw new Error(`a display name is one non-empty path segment, got "${displayName}"`);
   }
   const id = ++ids;
-  const folder = `${spec.kind === 'video' ? 'VID' : 'IMG'}_${1_700_000_000 + id}_${String(id).padStart(3, '0')}`;
-  const uri = `${PREFIX}Photo/${id}/${folder}/${encodeURIComponent(spec.displayName)}`;
-  const realPath = join(libraryRoot(), String(id));
+  const folder = `${kind === 'video' ? 'VID' : 'IMG'}_${1_700_000_000 + id}_${String(id).padStart(3, '0')}`;
+  return {
+    uri: `${PREFIX}Photo/${id}/${folder}/${encodeURIComponent(displayName)}`,
+    realPath: join(libraryRoot(), String(id)),
+  };
+}
+
+/** Adds a file to the media library; resolves with its URI, the sha256 of its content and its size. */
+export async function addUserFile(spec: UserFileSpec): Promise<UserFile> {
+  const { uri, realPath } = newAsset(spec.displayName, spec.kind);
   const sha256 = await writeContent(realPath, spec.content);
   assets.set(uri, { realPath, readable: spec.access !== 'denied' });
   const size =
@@ -79,6 +86,17 @@ export async function addUserFile(spec: UserFileSpec): Promise<UserFile> {
         ? spec.content.length
         : spec.content.size;
   return { uri, sha256, size };
+}
+
+/**
+ * Adds a file of this machine to the media library by a hard link (no copy, no hash), readable by the app:
+ * for benchmarks of large files. Returns its URI; userFileRealPath() tells where the link is.
+ */
+export function linkUserFile(source: string, displayName: string, kind: UserFileSpec['kind'] = 'video'): string {
+  const { uri, realPath } = newAsset(displayName, kind);
+  linkSync(source, realPath);
+  assets.set(uri, { realPath, readable: true });
+  return uri;
 }
 
 /** Ends the app's grant for a URI: from now on it cannot be opened (13900012), as when the user revokes it. */

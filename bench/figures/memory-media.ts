@@ -1,0 +1,92 @@
+/**
+ * Memory growth of the process while the ArkTS adapter uploads a 1 GB user file (a file://media/ URI, as
+ * the pickers give) against the same bytes as a sandbox path in cacheDir, on each @ohos.request engine:
+ * request.agent takes the URI itself; request.uploadFile gets a copy in cacheDir, made with fileIo.copyFile
+ * from the file's descriptor, never through JS memory. Each run is a fresh Node process (memory-child.ts);
+ * the runs alternate media / sandbox. Growth = peak RSS during the upload (the copy included) minus RSS
+ * just before it, after a warm-up upload of the same kind and a forced GC. The server runs in its own process.
+ */
+import { spawn } from 'node:child_process';
+import { ROOT } from '../../scripts/builds';
+import { benchFile } from '../lib/files';
+import { startServerProcess } from '../lib/server-process';
+import { abOrder, bytes, GB, MB, median } from '../lib/stats';
+import type { Figure, Row } from '../lib/types';
+import type { MemoryRun } from './memory-child';
+
+const SIZE = 1 * GB;
+/** The noise between two fresh processes doing the same thing is about 1 MB: more than 2 MB is a difference. */
+const LIMIT = 2 * MB;
+const BACKENDS = ['agent', 'uploadFile'] as const;
+
+function runChild(args: string[]): Promise<MemoryRun> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(
+      process.execPath,
+      ['--import', 'tsx', '--import', './emulator/node-register.mjs', 'bench/figures/memory-child.ts', ...args],
+      { cwd: ROOT, stdio: ['ignore', 'pipe', 'inherit'] },
+    );
+    let out = '';
+    child.stdout.on('data', (chunk: Buffer) => (out += chunk.toString()));
+    child.once('error', reject);
+    child.once('exit', (code) => {
+      if (code !== 0) return reject(new Error(`memory child (${args[0]} ${args[5]}) exited with ${code}`));
+      try {
+        resolve(JSON.parse(out.trim().split('\n').pop() ?? '') as MemoryRun);
+      } catch {
+        reject(new Error(`memory child (${args[0]} ${args[5]}) printed no result: ${out}`));
+      }
+    });
+  });
+}
+
+const mb = (runs: MemoryRun[]): string => runs.map((r) => ((r.peak - r.start) / MB).toFixed(1)).join(', ');
+
+const figure: Figure = {
+  name: 'memory-media',
+  async run(ctx) {
+    const runs = ctx.bigRuns;
+    const file = await benchFile('memory-media-1g.bin', SIZE);
+    const server = await startServerProcess();
+    const rows: Row[] = [];
+    try {
+      for (const backend of BACKENDS) {
+        const results: Record<'media' | 'library', MemoryRun[]> = { media: [], library: [] };
+        for (let i = 0; i < runs; i++) {
+          for (const v of abOrder(i, 'media', 'library')) {
+            const r = await runChild([v, file.realPath, String(file.size), file.sha256, server.uploadUrl, backend]);
+            results[v].push(r);
+            ctx.log(
+              `memory-media: ${backend} ${v === 'media' ? 'media URI   ' : 'sandbox path'} run ${i + 1}: start ${bytes(r.start)}, ` +
+                `peak ${bytes(r.peak)} (+${bytes(r.peak - r.start)}), ${r.ms.toFixed(0)} ms`,
+            );
+          }
+        }
+        const growth = (v: 'media' | 'library'): number => median(results[v].map((r) => r.peak - r.start));
+        const media = growth('media');
+        const sandbox = growth('library');
+        const extra = media - sandbox;
+        const ms = (v: 'media' | 'library'): string => median(results[v].map((r) => r.ms)).toFixed(0);
+        rows.push({
+          figure: `memory growth (RSS) while a 1 GB media URI uploads (request.${backend})`,
+          measured: `+${bytes(media)}`,
+          baseline: `+${bytes(sandbox)} (the same bytes as a sandbox path)`,
+          result: `media - sandbox: ${extra >= 0 ? '+' : ''}${bytes(extra)}`,
+          target: '<= sandbox path (2 MB noise)',
+          pass: extra <= LIMIT,
+          runs: `${runs}+${runs}`,
+          note:
+            `request.${backend}: ${backend === 'agent' ? 'the URI goes to request.agent as FileSpec.path' : 'a copy in cacheDir by fileIo.copyFile(fd), then the upload'}; ` +
+            `median time ${ms('media')} ms (media) vs ${ms('library')} ms (sandbox). ` +
+            `Growth (MB): media ${mb(results.media)}; sandbox ${mb(results.library)}. Fresh process per run, as in the memory figure.`,
+        });
+      }
+    } finally {
+      await server.close();
+      file.remove();
+    }
+    return rows;
+  },
+};
+
+export default figure;
