@@ -20,15 +20,13 @@ import { logError } from '../core/errors';
 import type { UploadRequest } from '../core/options';
 import type { Transport, TransportHandle, TransportSink } from '../core/transport';
 import type { HeaderRecord } from '../core/types';
-import { openLocalFile, unreadable } from './files';
+import { openLocalFile } from './files';
 import type { LocalFile } from './files';
 import { failOnError, reasonOfError, reasonOfFault } from './platform-errors';
 import { bodyText, headersOfMap, headersOfObject, isHttpProtocolError, reportHttpErrorAnswer } from './responses';
 import type { ArkTsSource } from './types';
 
 type Task = request.agent.Task;
-/** @ohos.request: file operation error. */
-const FILE_IO_ERROR = 13400001;
 type Progress = request.agent.Progress;
 
 function isRedirect(status: number): boolean {
@@ -69,7 +67,7 @@ class AgentUpload implements TransportHandle {
     const file = await openLocalFile(filePath, context);
     this.file = file;
     if (this.closed) return;
-    const task = await this.create(file);
+    const task = await request.agent.create(context, agentConfig(this.req, file));
     if (this.closed) {
       this.removeTask(task);
       return;
@@ -82,21 +80,6 @@ class AgentUpload implements TransportHandle {
       this.onFailed(task.tid).catch((err: unknown) => this.sink.fail(reasonOfError(err).message));
     });
     await task.start();
-  }
-
-  /**
-   * request.agent takes a user file's URI itself (FileSpec.path, FOREGROUND only) and opens it with the app's
-   * grant: 13400001 then means it could not, as when the grant was revoked since openLocalFile looked.
-   */
-  private async create(file: LocalFile): Promise<Task> {
-    try {
-      return await request.agent.create(this.req.source.context, agentConfig(this.req, file));
-    } catch (err) {
-      if (file.userFile && (err as { code?: unknown } | null)?.code === FILE_IO_ERROR) {
-        throw unreadable(file.filePath, err);
-      }
-      throw err;
-    }
   }
 
   private onResponse(r: request.agent.HttpResponse): void {
