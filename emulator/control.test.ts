@@ -7,6 +7,7 @@ import type { UploadServer } from '../server/types';
 import { configureEmulation, emulationStats, resetEmulation, takeListenerErrors } from './control';
 import { settings } from './state';
 import {
+  IDLE_STATS,
   cacheFile,
   closedRecord,
   context,
@@ -64,14 +65,7 @@ describe('configureEmulation / resetEmulation', () => {
     await server.waitFor((r) => r.id === 'reset-agent' && r.bytesReceived > 0);
     expect(emulationStats()).toMatchObject({ agentTasks: 1, uploadTasks: 1, openSockets: 2 });
     await resetEmulation();
-    expect(emulationStats()).toEqual({
-      agentTasks: 0,
-      uploadTasks: 0,
-      openSockets: 0,
-      listeners: 0,
-      openFiles: 0,
-      copiesRunning: 0,
-    });
+    expect(emulationStats()).toEqual(IDLE_STATS);
     expect((await closedRecord(server, 'reset-legacy')).clientAborted).toBe(true);
     expect((await closedRecord(server, 'reset-agent')).clientAborted).toBe(true);
     const counts = [legacyEvents.length, agentEvents.length];

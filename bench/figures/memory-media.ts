@@ -6,12 +6,11 @@
  * the runs alternate media / sandbox. Growth = peak RSS during the upload (the copy included) minus RSS
  * just before it, after a warm-up upload of the same kind and a forced GC. The server runs in its own process.
  */
-import { spawn } from 'node:child_process';
-import { ROOT } from '../../scripts/builds';
 import { benchFile } from '../lib/files';
 import { startServerProcess } from '../lib/server-process';
 import { abOrder, bytes, GB, MB, median } from '../lib/stats';
 import type { Figure, Row } from '../lib/types';
+import { runMemoryChild } from './memory';
 import type { MemoryRun } from './memory-child';
 
 const SIZE = 1 * GB;
@@ -22,27 +21,6 @@ const SIZE = 1 * GB;
  */
 const LIMIT = 2 * MB;
 const BACKENDS = ['agent', 'uploadFile'] as const;
-
-function runChild(args: string[]): Promise<MemoryRun> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(
-      process.execPath,
-      ['--import', 'tsx', '--import', './emulator/node-register.mjs', 'bench/figures/memory-child.ts', ...args],
-      { cwd: ROOT, stdio: ['ignore', 'pipe', 'inherit'] },
-    );
-    let out = '';
-    child.stdout.on('data', (chunk: Buffer) => (out += chunk.toString()));
-    child.once('error', reject);
-    child.once('exit', (code) => {
-      if (code !== 0) return reject(new Error(`memory child (${args[0]} ${args[5]}) exited with ${code}`));
-      try {
-        resolve(JSON.parse(out.trim().split('\n').pop() ?? '') as MemoryRun);
-      } catch {
-        reject(new Error(`memory child (${args[0]} ${args[5]}) printed no result: ${out}`));
-      }
-    });
-  });
-}
 
 const mb = (runs: MemoryRun[]): string => runs.map((r) => ((r.peak - r.start) / MB).toFixed(1)).join(', ');
 
@@ -58,7 +36,14 @@ const figure: Figure = {
         const results: Record<'media' | 'library', MemoryRun[]> = { media: [], library: [] };
         for (let i = 0; i < runs; i++) {
           for (const v of abOrder(i, 'media', 'library')) {
-            const r = await runChild([v, file.realPath, String(file.size), file.sha256, server.uploadUrl, backend]);
+            const r = await runMemoryChild([
+              v,
+              file.realPath,
+              String(file.size),
+              file.sha256,
+              server.uploadUrl,
+              backend,
+            ]);
             results[v].push(r);
             ctx.log(
               `memory-media: ${backend} ${v === 'media' ? 'media URI   ' : 'sandbox path'} run ${i + 1}: start ${bytes(r.start)}, ` +
