@@ -28,6 +28,7 @@ const FIGURES: Record<string, () => Promise<{ default: Figure }>> = {
   dispatch: () => import('./figures/dispatch'),
   'bridge-messages': () => import('./figures/bridge-messages'),
   memory: () => import('./figures/memory'),
+  'memory-media': () => import('./figures/memory-media'),
   'page-heap': () => import('./figures/page-heap'),
   abort: () => import('./figures/abort'),
   'bundle-size': () => import('./figures/bundle-size'),

@@ -1,10 +1,14 @@
 /**
- * Test controls of the emulation (not part of any platform API): settings, counters, and a reset.
+ * Test controls of the emulation (not part of any platform API): settings, counters, the media library's
+ * contents, a hold on file copies, and a reset.
  */
+import { closeSync } from 'node:fs';
 import { fileIoErrorOfCode } from './errors';
 import {
   DEFAULT_SETTINGS,
   agentTasks,
+  appFiles,
+  fileCopies,
   fileFaultKey,
   fileFaults,
   listenerErrors,
@@ -16,6 +20,8 @@ import {
 } from './state';
 
 export type { EmulationSettings, FileIoCall } from './state';
+export { addUserFile, linkUserFile, revokeUserFile, userFileRealPath } from './media-library';
+export type { UserFile, UserFileSpec } from './media-library';
 
 export interface EmulationStats {
   /** Agent tasks created and not removed. */
@@ -26,6 +32,10 @@ export interface EmulationStats {
   openSockets: number;
   /** Listeners registered on live tasks (running `uploadFile` tasks, agent tasks not removed). */
   listeners: number;
+  /** Descriptors the app opened with `fileIo.open` and has not closed. */
+  openFiles: number;
+  /** `fileIo.copyFile` calls running now (held ones included). */
+  copiesRunning: number;
 }
 
 /** Changes settings for the rest of the process (or until `resetEmulation()`); omitted ones stay. */
@@ -52,6 +62,8 @@ export function emulationStats(): EmulationStats {
     uploadTasks: liveUploadTasks.size,
     openSockets: openSockets.size,
     listeners,
+    openFiles: appFiles.size,
+    copiesRunning: fileCopies.running,
   };
 }
 
@@ -66,16 +78,48 @@ export function failFileCall(call: FileIoCall, path: string, code: number): void
   fileFaults.set(fileFaultKey(call, path), code);
 }
 
+/** `fileIo.copyFile` calls begun since the process started: compare two readings to see whether one was made. */
+export function fileCopiesStarted(): number {
+  return fileCopies.started;
+}
+
+/**
+ * Holds every `fileIo.copyFile` that begins from now on before its first byte (a slow copy, frozen), until
+ * the returned function is called; copies already running go on. For tests of what happens while a file
+ * is being copied.
+ */
+export function holdFileCopies(): () => void {
+  fileCopies.hold?.release();
+  let resolve!: () => void;
+  const until = new Promise<void>((r) => {
+    resolve = r;
+  });
+  const hold = {
+    until,
+    release: () => {
+      if (fileCopies.hold === hold) fileCopies.hold = undefined;
+      resolve();
+    },
+  };
+  fileCopies.hold = hold;
+  return hold.release;
+}
+
 /** Errors thrown by app listeners since the last call (the emulation catches them and goes on). */
 export function takeListenerErrors(): unknown[] {
   return listenerErrors.splice(0, listenerErrors.length);
 }
 
 /**
- * Destroys every task (no events follow), closes their sockets and files, restores the default settings,
- * and ends the failures of `failFileCall`. Resolves once the sockets have closed. The sandbox's files stay (`getSandbox().clear()` removes them).
+ * Destroys every task (no events follow), closes their sockets and files and the app's descriptors, lets
+ * held copies go, restores the default settings, and ends the failures of `failFileCall`. Resolves once the
+ * sockets have closed. The sandbox's files stay (`getSandbox().clear()` removes them), and so does the media
+ * library.
  */
 export async function resetEmulation(): Promise<void> {
+  for (const fd of appFiles.keys()) closeSync(fd);
+  appFiles.clear();
+  fileCopies.hold?.release();
   for (const task of [...liveUploadTasks, ...agentTasks.values()]) task.destroy();
   liveUploadTasks.clear();
   agentTasks.clear();

@@ -24,6 +24,17 @@ export const CONTEXT_DIRS = Object.freeze({
   filesDir: `${MODULE_BASE_DIR}/files`,
   tempDir: `${MODULE_BASE_DIR}/temp`,
 });
+/**
+ * The directories of the application-level context (`UIAbilityContext.getApplicationContext()`): the area's
+ * base directory without `haps/<module>` (ability_runtime `context_impl.cpp` `GetBaseDir`: a module's
+ * context adds `/haps/<moduleName>`, the application's does not). Taro's ArkTS runtime writes compressed
+ * images to this tempDir.
+ */
+export const APPLICATION_DIRS = Object.freeze({
+  cacheDir: '/data/storage/el2/base/cache',
+  filesDir: '/data/storage/el2/base/files',
+  tempDir: '/data/storage/el2/base/temp',
+});
 
 const FILE_URI_PREFIX = `file://${BUNDLE_NAME}/`;
 const GENERATED_CHUNK_BYTES = 64 * 1024;
@@ -48,6 +59,8 @@ export interface Sandbox {
    * `BUNDLE_NAME` (`applicationInfo.name`).
    */
   createContext(): common.Context;
+  /** The application-level context (APPLICATION_DIRS), of the same app. */
+  createApplicationContext(): common.Context;
   /** Removes every file and recreates the empty context directories. */
   clear(): void;
 }
@@ -86,13 +99,7 @@ class SandboxImpl implements Sandbox {
   async writeFile(virtualPath: string, content: SandboxContent): Promise<string> {
     const real = this.realPath(virtualPath);
     if (real === undefined) throw new Error(`not a path of the app sandbox: ${virtualPath}`);
-    await mkdir(dirname(real), { recursive: true });
-    if (typeof content === 'string' || content instanceof Uint8Array) {
-      const bytes = typeof content === 'string' ? Buffer.from(content, 'utf8') : content;
-      await writeWhole(real, bytes);
-      return createHash('sha256').update(bytes).digest('hex');
-    }
-    return writeGenerated(real, content.size, content.seed ?? 1);
+    return writeContent(real, content);
   }
 
   list(virtualDir: string): string[] {
@@ -111,6 +118,10 @@ class SandboxImpl implements Sandbox {
     return { stageMode: true, applicationInfo: { name: BUNDLE_NAME }, ...CONTEXT_DIRS };
   }
 
+  createApplicationContext(): common.Context {
+    return { stageMode: true, applicationInfo: { name: BUNDLE_NAME }, ...APPLICATION_DIRS };
+  }
+
   clear(): void {
     for (const entry of readdirSync(this.root)) rmSync(join(this.root, entry), { recursive: true, force: true });
     this.createContextDirs();
@@ -118,7 +129,9 @@ class SandboxImpl implements Sandbox {
 
   private createContextDirs(): void {
     for (const area of AREAS) mkdirSync(this.realPathOrThrow(area), { recursive: true });
-    for (const dir of Object.values(CONTEXT_DIRS)) mkdirSync(this.realPathOrThrow(dir), { recursive: true });
+    for (const dir of [...Object.values(CONTEXT_DIRS), ...Object.values(APPLICATION_DIRS)]) {
+      mkdirSync(this.realPathOrThrow(dir), { recursive: true });
+    }
   }
 
   private realPathOrThrow(virtualPath: string): string {
@@ -126,6 +139,17 @@ class SandboxImpl implements Sandbox {
     if (real === undefined) throw new Error(`not a path of the app sandbox: ${virtualPath}`);
     return real;
   }
+}
+
+/** Writes `content` to a real path (creating its parent directories); resolves with its sha256 (hex). */
+export async function writeContent(realPath: string, content: SandboxContent): Promise<string> {
+  await mkdir(dirname(realPath), { recursive: true });
+  if (typeof content === 'string' || content instanceof Uint8Array) {
+    const bytes = typeof content === 'string' ? Buffer.from(content, 'utf8') : content;
+    await writeWhole(realPath, bytes);
+    return createHash('sha256').update(bytes).digest('hex');
+  }
+  return writeGenerated(realPath, content.size, content.seed ?? 1);
 }
 
 /** Writes `size` pseudo-random bytes chunk by chunk, honouring backpressure; never holds the file in memory. */

@@ -93,3 +93,22 @@ export function trackSocket(socket: Socket): void {
   openSockets.add(socket);
   socket.once('close', () => openSockets.delete(socket));
 }
+
+/** A descriptor the app holds from `fileIo.open`, until `fileIo.close`. */
+export interface AppFile {
+  readonly fd: number;
+  /** What was opened: a sandbox path, or a user file's URI. */
+  readonly path: string;
+  readonly writable: boolean;
+}
+
+/** The app's open descriptors (`fileIo.open` without `fileIo.close`), by number. */
+export const appFiles = new Map<number, AppFile>();
+
+/** `fileIo.copyFile` calls: how many began since the process started, how many run now, and a hold. */
+export const fileCopies = {
+  started: 0,
+  running: 0,
+  /** While set, a copy waits on `until` before its first byte, and `release` lets them go (`holdFileCopies()`). */
+  hold: undefined as { until: Promise<void>; release(): void } | undefined,
+};

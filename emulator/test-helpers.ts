@@ -6,10 +6,21 @@ import { createServer } from 'node:net';
 import type request from '@ohos.request';
 import { startUploadServer } from '../server/upload-server';
 import type { UploadRecord, UploadServer } from '../server/types';
+import type { EmulationStats } from './control';
 import { CONTEXT_DIRS, getSandbox } from './sandbox';
 
 export const CACHE_DIR = CONTEXT_DIRS.cacheDir;
 export const FILES_DIR = CONTEXT_DIRS.filesDir;
+
+/** emulationStats() when nothing runs and nothing is left open. */
+export const IDLE_STATS: Readonly<EmulationStats> = Object.freeze({
+  agentTasks: 0,
+  uploadTasks: 0,
+  openSockets: 0,
+  listeners: 0,
+  openFiles: 0,
+  copiesRunning: 0,
+});
 
 export async function withServer(): Promise<UploadServer> {
   return startUploadServer();

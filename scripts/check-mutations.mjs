@@ -386,6 +386,27 @@ const mutations = [
     to: ".receive(btoa(unescape(encodeURIComponent('${JSON.stringify(message)}'))))",
     tests: ['test/bridge/bridge-events.test.ts', '-t', 'answers cross as data'],
   },
+  {
+    name: 'picker files: a page may name user files without allowUserFiles',
+    file: 'src/arkts/bridge-host.ts',
+    from: 'if (this.options.allowUserFiles === true) return;',
+    to: 'return;',
+    tests: ['test/bridge/bridge-sources.test.ts', '-t', 'refused unless the app allows'],
+  },
+  {
+    name: 'picker files: an internal:// path may climb out of its directory',
+    file: 'src/arkts/files.ts',
+    from: 'return path !== undefined && base !== undefined && path.startsWith(`${base}/`) ? path : undefined;',
+    to: 'return path;',
+    tests: ['test/arkts/adapter.test.ts', '-t', 'refuses internal'],
+  },
+  {
+    name: "picker files: the descriptor a user file's copy is made from is never closed",
+    file: 'src/arkts/staging.ts',
+    from: 'closeFile(opened);',
+    to: '',
+    tests: ['test/arkts/sources.test.ts', '-t', 'file://media/: the server receives'],
+  },
 ];
 
 const only = process.argv[2];

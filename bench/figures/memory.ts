@@ -16,7 +16,8 @@ import type { MemoryRun } from './memory-child';
 const SIZE = 1 * GB;
 const LIMIT = 10 * MB;
 
-function runChild(args: string[]): Promise<MemoryRun> {
+/** One run of memory-child.ts with these arguments, in a fresh process (memory-media.ts uses it too). */
+export function runMemoryChild(args: string[]): Promise<MemoryRun> {
   return new Promise((resolve, reject) => {
     const child = spawn(
       process.execPath,
@@ -47,7 +48,7 @@ const figure: Figure = {
     try {
       for (let i = 0; i < runs; i++) {
         for (const v of abOrder(i, 'library', 'direct')) {
-          const r = await runChild([v, file.realPath, String(file.size), file.sha256, server.uploadUrl]);
+          const r = await runMemoryChild([v, file.realPath, String(file.size), file.sha256, server.uploadUrl]);
           results[v].push(r);
           ctx.log(
             `memory: ${v.padEnd(7)} run ${i + 1}: start ${bytes(r.start)}, peak ${bytes(r.peak)} (+${bytes(r.peak - r.start)}; ` +

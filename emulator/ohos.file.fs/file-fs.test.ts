@@ -9,9 +9,17 @@ import fileIo from '@ohos.file.fs';
 import request from '@ohos.request';
 import { fileIo as kitFileIo } from '@kit.CoreFileKit';
 import { request as kitRequest } from '@kit.BasicServicesKit';
+import {
+  addUserFile,
+  emulationStats,
+  fileCopiesStarted,
+  holdFileCopies,
+  resetEmulation,
+  revokeUserFile,
+} from '../control';
 import { common } from '../kits/AbilityKit';
-import { BUNDLE_NAME, CONTEXT_DIRS, getSandbox } from '../sandbox';
-import { errorCode } from '../test-helpers';
+import { APPLICATION_DIRS, BUNDLE_NAME, CONTEXT_DIRS, getSandbox } from '../sandbox';
+import { errorCode, sleep } from '../test-helpers';
 
 const sandbox = getSandbox();
 const { AccessModeType } = fileIo;
@@ -48,6 +56,13 @@ describe('sandbox: the app view of storage (SDK FileSpec.path; js_initialize.cpp
     for (const dir of [context.cacheDir, context.filesDir, context.tempDir]) {
       expect(statSync(sandbox.realPath(dir) ?? '').isDirectory()).toBe(true);
     }
+  });
+
+  it('the application-level context has the area base directory without haps/<module>, which exists', () => {
+    const app = sandbox.createApplicationContext();
+    expect(app).toEqual({ stageMode: true, applicationInfo: { name: BUNDLE_NAME }, ...APPLICATION_DIRS });
+    expect(app.tempDir).toBe('/data/storage/el2/base/temp');
+    expect(statSync(sandbox.realPath(app.tempDir) ?? '').isDirectory()).toBe(true);
   });
 
   it('writeFile streams generated content (deterministic per seed) and returns its sha256; list() shows it', async () => {
@@ -131,6 +146,78 @@ describe('fileIo (@ohos.file.fs subset)', () => {
     expect(missing.code).toBe(13900002);
     await fileIo.mkdir(`${FILES}/udir`, false);
     expect(await errorCode(() => fileIo.unlink(`${FILES}/udir`))).toBe(13900019);
+  });
+
+  it('open / close: a File with an fd, counted until closed; stat and copyFile take the fd', async () => {
+    await resetEmulation();
+    const sha = await sandbox.writeFile(`${FILES}/fd-src.bin`, { size: 2 * 1024 * 1024 + 5, seed: 9 });
+    const file = await fileIo.open(`${FILES}/fd-src.bin`, fileIo.OpenMode.READ_ONLY);
+    expect(typeof file.fd).toBe('number');
+    expect(emulationStats().openFiles).toBe(1);
+    expect((await fileIo.stat(file.fd)).size).toBe(2 * 1024 * 1024 + 5);
+    // Twice: a source descriptor is copied from its start, whatever was read before.
+    for (const name of ['fd-a.bin', 'fd-b.bin']) {
+      await fileIo.copyFile(file.fd, `${CACHE}/${name}`);
+      expect(await sha256OfFile(sandbox.realPath(`${CACHE}/${name}`) ?? '')).toBe(sha);
+    }
+    await fileIo.close(file);
+    expect(emulationStats().openFiles).toBe(0);
+    expect(await errorCode(() => fileIo.close(file))).toBe(13900008);
+    expect(await errorCode(() => fileIo.stat(file.fd))).toBe(13900008);
+    expect(await errorCode(() => fileIo.copyFile(file.fd, `${CACHE}/fd-c.bin`))).toBe(13900008);
+  });
+
+  it('open: a missing file is 13900002, WRITE_ONLY|READ_WRITE or an unknown flag 13900020; CREATE makes one', async () => {
+    expect(await errorCode(() => fileIo.open(`${FILES}/no-such.bin`))).toBe(13900002);
+    expect(await errorCode(() => fileIo.open('/etc/passwd'))).toBe(13900002);
+    expect(await errorCode(() => fileIo.open(`${FILES}/x.bin`, 0o3))).toBe(13900020);
+    expect(await errorCode(() => fileIo.open(`${FILES}/x.bin`, 0o4000))).toBe(13900020);
+    const created = await fileIo.open(`${FILES}/created.bin`, 0o1 | 0o100);
+    await fileIo.close(created.fd);
+    expect(await fileIo.access(`${FILES}/created.bin`)).toBe(true);
+    expect(emulationStats().openFiles).toBe(0);
+  });
+
+  it('user files: only open() reaches a file://media/ URI, read-only, while the app holds a grant', async () => {
+    const photo = await addUserFile({ content: { size: 300_000, seed: 3 }, displayName: 'IMG_0001.jpg' });
+    expect(photo.uri).toMatch(/^file:\/\/media\/Photo\/\d+\/IMG_\d+_\d{3}\/IMG_0001\.jpg$/);
+    expect(photo.size).toBe(300_000);
+    // Its URI is no path of the sandbox.
+    expect(await errorCode(() => fileIo.stat(photo.uri))).toBe(13900002);
+    expect(await errorCode(() => fileIo.copyFile(photo.uri, `${CACHE}/u.bin`))).toBe(13900002);
+    expect(await fileIo.access(photo.uri)).toBe(false);
+    const file = await fileIo.open(photo.uri, fileIo.OpenMode.READ_ONLY);
+    expect((await fileIo.stat(file.fd)).size).toBe(300_000);
+    await fileIo.copyFile(file.fd, `${CACHE}/from-media.jpg`);
+    await fileIo.close(file);
+    expect(await sha256OfFile(sandbox.realPath(`${CACHE}/from-media.jpg`) ?? '')).toBe(photo.sha256);
+    expect(await errorCode(() => fileIo.open(photo.uri, 0o2))).toBe(13900012);
+    revokeUserFile(photo.uri);
+    expect(await errorCode(() => fileIo.open(photo.uri))).toBe(13900012);
+    const denied = await addUserFile({ content: 'x', displayName: 'a b.jpg', access: 'denied' });
+    expect(denied.uri.endsWith('/a%20b.jpg')).toBe(true);
+    expect(await errorCode(() => fileIo.open(denied.uri))).toBe(13900012);
+    expect(await errorCode(() => fileIo.open(`${photo.uri}.missing`))).toBe(13900002);
+    expect(emulationStats().openFiles).toBe(0);
+  });
+
+  it('holdFileCopies: copies wait before their first byte until released, counted as running', async () => {
+    await sandbox.writeFile(`${FILES}/held.bin`, 'held');
+    const before = fileCopiesStarted();
+    const release = holdFileCopies();
+    let done = false;
+    const copy = fileIo.copyFile(`${FILES}/held.bin`, `${CACHE}/held.bin`).then(() => {
+      done = true;
+    });
+    await sleep(50);
+    expect(done).toBe(false);
+    expect(emulationStats().copiesRunning).toBe(1);
+    expect(fileCopiesStarted()).toBe(before + 1);
+    expect(await fileIo.access(`${CACHE}/held.bin`)).toBe(false);
+    release();
+    await copy;
+    expect(emulationStats().copiesRunning).toBe(0);
+    expect(await fileIo.access(`${CACHE}/held.bin`)).toBe(true);
   });
 
   it('errors are BusinessErrors: an Error with a numeric code and the SDK text', async () => {

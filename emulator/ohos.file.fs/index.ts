@@ -4,8 +4,22 @@
  * storage areas does not exist for the app. Failures are BusinessErrors with the file-management codes of
  * the SDK (`@ohos.file.fs.d.ts` @throws lists: 13900002 No such file or directory, 13900020 Invalid argument,
  * ...).
+ *
+ * `open` also takes URIs: `file://<own bundle>/...` (a sandbox path) and `file://media/...`, a user file of
+ * the media library (media-library.ts), which nothing else here takes. Its descriptors are real ones,
+ * counted until `close` (`emulationStats().openFiles`); `stat` and `copyFile` take them.
  */
-import { constants, createReadStream, createWriteStream, type Stats } from 'node:fs';
+import {
+  close as closeFd,
+  constants,
+  fstat,
+  ftruncate,
+  open as openFd,
+  read as readFd,
+  type Stats,
+  write as writeFd,
+} from 'node:fs';
+import { promisify } from 'node:util';
 import {
   access as accessReal,
   lstat as lstatReal,
@@ -14,14 +28,37 @@ import {
   stat as statReal,
   unlink as unlinkReal,
 } from 'node:fs/promises';
-import { pipeline } from 'node:stream/promises';
 import type { AsyncCallback, BusinessError } from '@ohos.base';
 import type FileIoModule from '@ohos.file.fs';
 import { errnoCode, fileIoError, fileIoErrorFromNode, fileIoErrorOfCode } from '../errors';
+import { isMediaUri, openUserFile } from '../media-library';
 import { getSandbox } from '../sandbox';
-import { type FileIoCall, fileFaultKey, fileFaults } from '../state';
+import { type AppFile, type FileIoCall, appFiles, fileCopies, fileFaultKey, fileFaults } from '../state';
 
 type Stat = FileIoModule.Stat;
+type File = FileIoModule.File;
+
+const openReal = promisify(openFd);
+const closeReal = promisify(closeFd);
+const fstatReal = promisify(fstat);
+const ftruncateReal = promisify(ftruncate);
+const readReal = promisify(readFd);
+const writeReal = promisify(writeFd);
+/** copyFile moves the bytes through one buffer of this size, reused: a copy's memory does not grow with the file. */
+const COPY_CHUNK_BYTES = 1024 * 1024;
+
+/** The SDK's `OpenMode` (`@ohos.file.fs.d.ts`); the values are Linux's open(2) flags, which Node takes as they are. */
+export const OpenMode = Object.freeze({
+  READ_ONLY: 0o0,
+  WRITE_ONLY: 0o1,
+  READ_WRITE: 0o2,
+  CREATE: 0o100,
+  TRUNC: 0o1000,
+  APPEND: 0o2000,
+} as const);
+/** The flags this emulation honours; NONBLOCK, DIR, NOFOLLOW, SYNC are refused as 13900020. */
+const KNOWN_MODE_BITS = 0o3 | OpenMode.CREATE | OpenMode.TRUNC | OpenMode.APPEND;
+const ACCESS_MODE_MASK = 0o3;
 
 export const AccessModeType = Object.freeze({
   EXIST: 0,
@@ -57,20 +94,79 @@ export async function access(path: string, mode: number = AccessModeType.EXIST):
   }
 }
 
-/** Copies a file, streaming it (never whole in memory); the destination is replaced. */
+/**
+ * Opens a file: a sandbox path or `file://<own bundle>/...` URI (CREATE, TRUNC, APPEND as open(2)), or a
+ * user file's `file://media/...` URI (read-only, with the app's grant). Resolves with a File whose `fd`
+ * stays open until `close`.
+ */
+export async function open(path: string, mode: number = OpenMode.READ_ONLY): Promise<File> {
+  if (typeof path !== 'string' || path === '') throw fileIoError('EINVAL');
+  if (!Number.isInteger(mode) || mode < 0 || (mode & ~KNOWN_MODE_BITS) !== 0 || (mode & ACCESS_MODE_MASK) === 0o3) {
+    throw fileIoError('EINVAL');
+  }
+  let fd: number;
+  if (isMediaUri(path)) {
+    fd = await openUserFile(path, mode);
+  } else {
+    const real = realPathOf(path);
+    if (real === undefined) throw fileIoError('ENOENT');
+    fd = await nodeCall(() => openReal(real, mode, 0o660));
+  }
+  const entry: AppFile = { fd, path, writable: (mode & ACCESS_MODE_MASK) !== OpenMode.READ_ONLY };
+  appFiles.set(fd, entry);
+  return { fd, path, name: path.slice(path.lastIndexOf('/') + 1) } as File;
+}
+
+/** Closes a descriptor from `open` (or its File); any other number is 13900008 Bad file descriptor. */
+export async function close(file: number | File): Promise<void> {
+  const fd = typeof file === 'number' ? file : (file as { fd?: unknown } | null)?.fd;
+  if (typeof fd !== 'number' || !appFiles.has(fd)) throw fileIoError('EBADF');
+  appFiles.delete(fd);
+  await nodeCall(() => closeReal(fd));
+}
+
+/**
+ * Copies a whole file, the destination replaced. Either side may be a descriptor from `open`: a source
+ * descriptor is read from its start whatever its offset, a destination descriptor is truncated first
+ * (file_api `copy_file.cpp`: fstat for the size, then sendfile from offset 0). The bytes go through one
+ * reused buffer, as sendfile moves them without the app's memory: a copy of 1 GB costs no more than one of 1 MB.
+ */
 export async function copyFile(src: string | number, dest: string | number, mode = 0): Promise<void> {
   injectedFault('copyFile', src);
   injectedFault('copyFile', dest);
   if (mode !== 0) throw fileIoError('EINVAL');
-  // The app has no descriptors from this subset of the module (no fs.open), so numbers are bad descriptors.
-  if (typeof src === 'number' || typeof dest === 'number') throw fileIoError('EBADF');
-  const from = existingRealPath(src);
-  const to = realPathOf(dest);
+  const from = typeof src === 'number' ? appFile(src) : existingRealPath(src);
+  const to = typeof dest === 'number' ? appFile(dest) : realPathOf(dest);
   if (to === undefined) throw fileIoError('ENOENT');
+  if (typeof to !== 'string' && !to.writable) throw fileIoError('EBADF');
+  fileCopies.started++;
+  fileCopies.running++;
+  const opened: number[] = [];
+  const openOwn = async (path: string, flags: string): Promise<number> => {
+    const fd = await openReal(path, flags, 0o660);
+    opened.push(fd);
+    return fd;
+  };
   try {
-    await pipeline(createReadStream(from), createWriteStream(to));
+    if (fileCopies.hold) await fileCopies.hold.until;
+    const fromFd = typeof from === 'string' ? await openOwn(from, 'r') : from.fd;
+    const toFd = typeof to === 'string' ? await openOwn(to, 'w') : to.fd;
+    if (typeof to !== 'string') await ftruncateReal(toFd, 0);
+    const buffer = Buffer.allocUnsafe(COPY_CHUNK_BYTES);
+    for (let position = 0; ; ) {
+      const { bytesRead } = await readReal(fromFd, buffer, 0, buffer.length, position);
+      if (bytesRead === 0) break;
+      for (let written = 0; written < bytesRead; ) {
+        const { bytesWritten } = await writeReal(toFd, buffer, written, bytesRead - written, position + written);
+        written += bytesWritten;
+      }
+      position += bytesRead;
+    }
   } catch (error) {
     throw fileIoErrorFromNode(error);
+  } finally {
+    fileCopies.running--;
+    await Promise.all(opened.map((fd) => closeReal(fd).catch(() => undefined)));
   }
 }
 
@@ -79,9 +175,13 @@ export async function lstat(path: string): Promise<Stat> {
   return toStat(await nodeCall(() => lstatReal(existingRealPath(path))));
 }
 
+/** By path, or by a descriptor from `open` (a user file's size comes this way: its URI is no path). */
 export async function stat(file: string | number): Promise<Stat> {
   injectedFault('stat', file);
-  if (typeof file === 'number') throw fileIoError('EBADF');
+  if (typeof file === 'number') {
+    const { fd } = appFile(file);
+    return toStat(await nodeCall(() => fstatReal(fd)));
+  }
   return toStat(await nodeCall(() => statReal(existingRealPath(file))));
 }
 
@@ -131,7 +231,19 @@ export function unlink(path: string, callback?: AsyncCallback<void>): Promise<vo
   );
 }
 
-const fileIo: typeof FileIoModule = { access, copyFile, lstat, mkdir, rmdir, stat, unlink, AccessModeType };
+const fileIo: typeof FileIoModule = {
+  access,
+  close,
+  copyFile,
+  lstat,
+  mkdir,
+  open,
+  rmdir,
+  stat,
+  unlink,
+  AccessModeType,
+  OpenMode,
+};
 export default fileIo;
 
 /** Throws the failure `failFileCall` (control.ts) set for this call on this path, if any. */
@@ -144,6 +256,12 @@ function injectedFault(call: FileIoCall, path: unknown): void {
 function realPathOf(path: unknown): string | undefined {
   if (typeof path !== 'string' || path === '') throw fileIoError('EINVAL');
   return getSandbox().realPath(path);
+}
+
+function appFile(fd: number): AppFile {
+  const entry = appFiles.get(fd);
+  if (entry === undefined) throw fileIoError('EBADF');
+  return entry;
 }
 
 function existingRealPath(path: unknown): string {

@@ -38,7 +38,14 @@ import {
   uploadMethod,
 } from './napi';
 import { reasonOf, REASONS, type Reason } from './reasons';
-import { contextDirs, isUserFile, openFileSpecPath, type ContextDirs, type OpenedFile } from './paths';
+import {
+  contextDirs,
+  isUserFile,
+  openFileSpecPath,
+  openUserFileSpec,
+  type ContextDirs,
+  type OpenedFile,
+} from './paths';
 import { agentTasks, settings, type LiveAgentTask } from '../state';
 import { rangeOf, UploadEngine, type EngineConfig, type EngineResult, type ProgressSnapshot } from './upload-engine';
 
@@ -463,7 +470,7 @@ function checkOptionalTexts(config: Record<string, unknown>): void {
 
 /**
  * Opens every file or none. User files (`file://media/...`) are for FOREGROUND tasks only (401 otherwise,
- * `CheckUserFileSpec`); the emulated device has no media library, so opening one fails with 13400001.
+ * `CheckUserFileSpec`), opened through the emulated media library (13400001 when the app may not read one).
  */
 function openFiles(dirs: ContextDirs, files: readonly ParsedFileSpec[], mode: number): OpenedFile[] {
   const opened: OpenedFile[] = [];
@@ -472,7 +479,8 @@ function openFiles(dirs: ContextDirs, files: readonly ParsedFileSpec[], mode: nu
       if (isUserFile(spec.path)) {
         if (mode !== Mode.FOREGROUND)
           paramError('Parameter verification failed, user file can only for Mode::FOREGROUND');
-        throw requestError(RequestErrorCode.FILEIO, 'Failed to open user file');
+        opened.push(openUserFileSpec(spec.path));
+        continue;
       }
       opened.push(openFileSpecPath(dirs, spec.path));
     }

@@ -6,9 +6,10 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import request from '@ohos.request';
 import type { UploadServer } from '../../server/types';
-import { configureEmulation, emulationStats, resetEmulation } from '../control';
+import { addUserFile, configureEmulation, emulationStats, resetEmulation, revokeUserFile } from '../control';
 import { BUNDLE_NAME, getSandbox } from '../sandbox';
 import {
+  IDLE_STATS,
   CACHE_DIR,
   cacheFile,
   closedRecord,
@@ -323,13 +324,37 @@ describe('agent: FileSpec.path rules and errors (SDK FileSpec.path; §1b)', () =
     expect(await errorCode(() => request.agent.create(ctx, upload(server.uploadUrl, CACHE_DIR)))).toBe(13400001);
   });
 
-  it('user files: 401 for BACKGROUND tasks; FOREGROUND cannot open them on the emulated device (13400001)', async () => {
+  it('user files: 401 for BACKGROUND tasks; FOREGROUND tasks upload them (SDK FileSpec.path item 5)', async () => {
     const ctx = context();
-    const media = 'file://media/Photo/1/IMG_1.jpg';
-    expect(await errorCode(() => request.agent.create(ctx, upload(server.uploadUrl, media)))).toBe(401);
-    expect(
-      await errorCode(() => request.agent.create(ctx, upload(server.uploadUrl, media, { mode: Mode.FOREGROUND }))),
-    ).toBe(13400001);
+    const photo = await addUserFile({ content: { size: 120_000, seed: 12 }, displayName: 'IMG_0002.jpg' });
+    expect(await errorCode(() => request.agent.create(ctx, upload(server.uploadUrl, photo.uri)))).toBe(401);
+    const { task, done } = await run({
+      ...upload(uploadUrl(server, { id: 'agent-user-file' }), photo.uri, { mode: Mode.FOREGROUND, method: 'POST' }),
+      headers: { 'Content-Type': 'multipart/form-data' },
+    });
+    expect((await done).type).toBe('completed');
+    expect(server.byId('agent-user-file')[0]?.summary?.files[0]).toMatchObject({
+      filename: 'IMG_0002.jpg',
+      size: 120_000,
+      sha256: photo.sha256,
+    });
+    await request.agent.remove(task.tid);
+  });
+
+  it('a user file the app may not read, or that is not there, is 13400001 "Failed to open user file"', async () => {
+    const ctx = context();
+    const denied = await addUserFile({ content: 'secret', displayName: 'd.jpg', access: 'denied' });
+    const revoked = await addUserFile({ content: 'gone', displayName: 'r.jpg' });
+    revokeUserFile(revoked.uri);
+    for (const uri of [denied.uri, revoked.uri, 'file://media/Photo/999999/IMG_1_999/none.jpg']) {
+      let error: unknown;
+      try {
+        await request.agent.create(ctx, upload(server.uploadUrl, uri, { mode: Mode.FOREGROUND }));
+      } catch (e) {
+        error = e;
+      }
+      expect(error, uri).toMatchObject({ code: 13400001, message: 'file operation error   Failed to open user file' });
+    }
   });
 
   it('config checks throw 401 synchronously (SDK create @throws 401); download is not emulated (801)', async () => {
@@ -370,7 +395,7 @@ describe('agent: start/stop/remove (SDK Task, remove; §1b)', () => {
     await sleep(300);
     expect(events.some((e) => e.type === 'completed' || e.type === 'failed')).toBe(false);
     expect(removeEvents.map((p) => p.state)).toEqual([State.REMOVED]);
-    expect(emulationStats()).toEqual({ agentTasks: 0, uploadTasks: 0, openSockets: 0, listeners: 0 });
+    expect(emulationStats()).toEqual(IDLE_STATS);
     expect(await errorCode(() => request.agent.remove(task.tid))).toBe(21900006);
     expect(await errorCode(() => request.agent.show(task.tid))).toBe(21900006);
     expect(await errorCode(() => task.start())).toBe(21900006);
@@ -403,7 +428,7 @@ describe('agent: start/stop/remove (SDK Task, remove; §1b)', () => {
     expect((await request.agent.show(task.tid)).progress.state).toBe(State.STOPPED);
     expect(emulationStats()).toMatchObject({ agentTasks: 1, openSockets: 0 });
     await request.agent.remove(task.tid);
-    expect(emulationStats()).toEqual({ agentTasks: 0, uploadTasks: 0, openSockets: 0, listeners: 0 });
+    expect(emulationStats()).toEqual(IDLE_STATS);
   });
 
   it('off(event) without a callback removes all of that event (listeners count)', async () => {

@@ -9,6 +9,7 @@ import { closeSync, fstatSync, openSync, read, realpathSync, statSync } from 'no
 import { promisify } from 'node:util';
 import { posix } from 'node:path';
 import { requestError, RequestErrorCode } from '../errors';
+import { userFileToOpen } from '../media-library';
 import { BUNDLE_NAME, getSandbox } from '../sandbox';
 
 /**
@@ -199,6 +200,21 @@ function isParentDirValid(virtualPath: string): boolean {
   } catch {
     return false;
   }
+}
+
+/**
+ * `request.agent`, a user file (`file://media/...`) of a FOREGROUND task: the service opens it through the
+ * media library with the app's grant (`CheckUserFileSpec`: `DataAbilityHelper::OpenFile(uri, "r")`); a URI
+ * it cannot open is 13400001 "Failed to open user file".
+ */
+export function openUserFileSpec(uri: string): OpenedFile {
+  let fd: number;
+  try {
+    fd = openSync(userFileToOpen(uri, 0), 'r');
+  } catch {
+    throw requestError(RequestErrorCode.FILEIO, 'Failed to open user file');
+  }
+  return new OpenedFile(uri, fd, fstatSync(fd).size);
 }
 
 /** Opens a regular file for reading (`CheckPathIsFile` + `GetFdUpload`), or throws `code`. */

@@ -21,7 +21,7 @@ import type { NativeMessage, PageMessage, StartOptions } from '../bridge/protoco
 import { describeThrown, failMsg, logError, Reason } from '../core/errors';
 import type { FormDataValue, UploadTask, UploadTaskPromise } from '../core/types';
 import { resolveContext } from './context';
-import { ENOENT, normalizePath, sandboxPathOf } from './files';
+import { ENOENT, isUserFileUri, normalizePath, sandboxPathOf } from './files';
 import { COPY_DIR } from './staging';
 import { uploadFile } from './upload';
 
@@ -31,8 +31,18 @@ export interface UploadBridgeOptions {
    * page of another origin is refused at once, with its origin in the errMsg.
    */
   allowedOrigins: string[];
-  /** Sandbox directories the pages may upload from, e.g. `[context.cacheDir]`. Required. */
+  /**
+   * Sandbox directories the pages may upload from, e.g. `[context.cacheDir]`. Required. `internal://cache/`,
+   * `internal://files/` and `internal://temp/` paths are mapped to cacheDir, filesDir and tempDir first, and
+   * must then lie in one of these too.
+   */
   allowedPaths: string[];
+  /**
+   * Let pages upload user files by their media library URIs (`file://media/...`, from the photo and video
+   * pickers). Default false: a page could otherwise send any of the user's photos the app has a grant for,
+   * just by naming its URI.
+   */
+  allowUserFiles?: boolean;
   /** The application context; default as for uploadFile (configure(), getContext()). */
   context?: common.Context;
   /** Reload the page so the proxy takes effect now (registering applies from the next page load). */
@@ -332,10 +342,18 @@ class BridgeHost implements UploadBridge {
 
   /**
    * Resolves, with the context it resolved filePath in, when filePath lies inside an allowed directory
-   * without going through a symlink. What cannot be checked is refused: only "no such file or directory"
-   * ends the walk early, and the upload then fails with `file not found`, as in ArkTS.
+   * without going through a symlink, or is a user file and the app allows them. What cannot be checked is
+   * refused: only "no such file or directory" ends the walk early, and the upload then fails with
+   * `file not found`, as in ArkTS.
    */
   private async checkPath(filePath: string): Promise<common.Context> {
+    if (isUserFileUri(filePath)) {
+      // Refused before anything is opened: the answer is the same whether or not the URI exists.
+      if (this.options.allowUserFiles === true) return resolveContext(this.options.context);
+      throw new Error(
+        `filePath "${filePath}" is a user file (media library), which this app does not let pages upload (allowUserFiles)`,
+      );
+    }
     const context = resolveContext(this.options.context);
     let path: string;
     try {

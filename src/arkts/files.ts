@@ -1,19 +1,29 @@
 /**
- * Where the file is, in the app sandbox, and whether it is there. filePath may be
- *   - a sandbox path: `/data/storage/el2/base/haps/entry/files/a.jpg` (what context.filesDir gives),
+ * Where the file is, and whether it is there. filePath may be
+ *   - a sandbox path: `/data/storage/el2/base/haps/entry/files/a.jpg` (what context.filesDir gives), or one of
+ *     the application's own directories, such as `/data/storage/el2/base/temp/...` (applicationContext.tempDir);
  *   - a file:// URI of the app: `file://<bundleName>/data/storage/el2/base/...` (the bundle name is the
- *     context's applicationInfo.name; another authority, such as a photo picker's `file://media/...`, is
- *     refused: its path is not one of this sandbox),
- *   - `internal://cache/<path in context.cacheDir>`.
+ *     context's applicationInfo.name);
+ *   - `internal://cache/`, `internal://files/` or `internal://temp/<path>`: a file in the context's cacheDir,
+ *     filesDir or tempDir (Taro's hybrid shell names the pictures it picked `internal://temp/<time>_<name>`);
+ *   - a user file: a media library URI `file://media/...`, what the photo and video pickers give. It is no
+ *     path of the sandbox: only fileIo.open() reaches it, while the app holds the picker's read grant.
+ * docs/platform/user-files.md has the platform facts and their sources.
  */
 import { fileIo } from '@kit.CoreFileKit';
 import type { common } from '@kit.AbilityKit';
-import { describeThrown } from '../core/errors';
+import { describeThrown, logError } from '../core/errors';
 import { UploadFailure } from './platform-errors';
 
-const INTERNAL_CACHE = 'internal://cache/';
 /** @ohos.file.fs: No such file or directory. */
 export const ENOENT = 13900002;
+const USER_FILE = 'file://media/';
+/** The internal:// forms, and the context directory each names. */
+const INTERNAL_DIRS: ReadonlyArray<readonly [string, 'cacheDir' | 'filesDir' | 'tempDir']> = [
+  ['internal://cache/', 'cacheDir'],
+  ['internal://files/', 'filesDir'],
+  ['internal://temp/', 'tempDir'],
+];
 
 export interface LocalFile {
   /** What the caller passed, for messages. */
@@ -26,6 +36,11 @@ export interface LocalFile {
    * fileIo.open(). An engine that takes only sandbox paths uploads a copy (staging.ts, stageFile).
    */
   userFile: boolean;
+}
+
+/** A media library URI (`file://media/...`), as the photo and video pickers give them. */
+export function isUserFileUri(filePath: string): boolean {
+  return filePath.startsWith(USER_FILE);
 }
 
 function joinPath(dir: string, rel: string): string {
@@ -52,21 +67,31 @@ function bundleNameOf(context: common.Context): string | undefined {
   return typeof name === 'string' && name !== '' ? name : undefined;
 }
 
+/** `internal://<dir>/<rel>` as a path inside that context directory; nothing above it. */
+function internalPath(filePath: string, context: common.Context): string | undefined {
+  for (const [prefix, key] of INTERNAL_DIRS) {
+    if (!filePath.startsWith(prefix)) continue;
+    const dir: unknown = context[key];
+    if (typeof dir !== 'string' || dir === '') return undefined;
+    const base = normalizePath(dir);
+    const path = normalizePath(joinPath(dir, filePath.slice(prefix.length)));
+    return path !== undefined && base !== undefined && path.startsWith(`${base}/`) ? path : undefined;
+  }
+  return undefined;
+}
+
+/** The sandbox path that filePath names (not for user files, which have none). */
 export function sandboxPathOf(filePath: string, context: common.Context): string {
   let path: string | undefined;
-  if (filePath.startsWith(INTERNAL_CACHE)) {
-    const rel = filePath.slice(INTERNAL_CACHE.length);
-    const cache = normalizePath(context.cacheDir);
-    path = normalizePath(joinPath(context.cacheDir, rel));
-    // internal://cache/ names a file inside the cache directory, nothing above it.
-    if (path !== undefined && cache !== undefined && !path.startsWith(`${cache}/`)) path = undefined;
+  if (filePath.startsWith('internal://')) {
+    path = internalPath(filePath, context);
   } else if (filePath.startsWith('file://')) {
     const rest = filePath.slice('file://'.length);
     const slash = rest.indexOf('/');
     const bundle = bundleNameOf(context);
     if (slash > 0 && bundle !== undefined && rest.slice(0, slash) !== bundle) {
       throw new UploadFailure(
-        `invalid filePath "${filePath}": only file:// URIs of this app (file://${bundle}/...) can be uploaded, not of "${rest.slice(0, slash)}"; copy a media file (from the photo picker, say) into the sandbox first: fileIo.open(uri), then fileIo.copyFile(file.fd, <path in context.cacheDir>)`,
+        `invalid filePath "${filePath}": only file:// URIs of this app (file://${bundle}/...) or of the media library (file://media/...) can be uploaded, not of "${rest.slice(0, slash)}"`,
       );
     }
     if (slash > 0) {
@@ -81,14 +106,51 @@ export function sandboxPathOf(filePath: string, context: common.Context): string
   }
   if (path === undefined) {
     throw new UploadFailure(
-      `invalid filePath "${filePath}": use a sandbox path such as context.filesDir + '/a.jpg', a file:// URI of the app, or internal://cache/<file in cacheDir>`,
+      `invalid filePath "${filePath}": use a sandbox path such as context.filesDir + '/a.jpg', a file:// URI of the app or of the media library, or internal://cache/, internal://files/ or internal://temp/<file>`,
     );
   }
   return path;
 }
 
-/** Finds the file and its size; a missing file is `file not found: <filePath>`. */
+/** The failure to report when a file cannot be opened or examined. */
+export function unreadable(filePath: string, err: unknown): UploadFailure {
+  if (err instanceof UploadFailure) return err;
+  const { code, message } = (err ?? {}) as { code?: unknown; message?: unknown };
+  if (code === ENOENT) return new UploadFailure(`file not found: ${filePath}`);
+  const text = typeof code === 'number' && typeof message === 'string' ? `${code} ${message}` : describeThrown(err);
+  return new UploadFailure(`cannot read file: ${filePath} (${text})`);
+}
+
+/** Closes a descriptor from fileIo.open; a failure to close is logged, never thrown. */
+export function closeFile(file: fileIo.File): void {
+  fileIo.close(file).catch((err: unknown) => logError('could not close a file:', err));
+}
+
+/** The size of a user file: open it (the grant is checked here), fstat, close. */
+async function userFileSize(uri: string): Promise<number> {
+  let file: fileIo.File;
+  try {
+    file = await fileIo.open(uri, fileIo.OpenMode.READ_ONLY);
+  } catch (err) {
+    throw unreadable(uri, err);
+  }
+  try {
+    return (await fileIo.stat(file.fd)).size;
+  } catch (err) {
+    throw unreadable(uri, err);
+  } finally {
+    closeFile(file);
+  }
+}
+
+/**
+ * Finds the file and its size: `file not found: <filePath>` when it is not there, `cannot read file:
+ * <filePath> (<why>)` when the app may not read it (a user file without the picker's grant).
+ */
 export async function openLocalFile(filePath: string, context: common.Context): Promise<LocalFile> {
+  if (isUserFileUri(filePath)) {
+    return { filePath, path: filePath, size: await userFileSize(filePath), userFile: true };
+  }
   const path = sandboxPathOf(filePath, context);
   let size: number;
   try {
@@ -96,10 +158,7 @@ export async function openLocalFile(filePath: string, context: common.Context): 
     if (!st.isFile()) throw new UploadFailure(`not a file: ${filePath}`);
     size = st.size;
   } catch (err) {
-    if (err instanceof UploadFailure) throw err;
-    const code = (err as { code?: unknown }).code;
-    if (code === ENOENT) throw new UploadFailure(`file not found: ${filePath}`);
-    throw new UploadFailure(`cannot read file: ${filePath} (${describeThrown(err)})`);
+    throw unreadable(filePath, err);
   }
   return { filePath, path, size, userFile: false };
 }

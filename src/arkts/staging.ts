@@ -1,6 +1,7 @@
 /**
  * Temporary copies of the files an engine cannot read where they are: a file outside cacheDir for
- * request.uploadFile, a file that must travel under another name for @ohos.net.http. Each copy lives in
+ * request.uploadFile, a file that must travel under another name for @ohos.net.http, a user file
+ * (`file://media/...`) for both. Each copy lives in
  * a folder of its own, `<cacheDir>/harmony-upload-task/<unique>/`, is made with the file API (copyFile
  * streams it: the file is never read into JS memory) and is deleted, folder and all, by `release()`.
  * Nothing else is ever written there, so a page over the bridge is refused any path inside it.
@@ -8,7 +9,7 @@
 import { fileIo } from '@kit.CoreFileKit';
 import type { common } from '@kit.AbilityKit';
 import { logError } from '../core/errors';
-import { normalizePath } from './files';
+import { closeFile, normalizePath, unreadable } from './files';
 import type { LocalFile } from './files';
 
 /** The folder in cacheDir for the library's temporary copies. */
@@ -84,12 +85,27 @@ export async function stageCopy(
   return undefined;
 }
 
-/** A copy of a file found by openLocalFile, named `name`: a sandbox path is copied by path, a user file through its descriptor. */
-export function stageFile(
+/**
+ * A copy of a file found by openLocalFile, named `name`: a sandbox path is copied by path, a user file
+ * through a descriptor (its URI is no path: fileIo.open takes it, copyFile takes the descriptor), closed
+ * once the copy is made or abandoned.
+ */
+export async function stageFile(
   context: common.Context,
   file: LocalFile,
   name: string,
   stillWanted: () => boolean,
 ): Promise<StagedCopy | undefined> {
-  return stageCopy(context, file.path, name, stillWanted);
+  if (!file.userFile) return stageCopy(context, file.path, name, stillWanted);
+  let opened: fileIo.File;
+  try {
+    opened = await fileIo.open(file.path, fileIo.OpenMode.READ_ONLY);
+  } catch (err) {
+    throw unreadable(file.filePath, err);
+  }
+  try {
+    return await stageCopy(context, opened.fd, name, stillWanted);
+  } finally {
+    closeFile(opened);
+  }
 }

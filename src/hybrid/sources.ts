@@ -7,7 +7,8 @@ import type { HybridSource } from './types';
 
 export type Route = 'page' | 'native';
 
-const NATIVE_PATH = /^(internal:\/\/cache\/|file:\/\/|\/)/;
+/** What the native side takes (src/arkts/files.ts): sandbox paths, file:// URIs, three internal:// forms. */
+const NATIVE_PATH = /^(internal:\/\/(cache|files|temp)\/|file:\/\/|\/)/;
 const PAGE_URL = /^(blob:|data:)/i;
 
 export function isBlob(value: unknown): value is Blob {
@@ -28,7 +29,7 @@ export const hybridSourceRules: SourceRules<HybridSource> = {
     if (!NATIVE_PATH.test(path)) {
       return {
         ok: false,
-        reason: `invalid filePath "${shorten(path)}": use a Blob or File, a blob: or data: URL, or a native path (internal://cache/..., file://..., /data/storage/...)`,
+        reason: `invalid filePath "${shorten(path)}": use a Blob or File, a blob: or data: URL, or a native path (internal://cache|files|temp/..., file://..., /data/storage/...)`,
       };
     }
     return { ok: true, value: path };

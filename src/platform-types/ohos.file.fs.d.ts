@@ -4,25 +4,39 @@ declare module '@ohos.file.fs' {
 
   namespace fileIo {
     export { access };
+    export { close };
     export { copyFile };
     export { lstat };
     export { mkdir };
+    export { open };
     export { rmdir };
     export { stat };
     export { unlink };
+    export type { File };
     export type { Stat };
     export { AccessModeType };
+    export { OpenMode };
+
+    namespace OpenMode {
+      const READ_ONLY = 0o0;
+    }
   }
   export default fileIo;
 
   function access(path: string, mode?: AccessModeType): Promise<boolean>;
+  function close(file: number | File): Promise<void>;
   function copyFile(src: string | number, dest: string | number, mode?: number): Promise<void>;
   function lstat(path: string): Promise<Stat>;
   function mkdir(path: string, recursion: boolean): Promise<void>;
+  function open(path: string, mode?: number): Promise<File>;
   function rmdir(path: string): Promise<void>;
   function stat(file: string | number): Promise<Stat>;
   function unlink(path: string): Promise<void>;
   function unlink(path: string, callback: AsyncCallback<void>): void;
+
+  interface File {
+    readonly fd: number;
+  }
 
   interface Stat {
     readonly mode: number;

@@ -57,6 +57,9 @@ async function expectArrived(res: UploadFileSuccessResult, sha256: string): Prom
   expect(summary.files[0].sha256).toBe(sha256);
 }
 
+const INVALID_HINT =
+  "use a sandbox path such as context.filesDir + '/a.jpg', a file:// URI of the app or of the media library, or internal://cache/, internal://files/ or internal://temp/<file>";
+
 describe.each(['agent', 'uploadFile'] as const)('filePath forms on request.%s', (backend: ArkTsBackend) => {
   beforeEach(() => configure({ context, backend }));
 
@@ -107,48 +110,47 @@ describe.each(['agent', 'uploadFile'] as const)('filePath forms on request.%s', 
   it.each([
     [
       'relative/path.bin',
-      'uploadFile:fail invalid filePath "relative/path.bin": use a sandbox path such as context.filesDir + \'/a.jpg\', a file:// URI of the app, or internal://cache/<file in cacheDir>',
+      'uploadFile:fail invalid filePath "relative/path.bin": use a sandbox path such as context.filesDir + \'/a.jpg\', a file:// URI of the app or of the media library, or internal://cache/, internal://files/ or internal://temp/<file>',
     ],
     [
       'internal://cache/../files/x.bin',
-      'uploadFile:fail invalid filePath "internal://cache/../files/x.bin": use a sandbox path such as context.filesDir + \'/a.jpg\', a file:// URI of the app, or internal://cache/<file in cacheDir>',
+      'uploadFile:fail invalid filePath "internal://cache/../files/x.bin": use a sandbox path such as context.filesDir + \'/a.jpg\', a file:// URI of the app or of the media library, or internal://cache/, internal://files/ or internal://temp/<file>',
     ],
     [
       '/../../etc/passwd',
-      'uploadFile:fail invalid filePath "/../../etc/passwd": use a sandbox path such as context.filesDir + \'/a.jpg\', a file:// URI of the app, or internal://cache/<file in cacheDir>',
+      'uploadFile:fail invalid filePath "/../../etc/passwd": use a sandbox path such as context.filesDir + \'/a.jpg\', a file:// URI of the app or of the media library, or internal://cache/, internal://files/ or internal://temp/<file>',
     ],
+    ...[
+      'internal://files/../cache/x.bin',
+      'internal://temp/../../files/x.bin',
+      'internal://temp/',
+      'internal://docs/x',
+    ].map((filePath) => [filePath, `uploadFile:fail invalid filePath "${filePath}": ${INVALID_HINT}`]),
     ['/etc/passwd', 'uploadFile:fail file not found: /etc/passwd'],
   ])('refuses %s', async (filePath, errMsg) => {
     await expect(uploadFile({ url: server.uploadUrl, filePath, name: 'file' })).rejects.toEqual({ errMsg });
   });
 
-  it.each([
-    ['another app', 'com.someone.else'],
-    ['the photo picker (a media library file)', 'media'],
-  ])(
-    'refuses a file:// URI of %s, naming why, even when this app has a file at that path; nothing is sent',
-    async (_label, authority) => {
-      const path = `${context.filesDir}/forms/${backend}-mine.jpg`;
-      await sandbox.writeFile(path, { size: 2000, seed: 5 });
-      const uri = `file://${authority}${path}`;
-      const { id, url } = urlWith(`authority-${backend}`);
-      await expect(uploadFile({ url, filePath: uri, name: 'file' })).rejects.toEqual({
-        errMsg: `uploadFile:fail invalid filePath "${uri}": only file:// URIs of this app (file://${BUNDLE_NAME}/...) can be uploaded, not of "${authority}"; copy a media file (from the photo picker, say) into the sandbox first: fileIo.open(uri), then fileIo.copyFile(file.fd, <path in context.cacheDir>)`,
-      });
-      expect(server.byId(id)).toHaveLength(0);
-    },
-  );
+  it('refuses a file:// URI of another app, naming why, even when this app has a file at that path; nothing is sent', async () => {
+    const path = `${context.filesDir}/forms/${backend}-mine.jpg`;
+    await sandbox.writeFile(path, { size: 2000, seed: 5 });
+    const uri = `file://com.someone.else${path}`;
+    const { id, url } = urlWith(`authority-${backend}`);
+    await expect(uploadFile({ url, filePath: uri, name: 'file' })).rejects.toEqual({
+      errMsg: `uploadFile:fail invalid filePath "${uri}": only file:// URIs of this app (file://${BUNDLE_NAME}/...) or of the media library (file://media/...) can be uploaded, not of "com.someone.else"`,
+    });
+    expect(server.byId(id)).toHaveLength(0);
+  });
 
-  it('a photo picker URI too: not "file not found"', async () => {
-    const uri = 'file://media/Photo/12/IMG_1700000000_011/IMG_0001.jpg';
-    const err = (await uploadFile({ url: server.uploadUrl, filePath: uri, name: 'file' }).catch((e: unknown) => e)) as {
-      errMsg: string;
-    };
-    expect(err.errMsg).toMatch(
-      new RegExp(
-        `^uploadFile:fail invalid filePath "${uri}": only file:// URIs of this app .* fileIo\\.copyFile\\(file\\.fd, <path in context\\.cacheDir>\\)$`,
-      ),
-    );
+  it('a file://media/ URI is looked up in the media library, never in the sandbox at its path', async () => {
+    const path = `${context.filesDir}/forms/${backend}-not-media.jpg`;
+    await sandbox.writeFile(path, { size: 2000, seed: 5 });
+    const uri = `file://media${path}`;
+    const { id, url } = urlWith(`media-path-${backend}`);
+    await expect(uploadFile({ url, filePath: uri, name: 'file' })).rejects.toEqual({
+      errMsg: `uploadFile:fail file not found: ${uri}`,
+    });
+    expect(server.byId(id)).toHaveLength(0);
   });
 
   it('a context without a bundle name (no applicationInfo) still takes a file:// URI by its path', async () => {

@@ -6,12 +6,14 @@ import { COPY_DIR } from '../../src/arkts/staging';
 import { configure, uploadFile, uploadStats } from '../../src/arkts/index';
 import type { ArkTsBackend } from '../../src/arkts/types';
 import { afterAll, beforeAll } from 'vitest';
-import type { ContractTarget, TargetFile } from '../contract/cases';
+import type { TargetFile } from '../contract/cases';
 import { runScenario } from '../contract/driver';
+import type { SourceTarget } from '../contract/sources';
 import { configureEmulation, emulationStats, resetEmulation } from '../../emulator/control';
 import { getSandbox } from '../../emulator/sandbox';
 import { startUploadServer } from '../../server/upload-server';
 import type { UploadServer } from '../../server/types';
+import { emulatedSources } from './source-files';
 
 let files = 0;
 let unhandled = 0;
@@ -19,7 +21,7 @@ process.on('unhandledRejection', () => {
   unhandled++;
 });
 
-export function arktsTarget(server: UploadServer, backend: ArkTsBackend): ContractTarget {
+export function arktsTarget(server: UploadServer, backend: ArkTsBackend): SourceTarget {
   const sandbox = getSandbox();
   const context = sandbox.createContext();
   configure({ context, backend });
@@ -27,6 +29,7 @@ export function arktsTarget(server: UploadServer, backend: ArkTsBackend): Contra
     name: `ArkTS (${backend})`,
     server,
     errorResponses: backend === 'uploadFile' ? { status: 'withheld', body: false } : { status: 'success', body: false },
+    ...emulatedSources(context),
     async file(size: number, name = 'file.bin'): Promise<TargetFile> {
       const filePath = `${context.filesDir}/contract/${++files}-${name}`;
       const sha256 = await sandbox.writeFile(filePath, { size, seed: files });
@@ -60,6 +63,7 @@ export function arktsTarget(server: UploadServer, backend: ArkTsBackend): Contra
         clientSockets: e.openSockets,
         serverSockets: server.openSockets(),
         cacheCopies: sandbox.list(`${context.cacheDir}/${COPY_DIR}`).length,
+        openFiles: e.openFiles,
       };
     },
   };
@@ -69,8 +73,8 @@ export function arktsTarget(server: UploadServer, backend: ArkTsBackend): Contra
  * A describe block's ArkTS target: a fresh server, the emulation with progress every 100 ms (devices:
  * 1000 ms; shorter keeps the suites fast), torn down afterwards. Filled in by beforeAll.
  */
-export function useArktsTarget(backend: ArkTsBackend): { target: ContractTarget; server: UploadServer } {
-  const holder = {} as { target: ContractTarget; server: UploadServer };
+export function useArktsTarget(backend: ArkTsBackend): { target: SourceTarget; server: UploadServer } {
+  const holder = {} as { target: SourceTarget; server: UploadServer };
   beforeAll(async () => {
     holder.server = await startUploadServer();
     configureEmulation({ progressIntervalMs: 100 });

@@ -7,11 +7,15 @@ import type { webview } from '@kit.ArkWeb';
 import { afterAll, beforeAll } from 'vitest';
 import { attachUploadBridge } from '../../src/arkts/bridge-host';
 import type { UploadBridge, UploadBridgeOptions } from '../../src/arkts/bridge-host';
+import { COPY_DIR } from '../../src/arkts/staging';
+import type { ArkTsBackend } from '../../src/arkts/types';
 import { configure, uploadStats } from '../../src/arkts/upload';
 import type { UploadFileFailResult, UploadFileSuccessResult, UploadTask } from '../../src/core/types';
 import { urlFor } from '../contract/cases';
-import type { ContractTarget, TargetFile } from '../contract/cases';
+import type { TargetFile } from '../contract/cases';
 import type { Recording } from '../contract/driver';
+import type { SourceTarget } from '../contract/sources';
+import { emulatedSources } from '../arkts/source-files';
 import { configureEmulation, emulationStats, resetEmulation } from '../../emulator/control';
 import { startUploadServer } from '../../server/upload-server';
 import { getSandbox } from '../../emulator/sandbox';
@@ -67,10 +71,13 @@ export interface BridgePageOptions {
   /** Wire the Web component's onPageBegin to the bridge, as an app should (default true). */
   wirePageBegin?: boolean;
   maxUploadsPerPage?: UploadBridgeOptions['maxUploadsPerPage'];
+  allowUserFiles?: UploadBridgeOptions['allowUserFiles'];
+  /** The @ohos.request API of the native side (default request.agent). */
+  backend?: ArkTsBackend;
 }
 
 export async function startBridgePage(options: BridgePageOptions = {}): Promise<BridgePage> {
-  configure({ context, backend: 'agent' });
+  configure({ context, backend: options.backend ?? 'agent' });
   const native = new NativeRecorder();
   let webviewRef: PlaywrightWebview | undefined;
   let bridgeRef: UploadBridge | undefined;
@@ -85,6 +92,7 @@ export async function startBridgePage(options: BridgePageOptions = {}): Promise<
         context,
         onUpload: native.onUpload,
         maxUploadsPerPage: options.maxUploadsPerPage,
+        allowUserFiles: options.allowUserFiles,
       });
       if (options.wirePageBegin !== false) view.onPageBegin((url) => bridge.onPageBegin(url));
       await view.registered();
@@ -109,9 +117,10 @@ export async function nativeFile(size: number, name = 'file.bin'): Promise<Nativ
 }
 
 /** The bridge as the contract suite sees it: page listeners, native files, agent semantics. */
-export function bridgeTarget(side: BridgePage, server: UploadServer): ContractTarget {
+export function bridgeTarget(side: BridgePage, server: UploadServer): SourceTarget {
   const { harness, bridge } = side;
   return {
+    ...emulatedSources(context),
     name: 'hybrid bridge (Chromium + native host)',
     server,
     // The native side uploads with request.agent: statuses are seen, error bodies are withheld.
@@ -140,18 +149,24 @@ export function bridgeTarget(side: BridgePage, server: UploadServer): ContractTa
         platformListeners: e.listeners,
         clientSockets: e.openSockets,
         serverSockets: server.openSockets(),
+        cacheCopies: sandbox.list(`${context.cacheDir}/${COPY_DIR}`).length,
+        openFiles: e.openFiles,
       };
     },
   };
 }
 
 /** A describe block's bridge target: a server, the emulation, one WebView page with the bridge. */
-export function useBridgeTarget(): { target: ContractTarget; server: UploadServer; side: BridgePage } {
-  const holder = {} as { target: ContractTarget; server: UploadServer; side: BridgePage };
+export function useBridgeTarget(options: BridgePageOptions = {}): {
+  target: SourceTarget;
+  server: UploadServer;
+  side: BridgePage;
+} {
+  const holder = {} as { target: SourceTarget; server: UploadServer; side: BridgePage };
   beforeAll(async () => {
     holder.server = await startUploadServer();
     configureEmulation({ progressIntervalMs: 100 });
-    holder.side = await startBridgePage();
+    holder.side = await startBridgePage(options);
     holder.target = bridgeTarget(holder.side, holder.server);
   });
   afterAll(async () => {

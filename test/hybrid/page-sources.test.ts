@@ -143,7 +143,9 @@ describe('page path: file sources', () => {
     const paths = [
       '/data/storage/el2/base/x.bin',
       'internal://cache/x',
+      'internal://temp/1700000000000_a.jpg',
       'file://com.example.app/data/storage/el2/base/files/x.bin',
+      'file://media/Photo/1/IMG_1700000001_001/a.jpg',
     ];
     for (const filePath of paths) {
       const id = uniqueId('native');
@@ -158,7 +160,7 @@ describe('page path: file sources', () => {
 
   it('anything else fails with an errMsg that says what is accepted', async () => {
     const accepted =
-      'use a Blob or File, a blob: or data: URL, or a native path (internal://cache/..., file://..., /data/storage/...)';
+      'use a Blob or File, a blob: or data: URL, or a native path (internal://cache|files|temp/..., file://..., /data/storage/...)';
     for (const filePath of ['C:\\x', 'photos/a.jpg', 'https://example.com/a.jpg']) {
       const r = await suite.harness.run({
         options: { url: urlFor(suite.server), filePath, name: 'file' },

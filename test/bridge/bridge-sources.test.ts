@@ -1,0 +1,90 @@
+/**
+ * The files apps upload, over the bridge: the page names them as the pickers and shells give them
+ * (file://media/..., internal://cache|files|temp/..., a tempDir path), the native side maps them, applies
+ * allowedPaths to the mapped path, and lets user files through only when the app allows them.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { configureEmulation, resetEmulation } from '../../emulator/control';
+import { startUploadServer } from '../../server/upload-server';
+import type { UploadServer } from '../../server/types';
+import { type SourceProfile, sourceCases } from '../contract/sources';
+import { uniqueId, urlFor } from '../contract/cases';
+import type { Recording } from '../contract/driver';
+import { emulatedSources, sourceDirs } from '../arkts/source-files';
+import { type BridgePage, bridgeDir, context, startBridgePage, useBridgeTarget } from './bridge-harness';
+
+/**
+ * The native side on request.uploadFile, which copies every form but internal://cache/: so the bridge's
+ * paths meet the copies too (a page's abort while its file is being copied). What request.agent does with
+ * each form is the ArkTS suite's (test/arkts/sources.test.ts); the bridge only hands the path over.
+ */
+const uploadFileProfile: SourceProfile = { copies: (form) => form !== 'internal://cache/' };
+
+describe('picker files over the bridge, the native side on request.uploadFile', () => {
+  const suite = useBridgeTarget({ backend: 'uploadFile', allowedPaths: sourceDirs(context), allowUserFiles: true });
+  beforeAll(() => configureEmulation({ retryIntervalMs: 20 }));
+  for (const c of sourceCases(uploadFileProfile)) it(c.name, () => c.run(suite.target));
+});
+
+describe('what a page may name', () => {
+  let server: UploadServer;
+  let side: BridgePage;
+  const sources = emulatedSources(context);
+  beforeAll(async () => {
+    server = await startUploadServer();
+    configureEmulation({ progressIntervalMs: 100 });
+    side = await startBridgePage({ allowedPaths: [bridgeDir, `${context.cacheDir}/picked`] });
+  });
+  afterAll(async () => {
+    await side?.harness.close();
+    await resetEmulation();
+    await server?.close();
+  });
+
+  const errMsgOf = (r: Recording): string | undefined => {
+    const fail = r.events.find((e) => e.kind === 'fail');
+    return fail?.kind === 'fail' ? fail.result.errMsg : undefined;
+  };
+  const refused = async (filePath: string): Promise<string | undefined> => {
+    const id = uniqueId('page-names');
+    const r = await side.harness.run({ options: { url: urlFor(server, { id }), filePath, name: 'file' } });
+    expect(server.byId(id)).toEqual([]);
+    return errMsgOf(r);
+  };
+
+  it('a user file is refused unless the app allows them, whether or not the URI exists, before anything is opened', async () => {
+    const photo = await sources.sourceFile('file://media/', 1000, 'IMG_0009.jpg');
+    const uploadsBefore = side.native.uploads.length;
+    for (const uri of [photo.filePath, 'file://media/Photo/424242/IMG_1700424242_242/none.jpg']) {
+      expect(await refused(uri), uri).toBe(
+        `uploadFile:fail refused by the native bridge: filePath "${uri}" is a user file (media library), which this app does not let pages upload (allowUserFiles)`,
+      );
+    }
+    expect(side.native.uploads.length).toBe(uploadsBefore);
+  });
+
+  it('internal:// paths are mapped first: a directory that is not allowed stays refused', async () => {
+    const temp = await sources.sourceFile('internal://temp/', 1000, 'a.jpg');
+    const files = await sources.sourceFile('internal://files/', 1000, 'b.jpg');
+    for (const filePath of [temp.filePath, files.filePath]) {
+      expect(await refused(filePath), filePath).toBe(
+        `uploadFile:fail refused by the native bridge: filePath "${filePath}" is outside the directories this app allows pages to upload from`,
+      );
+    }
+    const cached = await sources.sourceFile('internal://cache/', 1000, 'c.jpg');
+    const id = uniqueId('page-names-cache');
+    const r = await side.harness.run({
+      options: { url: urlFor(server, { id }), filePath: cached.filePath, name: 'f' },
+    });
+    expect(r.outcome).toBe('success');
+    expect((await server.waitFor((x) => x.id === id && x.responded)).summary?.files[0].sha256).toBe(cached.sha256);
+  });
+
+  it('internal:// paths cannot climb out of their directory into an allowed one', async () => {
+    for (const filePath of ['internal://temp/../cache/picked/x.jpg', 'internal://files/../cache/picked/x.jpg']) {
+      expect(await refused(filePath), filePath).toBe(
+        `uploadFile:fail refused by the native bridge: filePath "${filePath}" is not a path the bridge accepts`,
+      );
+    }
+  });
+});
