@@ -5,11 +5,23 @@
 import { createServer } from 'node:net';
 import type request from '@ohos.request';
 import { startUploadServer } from '../server/upload-server';
+import type { EmulationStats } from './control';
 import type { UploadRecord, UploadServer } from '../server/types';
 import { CONTEXT_DIRS, getSandbox } from './sandbox';
 
 export const CACHE_DIR = CONTEXT_DIRS.cacheDir;
 export const FILES_DIR = CONTEXT_DIRS.filesDir;
+
+/** emulationStats() when nothing of the emulation is left: no task, request, socket or listener. */
+export const NOTHING_LIVE: Readonly<EmulationStats> = Object.freeze({
+  agentTasks: 0,
+  uploadTasks: 0,
+  httpRequests: 0,
+  httpTransfers: 0,
+  httpBytesInMemory: 0,
+  openSockets: 0,
+  listeners: 0,
+});
 
 export async function withServer(): Promise<UploadServer> {
   return startUploadServer();

@@ -15,6 +15,7 @@ import {
   context,
   errorCode,
   FILES_DIR,
+  NOTHING_LIVE,
   recordAgent,
   refusedUrl,
   sleep,
@@ -370,7 +371,7 @@ describe('agent: start/stop/remove (SDK Task, remove; §1b)', () => {
     await sleep(300);
     expect(events.some((e) => e.type === 'completed' || e.type === 'failed')).toBe(false);
     expect(removeEvents.map((p) => p.state)).toEqual([State.REMOVED]);
-    expect(emulationStats()).toEqual({ agentTasks: 0, uploadTasks: 0, openSockets: 0, listeners: 0 });
+    expect(emulationStats()).toEqual(NOTHING_LIVE);
     expect(await errorCode(() => request.agent.remove(task.tid))).toBe(21900006);
     expect(await errorCode(() => request.agent.show(task.tid))).toBe(21900006);
     expect(await errorCode(() => task.start())).toBe(21900006);
@@ -403,7 +404,7 @@ describe('agent: start/stop/remove (SDK Task, remove; §1b)', () => {
     expect((await request.agent.show(task.tid)).progress.state).toBe(State.STOPPED);
     expect(emulationStats()).toMatchObject({ agentTasks: 1, openSockets: 0 });
     await request.agent.remove(task.tid);
-    expect(emulationStats()).toEqual({ agentTasks: 0, uploadTasks: 0, openSockets: 0, listeners: 0 });
+    expect(emulationStats()).toEqual(NOTHING_LIVE);
   });
 
   it('off(event) without a callback removes all of that event (listeners count)', async () => {

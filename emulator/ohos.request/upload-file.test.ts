@@ -14,6 +14,7 @@ import {
   closedRecord,
   context,
   errorCode,
+  NOTHING_LIVE,
   recordLegacy,
   refusedUrl,
   silentServer,
@@ -406,7 +407,7 @@ describe('uploadFile: delete() (§1a Cancelling)', () => {
     await sleep(300);
     expect(events.length).toBe(countAtDelete);
     expect(events.some((e) => e.type === 'complete' || e.type === 'fail')).toBe(false);
-    expect(emulationStats()).toEqual({ agentTasks: 0, uploadTasks: 0, openSockets: 0, listeners: 0 });
+    expect(emulationStats()).toEqual(NOTHING_LIVE);
   });
 
   it('delete() in callback form, after the task ended, still answers true', async () => {
@@ -505,6 +506,6 @@ describe('uploadFile: bookkeeping', () => {
     expect(emulationStats().listeners).toBe(4);
     await done;
     await sleep(20);
-    expect(emulationStats()).toEqual({ agentTasks: 0, uploadTasks: 0, openSockets: 0, listeners: 0 });
+    expect(emulationStats()).toEqual(NOTHING_LIVE);
   });
 });
