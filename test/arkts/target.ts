@@ -26,7 +26,10 @@ export function arktsTarget(server: UploadServer, backend: ArkTsBackend): Contra
   return {
     name: `ArkTS (${backend})`,
     server,
-    errorResponses: backend === 'uploadFile' ? { status: 'withheld', body: false } : { status: 'success', body: false },
+    errorResponses:
+      backend === 'uploadFile' ? { status: 'withheld', body: false } : { status: 'success', body: backend === 'http' },
+    emptyFormFields: backend !== 'http',
+    abortEndsTransfer: backend !== 'http',
     async file(size: number, name = 'file.bin'): Promise<TargetFile> {
       const filePath = `${context.filesDir}/contract/${++files}-${name}`;
       const sha256 = await sandbox.writeFile(filePath, { size, seed: files });
@@ -56,6 +59,8 @@ export function arktsTarget(server: UploadServer, backend: ArkTsBackend): Contra
         waiting: s.waiting,
         agentTasks: e.agentTasks,
         uploadFileTasks: e.uploadTasks,
+        httpRequests: e.httpRequests,
+        httpTransfers: e.httpTransfers,
         platformListeners: e.listeners,
         clientSockets: e.openSockets,
         serverSockets: server.openSockets(),
