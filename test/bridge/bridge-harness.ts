@@ -8,6 +8,7 @@ import { afterAll, beforeAll } from 'vitest';
 import { attachUploadBridge } from '../../src/arkts/bridge-host';
 import type { UploadBridge, UploadBridgeOptions } from '../../src/arkts/bridge-host';
 import { configure, uploadStats } from '../../src/arkts/upload';
+import type { ArkTsBackend } from '../../src/arkts/types';
 import type { UploadFileFailResult, UploadFileSuccessResult, UploadTask } from '../../src/core/types';
 import type { ContractTarget, TargetFile } from '../contract/cases';
 import { configureEmulation, emulationStats, resetEmulation } from '../../emulator/control';
@@ -52,6 +53,8 @@ export interface BridgePage {
   bridge: UploadBridge;
   native: NativeRecorder;
   origin: string;
+  /** The engine the native side uploads with. */
+  backend: ArkTsBackend;
 }
 
 export const sandbox = getSandbox();
@@ -65,10 +68,13 @@ export interface BridgePageOptions {
   /** Wire the Web component's onPageBegin to the bridge, as an app should (default true). */
   wirePageBegin?: boolean;
   maxUploadsPerPage?: UploadBridgeOptions['maxUploadsPerPage'];
+  /** The native side's engine (default request.agent). */
+  backend?: ArkTsBackend;
 }
 
 export async function startBridgePage(options: BridgePageOptions = {}): Promise<BridgePage> {
-  configure({ context, backend: 'agent' });
+  const backend = options.backend ?? 'agent';
+  configure({ context, backend });
   const native = new NativeRecorder();
   let webviewRef: PlaywrightWebview | undefined;
   let bridgeRef: UploadBridge | undefined;
@@ -91,7 +97,7 @@ export async function startBridgePage(options: BridgePageOptions = {}): Promise<
     },
   });
   if (!webviewRef || !bridgeRef) throw new Error('the bridge was not attached');
-  return { harness, webview: webviewRef, bridge: bridgeRef, native, origin: originRef };
+  return { harness, webview: webviewRef, bridge: bridgeRef, native, origin: originRef, backend };
 }
 
 let files = 0;
@@ -106,14 +112,17 @@ export async function nativeFile(size: number, name = 'file.bin'): Promise<Nativ
   return { filePath, sha256, size };
 }
 
-/** The bridge as the contract suite sees it: page listeners, native files, agent semantics. */
+/** The bridge as the contract suite sees it: page listeners, native files, the native engine's semantics. */
 export function bridgeTarget(side: BridgePage, server: UploadServer): ContractTarget {
   const { harness, bridge } = side;
+  const http = side.backend === 'http';
   return {
-    name: 'hybrid bridge (Chromium + native host)',
+    name: `hybrid bridge (Chromium + native host on ${side.backend})`,
     server,
-    // The native side uploads with request.agent: statuses are seen, error bodies are withheld.
-    errorResponses: { status: 'success', body: false },
+    // request.agent sees the statuses and withholds error bodies; @ohos.net.http sees both.
+    errorResponses: { status: 'success', body: http },
+    emptyFormFields: !http,
+    abortEndsTransfer: !http,
     filePathTypes: 'String or Blob',
     file: nativeFile,
     missingFile() {
@@ -135,6 +144,8 @@ export function bridgeTarget(side: BridgePage, server: UploadServer): ContractTa
         bridgeUploads: bridge.activeUploads,
         nativeTasks: nativeStats.live,
         agentTasks: e.agentTasks,
+        httpRequests: e.httpRequests,
+        httpTransfers: e.httpTransfers,
         platformListeners: e.listeners,
         clientSockets: e.openSockets,
         serverSockets: server.openSockets(),
@@ -144,12 +155,16 @@ export function bridgeTarget(side: BridgePage, server: UploadServer): ContractTa
 }
 
 /** A describe block's bridge target: a server, the emulation, one WebView page with the bridge. */
-export function useBridgeTarget(): { target: ContractTarget; server: UploadServer; side: BridgePage } {
+export function useBridgeTarget(backend: ArkTsBackend = 'agent'): {
+  target: ContractTarget;
+  server: UploadServer;
+  side: BridgePage;
+} {
   const holder = {} as { target: ContractTarget; server: UploadServer; side: BridgePage };
   beforeAll(async () => {
     holder.server = await startUploadServer();
     configureEmulation({ progressIntervalMs: 100 });
-    holder.side = await startBridgePage();
+    holder.side = await startBridgePage({ backend });
     holder.target = bridgeTarget(holder.side, holder.server);
   });
   afterAll(async () => {
