@@ -1,14 +1,17 @@
 /**
  * One run of the memory figure, in a fresh process (spawned by memory.ts):
  *   node --import tsx --import ./emulator/node-register.mjs bench/figures/memory-child.ts \
- *        <library|direct> <real path of the file> <size> <sha256> <upload URL>
+ *        <library|direct|direct-remote> <agent|http> <real path of the file> <size> <sha256> <upload URL>
  * Hard-links the file into this process's emulated sandbox, warms the code path up with a 1 MB upload,
  * collects garbage, then uploads the file while sampling its own RSS every 50 ms. The peak is the larger
  * of the samples and the kernel's high-water mark (VmHWM, reset just before the upload through
- * /proc/self/clear_refs), so a spike between two samples is not missed. Prints one JSON line.
+ * /proc/self/clear_refs), so a spike between two samples is not missed. `direct-remote` is the control on
+ * @ohos.net.http: the form part with remoteFileName, which the platform reads whole into memory. It also
+ * counts the progress events that reached the listener. Prints one JSON line.
  */
 import { readFileSync, writeFileSync } from 'node:fs';
 import { checkBody, directUpload, libraryUpload, quiesce, useLibrary } from '../lib/arkts';
+import type { Engine } from '../lib/arkts';
 import { gc } from '../lib/ab';
 import { benchFile, linkedFile } from '../lib/files';
 import { MB, sleep } from '../lib/stats';
@@ -21,7 +24,11 @@ export interface MemoryRun {
   peak: number;
   samples: number;
   ms: number;
+  /** Progress events the listener got during the upload. */
+  progressEvents: number;
 }
+
+const VARIANTS = ['library', 'direct', 'direct-remote'] as const;
 
 function vmHwm(): number | undefined {
   try {
@@ -42,20 +49,27 @@ function resetHwm(): boolean {
 }
 
 async function main(): Promise<void> {
-  const [variant, source, sizeText, sha256, uploadUrl] = process.argv.slice(2);
-  if (variant !== 'library' && variant !== 'direct') throw new Error(`variant library|direct, got ${variant}`);
-  useLibrary();
+  const [variant, engineName, source, sizeText, sha256, uploadUrl] = process.argv.slice(2);
+  if (!VARIANTS.includes(variant as (typeof VARIANTS)[number]))
+    throw new Error(`variant ${VARIANTS.join('|')}, got ${variant}`);
+  if (engineName !== 'agent' && engineName !== 'http') throw new Error(`engine agent|http, got ${engineName}`);
+  const engine: Engine = engineName;
+  useLibrary(10, engine);
   const file = linkedFile(source, 'memory-1g.bin', Number(sizeText), sha256);
-  const upload = async (f: typeof file, id: string): Promise<void> => {
+  const upload = async (f: typeof file, id: string): Promise<number> => {
     const url = `${uploadUrl}?id=${id}`;
+    let events = 0;
     if (variant === 'library') {
-      checkBody(await libraryUpload(url, f), f, variant);
+      checkBody(await libraryUpload(url, f, () => void events++), f, variant);
     } else {
-      const { body, remove } = await directUpload(url, f);
-      await remove;
+      const remoteFileName = variant === 'direct-remote' ? 'memory-1g.bin' : undefined;
+      const { body, progressEvents, release } = await directUpload(engine, url, f, remoteFileName);
+      await release;
       checkBody(body, f, variant);
+      events = progressEvents;
     }
     await quiesce();
+    return events;
   };
   const warm = await benchFile('warm-1m.bin', 1 * MB);
   await upload(warm, `warm-${variant}`);
@@ -73,7 +87,7 @@ async function main(): Promise<void> {
     samples++;
   }, 50);
   const t0 = performance.now();
-  await upload(file, `memory-${variant}`);
+  const progressEvents = await upload(file, `memory-${variant}`);
   const ms = performance.now() - t0;
   clearInterval(timer);
   sampledPeak = Math.max(sampledPeak, process.memoryUsage.rss());
@@ -87,6 +101,7 @@ async function main(): Promise<void> {
     peak: Math.max(sampledPeak, hwmPeak ?? 0),
     samples,
     ms,
+    progressEvents,
   };
   process.stdout.write(`${JSON.stringify(run)}\n`);
 }

@@ -7,6 +7,7 @@ import { fork } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import type { Job, RunResult } from '../figures/arkts-worker';
+import type { Engine } from './arkts';
 import { ROOT } from '../../scripts/builds';
 import type { BenchFile } from './files';
 
@@ -44,6 +45,7 @@ export async function startWorker(
   job: Job,
   files: readonly BenchFile[],
   uploadUrl: string,
+  engine: Engine = 'agent',
 ): Promise<VariantWorker> {
   const child = fork(SCRIPT, [], {
     cwd: ROOT,
@@ -54,6 +56,7 @@ export async function startWorker(
   await ask(child, {
     setup: {
       variant,
+      engine,
       job,
       uploadUrl,
       files: files.map((f) => ({ realPath: f.realPath, size: f.size, sha256: f.sha256 })),
