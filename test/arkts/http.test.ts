@@ -73,11 +73,15 @@ describe('the file part is named after the file', () => {
     const { id, url } = urlWith('renamed', { readBps: 8 * 1024 * 1024 });
     const task = uploadFile({ url, filePath: file.path, name: 'file', fileName: 'holiday photo.jpg' });
     let copiesSeen = 0;
+    let bytesInMemory = 0;
     task.onProgressUpdate(() => {
       copiesSeen = Math.max(copiesSeen, copies());
+      bytesInMemory = Math.max(bytesInMemory, emulationStats().httpBytesInMemory);
     });
     await task;
     expect(copiesSeen).toBe(1);
+    // Streamed from the copy: the platform never held the file in memory (no remoteFileName).
+    expect(bytesInMemory).toBe(0);
     expect(server.byId(id)[0]?.summary?.files[0]).toMatchObject({
       filename: 'holiday photo.jpg',
       contentType: 'image/jpeg',
