@@ -3,9 +3,10 @@
  * both upload APIs.
  */
 import { createServer } from 'node:net';
+import { afterAll, afterEach, beforeAll } from 'vitest';
 import type request from '@ohos.request';
 import { startUploadServer } from '../server/upload-server';
-import type { EmulationStats } from './control';
+import { type EmulationStats, resetEmulation } from './control';
 import type { UploadRecord, UploadServer } from '../server/types';
 import { CONTEXT_DIRS, getSandbox } from './sandbox';
 
@@ -25,6 +26,21 @@ export const NOTHING_LIVE: Readonly<EmulationStats> = Object.freeze({
 
 export async function withServer(): Promise<UploadServer> {
   return startUploadServer();
+}
+
+/** A test file's upload server, started before its tests and closed after them; the emulation reset after each. */
+export function useServer(): { readonly server: UploadServer } {
+  const holder = {} as { server: UploadServer };
+  beforeAll(async () => {
+    holder.server = await withServer();
+  });
+  afterAll(async () => {
+    await holder.server?.close();
+  });
+  afterEach(async () => {
+    await resetEmulation();
+  });
+  return holder;
 }
 
 /** A URL of the upload server with the given fault/behaviour parameters (see server/types.ts). */

@@ -10,16 +10,15 @@
  * see. PAIRS fresh pairs of processes share the rounds, since a single process has a speed of its own; the
  * 95% interval resamples pairs, then runs.
  */
-import { alternatePairs, groupedRatioInterval, interval, spread } from '../lib/ab';
-import type { AbResult } from '../lib/ab';
+import { groupedRatioInterval, interval, spread } from '../lib/ab';
 import { DIRECT_NAME } from '../lib/arkts';
 import type { Engine } from '../lib/arkts';
 import { benchFile } from '../lib/files';
 import { startServerProcess } from '../lib/server-process';
 import { MB, mbps, median, ms, ratio } from '../lib/stats';
 import type { BenchContext, Figure, Row } from '../lib/types';
-import { startWorker } from '../lib/worker';
-import type { VariantWorker } from '../lib/worker';
+import { alternateWorkers } from '../lib/worker';
+import type { WorkerRuns } from '../lib/worker';
 
 const SIZE = 256 * MB;
 const TARGET = 0.97;
@@ -36,35 +35,23 @@ async function measure(ctx: BenchContext, engine: Engine, figureName: string): P
   const rounds = PAIRS * perPair;
   const file = await benchFile('arkts-256m.bin', SIZE);
   const server = await startServerProcess();
-  const cpu = { library: [] as number[], direct: [] as number[] };
-  const runner =
-    (name: 'library' | 'direct', w: VariantWorker) =>
-    async (i: number | string): Promise<number> => {
-      const r = await w.run(`${name}-${i}`);
-      if (typeof i === 'number') cpu[name].push(r.cpuMs);
-      ctx.log(`${figureName}: ${name.padEnd(7)} ${i}: ${r.ms.toFixed(0)} ms (cpu ${r.cpuMs.toFixed(0)} ms)`);
-      return r.ms;
-    };
-  let ab: AbResult;
+  let runs: WorkerRuns;
   try {
-    ab = await alternatePairs(PAIRS, perPair, async (pair) => {
-      const order: Array<'library' | 'direct'> = pair % 2 === 0 ? ['library', 'direct'] : ['direct', 'library'];
-      const started: Partial<Record<'library' | 'direct', VariantWorker>> = {};
-      for (const v of order) started[v] = await startWorker(v, { kind: 'one' }, [file], server.uploadUrl, engine);
-      const lib = started.library as VariantWorker;
-      const direct = started.direct as VariantWorker;
-      await runner('library', lib)(`warm-up-${pair}`);
-      await runner('direct', direct)(`warm-up-${pair}`);
-      const close = async (): Promise<void> => {
-        await lib.close();
-        await direct.close();
-      };
-      return { a: runner('library', lib), b: runner('direct', direct), close };
+    runs = await alternateWorkers({
+      label: figureName,
+      pairs: PAIRS,
+      rounds: perPair,
+      job: { kind: 'one' },
+      files: [file],
+      uploadUrl: server.uploadUrl,
+      engine,
+      log: ctx.log,
     });
   } finally {
     await server.close();
     file.remove();
   }
+  const { ab, cpu } = runs;
   const lib = mbps(SIZE, median(ab.a));
   const base = mbps(SIZE, median(ab.b));
   const r = lib / base;

@@ -2,10 +2,9 @@
  * The `@ohos.net.http` emulation against the real upload server: each behaviour the library relies on, as
  * docs/platform/ohos.net.http.md describes it with its source.
  */
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import http from '@ohos.net.http';
-import type { UploadServer } from '../../server/types';
-import { emulationStats, resetEmulation } from '../control';
+import { emulationStats } from '../control';
 import { BUNDLE_NAME, getSandbox } from '../sandbox';
 import {
   FILES_DIR,
@@ -15,21 +14,11 @@ import {
   sleep,
   summaryOf,
   uploadUrl,
-  withServer,
+  useServer,
 } from '../test-helpers';
 import type { HttpRequestEmulation } from './http-request';
 
-let server: UploadServer;
-
-beforeAll(async () => {
-  server = await withServer();
-});
-afterAll(async () => {
-  await server.close();
-});
-afterEach(async () => {
-  await resetEmulation();
-});
+const env = useServer();
 
 const MULTIPART = { 'content-type': 'multipart/form-data' };
 
@@ -102,12 +91,12 @@ const progressEvents = (events: Seen[]) => events.flatMap((e) => (e.type === 'pr
 describe('a form upload with requestInStream (SDK MultiFormData, HttpRequestOptions.multiFormDataList)', () => {
   it('streams a sandbox file: the server gets its bytes and the fields, named after the path, in a curl boundary', async () => {
     const file = await sandboxFile('photo.png', 300_000, 2);
-    const r = await send(uploadUrl(server, { id: 'stream' }), {
+    const r = await send(uploadUrl(env.server, { id: 'stream' }), {
       ...form(file.path, { contentType: 'image/png' }),
       header: { ...MULTIPART, 'X-Number': 7, 'X-Flag': true },
     });
     expect(r.status).toBe(200);
-    const record = server.byId('stream')[0];
+    const record = env.server.byId('stream')[0];
     expect(record?.summary?.files).toEqual([
       { field: 'file', filename: 'photo.png', contentType: 'image/png', size: 300_000, sha256: file.sha256 },
     ]);
@@ -128,9 +117,9 @@ describe('a form upload with requestInStream (SDK MultiFormData, HttpRequestOpti
   ])('drops the form silently unless content-type is exactly multipart/form-data: %s', async (_label, header) => {
     const file = await sandboxFile('dropped.bin', 5000);
     const id = `gate-${Object.keys(header).length}`;
-    const r = await send(uploadUrl(server, { id }), { ...form(file.path), header });
+    const r = await send(uploadUrl(env.server, { id }), { ...form(file.path), header });
     expect(r.error === undefined || r.status === undefined).toBe(true);
-    const record = await server.waitFor((x) => x.id === id && x.endedAt !== undefined);
+    const record = await env.server.waitFor((x) => x.id === id && x.endedAt !== undefined);
     expect(record.method).toBe('POST');
     expect(record.bytesReceived).toBe(0);
     expect(record.headers['content-length']).toBeUndefined();
@@ -139,12 +128,12 @@ describe('a form upload with requestInStream (SDK MultiFormData, HttpRequestOpti
 
   it('takes the header name and value in any case', async () => {
     const file = await sandboxFile('case.bin', 5000, 3);
-    const r = await send(uploadUrl(server, { id: 'case' }), {
+    const r = await send(uploadUrl(env.server, { id: 'case' }), {
       ...form(file.path),
       header: { 'Content-Type': 'MULTIPART/FORM-DATA' },
     });
     expect(r.status).toBe(200);
-    expect(server.byId('case')[0]?.summary?.files[0]?.sha256).toBe(file.sha256);
+    expect(env.server.byId('case')[0]?.summary?.files[0]?.sha256).toBe(file.sha256);
   });
 
   it.each([
@@ -156,7 +145,7 @@ describe('a form upload with requestInStream (SDK MultiFormData, HttpRequestOpti
     async (_label, path) => {
       await getSandbox().writeFile(`${FILES_DIR}/net-http/uri.bin`, 'in the sandbox');
       await getSandbox().writeFile('/data/storage/el2/base/haps/entry/cache/uri.bin', 'in the cache');
-      const r = await send(server.uploadUrl, form(path));
+      const r = await send(env.server.uploadUrl, form(path));
       expect(r.error).toEqual({ code: 2300026, message: 'Failed to open/read local data from file/application' });
       expect(progressEvents(r.events)).toEqual([]);
     },
@@ -164,7 +153,7 @@ describe('a form upload with requestInStream (SDK MultiFormData, HttpRequestOpti
 
   it('skips a part without name or without data and filePath; an empty string is no data; data wins over filePath', async () => {
     const file = await sandboxFile('skipped.bin', 1000, 4);
-    const r = await send(uploadUrl(server, { id: 'skip' }), {
+    const r = await send(uploadUrl(env.server, { id: 'skip' }), {
       method: http.RequestMethod.POST,
       header: MULTIPART,
       multiFormDataList: [
@@ -175,7 +164,7 @@ describe('a form upload with requestInStream (SDK MultiFormData, HttpRequestOpti
       ],
     });
     expect(r.status).toBe(200);
-    const summary = server.byId('skip')[0]?.summary;
+    const summary = env.server.byId('skip')[0]?.summary;
     expect(summary?.fields).toEqual({ both: 'data' });
     expect(summary?.files.map((f) => f.field)).toEqual(['file']);
   });
@@ -183,19 +172,19 @@ describe('a form upload with requestInStream (SDK MultiFormData, HttpRequestOpti
   it('with remoteFileName reads the whole file into memory (OpenHarmony 5.0.0 to 7.0-Beta1), and the part takes that name', async () => {
     const size = 12 * 1024 * 1024;
     const file = await sandboxFile('whole.bin', size, 5);
-    const streamed = send(uploadUrl(server, { id: 'streamed', readBps: 16 * 1024 * 1024 }), form(file.path));
-    await server.waitFor((x) => x.id === 'streamed' && x.bytesReceived > 1024 * 1024);
+    const streamed = send(uploadUrl(env.server, { id: 'streamed', readBps: 16 * 1024 * 1024 }), form(file.path));
+    await env.server.waitFor((x) => x.id === 'streamed' && x.bytesReceived > 1024 * 1024);
     expect(emulationStats().httpBytesInMemory).toBe(0);
     expect((await streamed).status).toBe(200);
     const read = send(
-      uploadUrl(server, { id: 'read', readBps: 16 * 1024 * 1024 }),
+      uploadUrl(env.server, { id: 'read', readBps: 16 * 1024 * 1024 }),
       form(file.path, { remoteFileName: 'other.bin' }),
     );
-    await server.waitFor((x) => x.id === 'read' && x.bytesReceived > 1024 * 1024);
+    await env.server.waitFor((x) => x.id === 'read' && x.bytesReceived > 1024 * 1024);
     expect(emulationStats().httpBytesInMemory).toBe(size);
     expect((await read).status).toBe(200);
     expect(emulationStats().httpBytesInMemory).toBe(0);
-    expect(server.byId('read')[0]?.summary?.files[0]).toMatchObject({ filename: 'other.bin', sha256: file.sha256 });
+    expect(env.server.byId('read')[0]?.summary?.files[0]).toMatchObject({ filename: 'other.bin', sha256: file.sha256 });
   });
 });
 
@@ -206,7 +195,7 @@ describe('the answer (SDK requestInStream, on("headersReceive"), on("dataReceive
     [299, 'fine'],
   ])('a %i resolves with that number and its body arrives in dataReceive', async (status, body) => {
     const file = await sandboxFile('status.bin', 2000, 6);
-    const r = await send(uploadUrl(server, { status, body }), form(file.path));
+    const r = await send(uploadUrl(env.server, { status, body }), form(file.path));
     expect(r.status).toBe(status);
     expect(r.body).toBe(body);
     expect(types(r.events).slice(-3)).toEqual(['headers', 'data', 'dataEnd']);
@@ -214,9 +203,9 @@ describe('the answer (SDK requestInStream, on("headersReceive"), on("dataReceive
 
   it('a body above 1 MiB waits for 100 Continue: a first header block {} and the final one, cumulative, lower-cased, no status', async () => {
     const file = await sandboxFile('continue.bin', 2 * 1024 * 1024, 7);
-    const r = await send(uploadUrl(server, { id: 'continue', 'header.X-Trace': 'abc' }), form(file.path));
+    const r = await send(uploadUrl(env.server, { id: 'continue', 'header.X-Trace': 'abc' }), form(file.path));
     expect(r.status).toBe(200);
-    expect(server.byId('continue')[0]?.headers.expect).toBe('100-continue');
+    expect(env.server.byId('continue')[0]?.headers.expect).toBe('100-continue');
     const blocks = headerEvents(r.events);
     expect(blocks).toHaveLength(2);
     expect(blocks[0]).toEqual({});
@@ -230,7 +219,10 @@ describe('the answer (SDK requestInStream, on("headersReceive"), on("dataReceive
 
   it('each redirect hop is a header block, and the final map keeps what only the hop had; a 302 is followed as a POST without body', async () => {
     const file = await sandboxFile('302.bin', 5000, 8);
-    const r = await send(uploadUrl(server, { id: 'r302', redirect: 302, 'header.Set-Cookie': 'a=1' }), form(file.path));
+    const r = await send(
+      uploadUrl(env.server, { id: 'r302', redirect: 302, 'header.Set-Cookie': 'a=1' }),
+      form(file.path),
+    );
     // The upload URL answers a form without body with 400.
     expect(r.status).toBe(400);
     const blocks = headerEvents(r.events);
@@ -241,7 +233,7 @@ describe('the answer (SDK requestInStream, on("headersReceive"), on("dataReceive
     // final 400 sets none).
     expect(blocks[0]?.['set-cookie']).toEqual(['a=1']);
     expect(blocks[1]?.['set-cookie']).toEqual(['a=1', 'a=1']);
-    const records = server.byId('r302');
+    const records = env.server.byId('r302');
     expect(records.map((x) => [x.method, x.bytesReceived > 0])).toEqual([
       ['POST', true],
       ['POST', false],
@@ -251,9 +243,9 @@ describe('the answer (SDK requestInStream, on("headersReceive"), on("dataReceive
 
   it('a 307 sends the whole body again; the send count starts over', async () => {
     const file = await sandboxFile('307.bin', 400_000, 9);
-    const r = await send(uploadUrl(server, { id: 'r307', redirect: 307 }), form(file.path));
+    const r = await send(uploadUrl(env.server, { id: 'r307', redirect: 307 }), form(file.path));
     expect(r.status).toBe(200);
-    const records = server.byId('r307');
+    const records = env.server.byId('r307');
     expect(records.map((x) => x.summary?.files[0]?.sha256)).toEqual([file.sha256, file.sha256]);
     const sent = progressEvents(r.events).map((p) => p.sendSize);
     expect(sent.some((v, i) => i > 0 && v < (sent[i - 1] ?? 0))).toBe(true);
@@ -264,10 +256,10 @@ describe('dataSendProgress (SDK DataSendProgressInfo)', () => {
   it('comes about once per 64 KiB send buffer and counts the whole body: totalSize is the Content-Length', async () => {
     const size = 4 * 1024 * 1024;
     const file = await sandboxFile('progress.bin', size, 10);
-    const r = await send(uploadUrl(server, { id: 'progress', readBps: 32 * 1024 * 1024 }), form(file.path));
+    const r = await send(uploadUrl(env.server, { id: 'progress', readBps: 32 * 1024 * 1024 }), form(file.path));
     expect(r.status).toBe(200);
     const progress = progressEvents(r.events);
-    const total = Number(server.byId('progress')[0]?.headers['content-length']);
+    const total = Number(env.server.byId('progress')[0]?.headers['content-length']);
     expect(total).toBeGreaterThan(size);
     expect(progress.every((p) => p.totalSize === total)).toBe(true);
     expect(progress.at(-1)?.sendSize).toBe(total);
@@ -278,14 +270,14 @@ describe('dataSendProgress (SDK DataSendProgressInfo)', () => {
 describe('destroy() (SDK HttpRequest.destroy)', () => {
   it('only raises a flag: the body goes on to its end, the request fails with 2300023 once the answer comes, listeners still hear progress', async () => {
     const file = await sandboxFile('destroyed.bin', 8 * 1024 * 1024, 11);
-    const upload = start(uploadUrl(server, { id: 'destroyed', readBps: 8 * 1024 * 1024 }), form(file.path));
-    await server.waitFor((x) => x.id === 'destroyed' && x.bytesReceived > 1024 * 1024);
+    const upload = start(uploadUrl(env.server, { id: 'destroyed', readBps: 8 * 1024 * 1024 }), form(file.path));
+    await env.server.waitFor((x) => x.id === 'destroyed' && x.bytesReceived > 1024 * 1024);
     upload.request.destroy();
     const heardBefore = progressEvents(upload.events).length;
     expect(emulationStats()).toMatchObject({ httpRequests: 0, httpTransfers: 1 });
     const r = await upload.done;
     expect(r.error).toEqual({ code: 2300023, message: 'Failed writing received data to disk/application' });
-    const record = server.byId('destroyed')[0];
+    const record = env.server.byId('destroyed')[0];
     expect(record?.bodyComplete).toBe(true);
     expect(record?.responded).toBe(true);
     expect(progressEvents(r.events).length).toBeGreaterThan(heardBefore);
@@ -297,17 +289,17 @@ describe('destroy() (SDK HttpRequest.destroy)', () => {
 
   it('before the 100 Continue has come, the body is never sent', async () => {
     const file = await sandboxFile('early.bin', 2 * 1024 * 1024, 12);
-    const upload = start(uploadUrl(server, { id: 'early' }), form(file.path));
+    const upload = start(uploadUrl(env.server, { id: 'early' }), form(file.path));
     upload.request.destroy();
     expect((await upload.done).error?.code).toBe(2300023);
-    const record = await server.waitFor((x) => x.id === 'early' && x.closedAt !== undefined);
+    const record = await env.server.waitFor((x) => x.id === 'early' && x.closedAt !== undefined);
     expect(record.bytesReceived).toBe(0);
   });
 
   it('a request on a destroyed object fails with 2300999', async () => {
     const request = http.createHttp();
     request.destroy();
-    await expect(request.requestInStream(server.uploadUrl, {})).rejects.toMatchObject({ code: 2300999 });
+    await expect(request.requestInStream(env.server.uploadUrl, {})).rejects.toMatchObject({ code: 2300999 });
   });
 });
 
@@ -322,13 +314,13 @@ describe('failures (SDK requestInStream @throws)', () => {
     ],
     [
       'a reset while sending',
-      async () => uploadUrl(server, { resetAfter: 64 * 1024 }),
+      async () => uploadUrl(env.server, { resetAfter: 64 * 1024 }),
       2300055,
       'Failed sending data to the peer',
     ],
     [
       'more than 300 KiB of response headers',
-      async () => uploadUrl(server, { largeHeadersBytes: 400 * 1024 }),
+      async () => uploadUrl(env.server, { largeHeadersBytes: 400 * 1024 }),
       2300056,
       'Failure when receiving data from the peer',
     ],
@@ -354,7 +346,7 @@ describe('failures (SDK requestInStream @throws)', () => {
   it('readTimeout bounds the whole transfer, even while bytes flow: 2300028', async () => {
     const file = await sandboxFile('slow.bin', 2 * 1024 * 1024, 15);
     const started = Date.now();
-    const r = await send(uploadUrl(server, { readBps: 512 * 1024 }), { ...form(file.path), readTimeout: 600 });
+    const r = await send(uploadUrl(env.server, { readBps: 512 * 1024 }), { ...form(file.path), readTimeout: 600 });
     expect(r.error).toEqual({ code: 2300028, message: 'Timeout was reached' });
     expect(Date.now() - started).toBeGreaterThanOrEqual(550);
     expect(Date.now() - started).toBeLessThan(1500);

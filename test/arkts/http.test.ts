@@ -3,39 +3,27 @@
  * whole (any status, the body of a 4xx/5xx), the file name the platform derives from the path, what it
  * cannot send, its time limits, and what abort() leaves running.
  */
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it } from 'vitest';
 import { SendProgress, TIMEOUT_GRACE_MS } from '../../src/arkts/http-transport';
 import { configure, uploadFile, uploadStats } from '../../src/arkts/index';
 import { COPY_DIR } from '../../src/arkts/staging';
 import type { UploadFileFailResult, UploadFileSuccessResult } from '../../src/core/types';
-import { configureEmulation, emulationStats, resetEmulation } from '../../emulator/control';
+import { emulationStats } from '../../emulator/control';
 import { getSandbox } from '../../emulator/sandbox';
-import { startUploadServer } from '../../server/upload-server';
-import type { UploadServer, UploadSummary } from '../../server/types';
+import type { UploadSummary } from '../../server/types';
+import { uniqueId, urlFor } from '../contract/cases';
 import { runScenario } from '../contract/driver';
+import { useArktsTarget } from './target';
 
-let server: UploadServer;
+const suite = useArktsTarget('http');
 const sandbox = getSandbox();
 const context = sandbox.createContext();
-let ids = 0;
 
-beforeAll(async () => {
-  server = await startUploadServer();
-  configureEmulation({ progressIntervalMs: 100 });
-});
-afterAll(async () => {
-  await resetEmulation();
-  await server.close();
-});
 afterEach(() => configure({ context, backend: 'http' }));
 
 function urlWith(label: string, params: Record<string, string | number> = {}): { id: string; url: string } {
-  const id = `${label}-${++ids}`;
-  const query = new URLSearchParams({
-    id,
-    ...Object.fromEntries(Object.entries(params).map(([k, v]) => [k, String(v)])),
-  });
-  return { id, url: `${server.uploadUrl}?${query.toString()}` };
+  const id = uniqueId(label);
+  return { id, url: urlFor(suite.server, { id, ...params }) };
 }
 
 async function fileOf(name: string, size: number, seed = 1): Promise<{ path: string; sha256: string }> {
@@ -82,7 +70,7 @@ describe('the file part is named after the file', () => {
     expect(copiesSeen).toBe(1);
     // Streamed from the copy: the platform never held the file in memory (no remoteFileName).
     expect(bytesInMemory).toBe(0);
-    expect(server.byId(id)[0]?.summary?.files[0]).toMatchObject({
+    expect(suite.server.byId(id)[0]?.summary?.files[0]).toMatchObject({
       filename: 'holiday photo.jpg',
       contentType: 'image/jpeg',
       sha256: file.sha256,
@@ -97,7 +85,7 @@ describe('the file part is named after the file', () => {
     const task = uploadFile({ url, filePath: file.path, name: 'file' });
     task.onHeadersReceived(() => expect(copies()).toBe(0));
     await task;
-    expect(server.byId(id)[0]?.summary?.files[0]).toMatchObject({
+    expect(suite.server.byId(id)[0]?.summary?.files[0]).toMatchObject({
       filename: 'say %22cheese%22.txt',
       sha256: file.sha256,
     });
@@ -123,7 +111,7 @@ describe('what @ohos.net.http cannot send', () => {
     const file = await fileOf('refused.bin', 1000, 5);
     const { id, url } = urlWith('refused');
     await expect(uploadFile({ url, filePath: file.path, name: 'file', ...extra })).rejects.toEqual({ errMsg });
-    expect(server.byId(id)).toEqual([]);
+    expect(suite.server.byId(id)).toEqual([]);
     expect(emulationStats().httpRequests).toBe(0);
   });
 
@@ -134,7 +122,7 @@ describe('what @ohos.net.http cannot send', () => {
     const res = await uploadFile({ url, filePath: file.path, name: 'file', ...extra });
     // request.agent's answer: the status, not the body of an error.
     expect(res).toMatchObject({ statusCode: 404, data: '' });
-    const summary = server.byId(id)[0]?.summary as UploadSummary;
+    const summary = suite.server.byId(id)[0]?.summary as UploadSummary;
     expect(summary.files[0]?.sha256).toBe(file.sha256);
     if ('formData' in extra) expect(summary.fields).toEqual({ album: 'x', note: '' });
     else expect(summary.files[0]?.filename).toBe('albums/x.png');
@@ -152,7 +140,7 @@ describe('time limits', () => {
     )) as UploadFileFailResult;
     expect(err.errMsg).toBe('uploadFile:fail timeout');
     expect(Date.now() - started).toBeLessThan(1500 + 500);
-    const record = await server.waitFor((x) => x.id === id && x.closedAt !== undefined, 10000);
+    const record = await suite.server.waitFor((x) => x.id === id && x.closedAt !== undefined, 10000);
     const lasted = (record.closedAt as number) - record.startedAt;
     expect(lasted).toBeGreaterThanOrEqual(1500 + TIMEOUT_GRACE_MS - 200);
     expect(lasted).toBeLessThan(1500 + TIMEOUT_GRACE_MS + 1000);
@@ -166,12 +154,12 @@ describe('abort()', () => {
     const file = await fileOf('aborted.bin', 12 * 1024 * 1024, 8);
     const { id, url } = urlWith('aborted', { readBps: 8 * 1024 * 1024 });
     const task = uploadFile({ url, filePath: file.path, name: 'file', timeout: 30000 });
-    await server.waitFor((x) => x.id === id && x.bytesReceived > 2 * 1024 * 1024);
+    await suite.server.waitFor((x) => x.id === id && x.bytesReceived > 2 * 1024 * 1024);
     task.abort();
     await expect(task).rejects.toEqual({ errMsg: 'uploadFile:fail abort' });
     expect(uploadStats().live).toBe(0);
     expect(emulationStats()).toMatchObject({ httpRequests: 0, listeners: 0, httpTransfers: 1 });
-    const record = await server.waitFor((x) => x.id === id && x.closedAt !== undefined, 10000);
+    const record = await suite.server.waitFor((x) => x.id === id && x.closedAt !== undefined, 10000);
     expect(record.bodyComplete).toBe(true);
     await expect.poll(() => emulationStats()).toMatchObject({ httpTransfers: 0, openSockets: 0 });
   });
