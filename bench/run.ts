@@ -33,6 +33,9 @@ const FIGURES: Record<string, () => Promise<{ default: Figure }>> = {
   abort: () => import('./figures/abort'),
   'bundle-size': () => import('./figures/bundle-size'),
   concurrency: () => import('./figures/concurrency'),
+  'http-throughput': async () => ({ default: (await import('./figures/arkts-throughput')).throughputFigure('http') }),
+  'http-memory': async () => ({ default: (await import('./figures/memory')).memoryFigure('http') }),
+  'http-abort': async () => ({ default: (await import('./figures/abort')).httpAbortFigure }),
 };
 
 const ROWS_PREFIX = 'BENCH-ROWS ';

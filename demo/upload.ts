@@ -4,7 +4,7 @@
  *
  * Options: --size <MB> (default 48), --rate <MB/s> the server reads at (default 6),
  *          --device-pacing (progress at most once a second, as devices do; default 250 ms),
- *          --backend agent|uploadFile (default agent).
+ *          --backend http|agent|uploadFile (default agent).
  */
 import { configure, uploadFile } from '../src/arkts/index';
 import type { ArkTsBackend } from '../src/arkts/types';
@@ -46,7 +46,8 @@ async function main(): Promise<void> {
   process.stdout.write(`Generating ${sizeMb} MB at ${filePath} (app sandbox) ... `);
   const sha256 = await sandbox.writeFile(filePath, { size: Math.round(sizeMb * MB), seed: 42 });
   console.log('done');
-  console.log(`Uploading with request.${backend} (emulated) to ${server.uploadUrl}, server reading at ${rateMb} MB/s`);
+  const api = backend === 'http' ? '@ohos.net.http' : `request.${backend}`;
+  console.log(`Uploading with ${api} (emulated) to ${server.uploadUrl}, server reading at ${rateMb} MB/s`);
 
   const started = Date.now();
   const task = uploadFile({

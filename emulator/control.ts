@@ -11,6 +11,7 @@ import {
   fileCopies,
   fileFaultKey,
   fileFaults,
+  httpRequests,
   listenerErrors,
   liveUploadTasks,
   openSockets,
@@ -30,7 +31,16 @@ export interface EmulationStats {
   uploadTasks: number;
   /** Client sockets of the emulation still open. */
   openSockets: number;
-  /** Listeners registered on live tasks (running `uploadFile` tasks, agent tasks not removed). */
+  /** `@ohos.net.http` HttpRequest objects created and not destroyed. */
+  httpRequests: number;
+  /** `requestInStream` transfers still running, those of destroyed objects too (destroy() does not stop one). */
+  httpTransfers: number;
+  /** File bytes running `@ohos.net.http` transfers hold in memory (a form part with filePath and remoteFileName). */
+  httpBytesInMemory: number;
+  /**
+   * Listeners registered on live tasks (running `uploadFile` tasks, agent tasks not removed, HttpRequest
+   * objects not destroyed or still transferring).
+   */
   listeners: number;
   /** Descriptors the app opened with `fileIo.open` and has not closed. */
   openFiles: number;
@@ -57,9 +67,21 @@ export function emulationStats(): EmulationStats {
   let listeners = 0;
   for (const task of liveUploadTasks) listeners += task.listenerCount();
   for (const task of agentTasks.values()) listeners += task.listenerCount();
+  let live = 0;
+  let transfers = 0;
+  let bytesInMemory = 0;
+  for (const request of httpRequests) {
+    listeners += request.listenerCount();
+    if (!request.destroyed) live++;
+    transfers += request.transfers;
+    bytesInMemory += request.bytesInMemory;
+  }
   return {
     agentTasks: agentTasks.size,
     uploadTasks: liveUploadTasks.size,
+    httpRequests: live,
+    httpTransfers: transfers,
+    httpBytesInMemory: bytesInMemory,
     openSockets: openSockets.size,
     listeners,
     openFiles: appFiles.size,
@@ -120,9 +142,10 @@ export async function resetEmulation(): Promise<void> {
   for (const fd of appFiles.keys()) closeSync(fd);
   appFiles.clear();
   fileCopies.hold?.release();
-  for (const task of [...liveUploadTasks, ...agentTasks.values()]) task.destroy();
+  for (const task of [...liveUploadTasks, ...agentTasks.values(), ...httpRequests]) task.destroy();
   liveUploadTasks.clear();
   agentTasks.clear();
+  httpRequests.clear();
   await Promise.all(
     [...openSockets].map(
       (socket) =>

@@ -6,6 +6,8 @@ export const platformModules = {
   '@kit.BasicServicesKit': here('./kits/BasicServicesKit.ts'),
   '@kit.CoreFileKit': here('./kits/CoreFileKit.ts'),
   '@kit.AbilityKit': here('./kits/AbilityKit.ts'),
+  '@kit.NetworkKit': here('./kits/NetworkKit.ts'),
   '@ohos.request': here('./ohos.request/index.ts'),
   '@ohos.file.fs': here('./ohos.file.fs/index.ts'),
+  '@ohos.net.http': here('./ohos.net.http/index.ts'),
 };

@@ -69,6 +69,19 @@ export interface LiveAgentTask extends LiveTask {
   remove(): Promise<void>;
 }
 
+/** An `@ohos.net.http` HttpRequest, from `createHttp()` until it is destroyed and its transfers have ended. */
+export interface LiveHttpRequest extends LiveTask {
+  /** `destroy()` was called (which only raises a flag: a running transfer goes on). */
+  readonly destroyed: boolean;
+  /** `requestInStream` transfers not ended yet. */
+  readonly transfers: number;
+  /** File bytes its running transfers hold in memory (a form part with both filePath and remoteFileName). */
+  readonly bytesInMemory: number;
+}
+
+/** HttpRequest objects not destroyed, or with a transfer still running. */
+export const httpRequests = new Set<LiveHttpRequest>();
+
 /** `uploadFile` tasks running (not finished, not deleted). */
 export const liveUploadTasks = new Set<LiveTask>();
 /** Agent tasks by tid, created and not removed. */

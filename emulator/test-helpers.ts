@@ -3,19 +3,23 @@
  * both upload APIs.
  */
 import { createServer } from 'node:net';
+import { afterAll, afterEach, beforeAll } from 'vitest';
 import type request from '@ohos.request';
 import { startUploadServer } from '../server/upload-server';
+import { type EmulationStats, resetEmulation } from './control';
 import type { UploadRecord, UploadServer } from '../server/types';
-import type { EmulationStats } from './control';
 import { CONTEXT_DIRS, getSandbox } from './sandbox';
 
 export const CACHE_DIR = CONTEXT_DIRS.cacheDir;
 export const FILES_DIR = CONTEXT_DIRS.filesDir;
 
-/** emulationStats() when nothing runs and nothing is left open. */
+/** emulationStats() when nothing of the emulation is left: no task, request, socket, listener, descriptor or copy. */
 export const IDLE_STATS: Readonly<EmulationStats> = Object.freeze({
   agentTasks: 0,
   uploadTasks: 0,
+  httpRequests: 0,
+  httpTransfers: 0,
+  httpBytesInMemory: 0,
   openSockets: 0,
   listeners: 0,
   openFiles: 0,
@@ -24,6 +28,21 @@ export const IDLE_STATS: Readonly<EmulationStats> = Object.freeze({
 
 export async function withServer(): Promise<UploadServer> {
   return startUploadServer();
+}
+
+/** A test file's upload server, started before its tests and closed after them; the emulation reset after each. */
+export function useServer(): { readonly server: UploadServer } {
+  const holder = {} as { server: UploadServer };
+  beforeAll(async () => {
+    holder.server = await withServer();
+  });
+  afterAll(async () => {
+    await holder.server?.close();
+  });
+  afterEach(async () => {
+    await resetEmulation();
+  });
+  return holder;
 }
 
 /** A URL of the upload server with the given fault/behaviour parameters (see server/types.ts). */

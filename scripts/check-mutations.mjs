@@ -407,6 +407,48 @@ const mutations = [
     to: '',
     tests: ['test/arkts/sources.test.ts', '-t', 'file://media/: the server receives'],
   },
+  {
+    name: 'http: the HttpRequest is not destroyed at the end',
+    file: 'src/arkts/http-transport.ts',
+    from: "      request.destroy();\n      request.off('headersReceive');",
+    to: "      request.off('headersReceive');",
+    tests: ['test/arkts/http.test.ts', '-t', 'releases every HttpRequest'],
+  },
+  {
+    name: 'http: the listeners stay on the destroyed request',
+    file: 'src/arkts/http-transport.ts',
+    from: "      request.off('headersReceive');\n      request.off('dataReceive');\n      request.off('dataSendProgress');\n",
+    to: '',
+    tests: ['test/arkts/http.test.ts', '-t', 'releases every HttpRequest'],
+  },
+  {
+    name: "http: the headers go out with the first header block (a 100 Continue's empty one)",
+    file: 'src/arkts/http-transport.ts',
+    from: '    this.header = headersOfObject(header as Record<string, unknown>);\n',
+    to: '    this.header = headersOfObject(header as Record<string, unknown>);\n    this.dispatchHeaders();\n',
+    tests: ['test/arkts/contract.test.ts', '-t', 'on http events in order'],
+  },
+  {
+    name: 'http: the platform keeps its own 60 s limit on the whole transfer',
+    file: 'src/arkts/http-transport.ts',
+    from: '      readTimeout: limit,\n      connectTimeout: limit,\n',
+    to: '',
+    tests: ['test/arkts/http.test.ts', '-t', 'time limits'],
+  },
+  {
+    name: 'http: the file part has a remoteFileName (the platform reads the file into memory)',
+    file: 'src/arkts/http-transport.ts',
+    from: 'contentType: this.req.contentType, filePath: path }',
+    to: 'contentType: this.req.contentType, filePath: path, remoteFileName: this.req.fileName }',
+    tests: ['test/arkts/http.test.ts', '-t', 'travels from a copy'],
+  },
+  {
+    name: 'http: an empty form field is handed to the platform (which drops it)',
+    file: 'src/arkts/http-transport.ts',
+    from: "  const empty = req.formData.find((f) => f.value === '');",
+    to: '  const empty = undefined;',
+    tests: ['test/arkts/http.test.ts', '-t', 'cannot send'],
+  },
 ];
 
 const only = process.argv[2];

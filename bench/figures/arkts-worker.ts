@@ -4,13 +4,13 @@
  *   node --import tsx --import ./emulator/node-register.mjs bench/figures/arkts-worker.ts
  * The parent sends { setup }, then { run } messages one at a time, and alternates between the two workers.
  *
- * - setup: the job (one upload of a file, or COUNT uploads at once with a cap), the variant, the files
- *   (real paths, hard-linked into this process's emulated sandbox) and the upload URL;
+ * - setup: the job (one upload of a file, or COUNT uploads at once with a cap), the variant, the engine, the
+ *   files (real paths, hard-linked into this process's emulated sandbox) and the upload URL;
  * - run: does the job once; answers the wall time (call to outcome) and this process's CPU time, after
  *   checking the sha256 the server computed for every file. Between runs: the emulation quiesces, GC.
  */
-import { request } from '@kit.BasicServicesKit';
-import { checkBody, libraryUpload, quiesce, startDirect, useLibrary } from '../lib/arkts';
+import { checkBody, directUpload, libraryUpload, quiesce, useLibrary } from '../lib/arkts';
+import type { Engine } from '../lib/arkts';
 import { gc } from '../lib/ab';
 import { linkedFile } from '../lib/files';
 import type { BenchFile } from '../lib/files';
@@ -20,6 +20,7 @@ export type Job = { kind: 'one' } | { kind: 'many'; cap: number };
 export interface SetupMessage {
   setup: {
     variant: 'library' | 'direct';
+    engine: Engine;
     job: Job;
     files: Array<{ realPath: string; size: number; sha256: string }>;
     uploadUrl: string;
@@ -34,6 +35,7 @@ export interface RunResult {
 }
 
 let variant: 'library' | 'direct' = 'library';
+let engine: Engine = 'agent';
 let job: Job = { kind: 'one' };
 let files: BenchFile[] = [];
 let uploadUrl = '';
@@ -41,9 +43,8 @@ let uploadUrl = '';
 async function one(file: BenchFile, id: string): Promise<{ body: string; removed: Promise<void> }> {
   const url = `${uploadUrl}?id=${id}`;
   if (variant === 'library') return { body: await libraryUpload(url, file), removed: Promise.resolve() };
-  const { task, completed } = await startDirect(url, file);
-  const body = await completed;
-  return { body, removed: request.agent.remove(task.tid) };
+  const { body, release } = await directUpload(engine, url, file);
+  return { body, removed: release };
 }
 
 /** COUNT uploads: the library gets them all at once (its queue applies the cap); the baseline, a pool of `cap` workers. */
@@ -81,9 +82,10 @@ process.on('message', (message: SetupMessage | RunMessage) => {
   if ('setup' in message) {
     const s = message.setup;
     variant = s.variant;
+    engine = s.engine;
     job = s.job;
     uploadUrl = s.uploadUrl;
-    useLibrary(job.kind === 'many' ? job.cap : 10);
+    useLibrary(job.kind === 'many' ? job.cap : 10, engine);
     files = s.files.map((f, k) => linkedFile(f.realPath, `worker/${k}.bin`, f.size, f.sha256));
     reply({ ready: true });
     return;

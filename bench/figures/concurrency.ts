@@ -6,15 +6,14 @@
  * Each variant in a long-lived process of its own (arkts-worker.ts), runs alternating; the upload server
  * in a third process.
  */
-import { alternatePairs, groupedRatioInterval, interval, spread } from '../lib/ab';
-import type { AbResult } from '../lib/ab';
+import { groupedRatioInterval, interval, spread } from '../lib/ab';
 import { benchFile } from '../lib/files';
 import type { BenchFile } from '../lib/files';
 import { startServerProcess } from '../lib/server-process';
 import { MB, median, ms, ratio } from '../lib/stats';
 import type { Figure } from '../lib/types';
-import { startWorker } from '../lib/worker';
-import type { VariantWorker } from '../lib/worker';
+import { alternateWorkers } from '../lib/worker';
+import type { WorkerRuns } from '../lib/worker';
 
 const COUNT = 100;
 const CAP = 10;
@@ -31,35 +30,22 @@ const figure: Figure = {
     const files: BenchFile[] = [];
     for (let i = 0; i < COUNT; i++) files.push(await benchFile(`many/${i}.bin`, SIZE));
     const server = await startServerProcess();
-    const cpu = { library: [] as number[], direct: [] as number[] };
-    const runner =
-      (name: 'library' | 'direct', w: VariantWorker) =>
-      async (i: number | string): Promise<number> => {
-        const r = await w.run(`${name}-${i}`);
-        if (typeof i === 'number') cpu[name].push(r.cpuMs);
-        ctx.log(`concurrency: ${name.padEnd(7)} ${i}: ${r.ms.toFixed(0)} ms (cpu ${r.cpuMs.toFixed(0)} ms)`);
-        return r.ms;
-      };
-    let ab: AbResult;
+    let runs: WorkerRuns;
     try {
-      ab = await alternatePairs(PAIRS, perPair, async (pair) => {
-        const order: Array<'library' | 'direct'> = pair % 2 === 0 ? ['library', 'direct'] : ['direct', 'library'];
-        const started: Partial<Record<'library' | 'direct', VariantWorker>> = {};
-        for (const v of order) started[v] = await startWorker(v, { kind: 'many', cap: CAP }, files, server.uploadUrl);
-        const lib = started.library as VariantWorker;
-        const direct = started.direct as VariantWorker;
-        await runner('library', lib)(`warm-up-${pair}`);
-        await runner('direct', direct)(`warm-up-${pair}`);
-        const close = async (): Promise<void> => {
-          await lib.close();
-          await direct.close();
-        };
-        return { a: runner('library', lib), b: runner('direct', direct), close };
+      runs = await alternateWorkers({
+        label: 'concurrency',
+        pairs: PAIRS,
+        rounds: perPair,
+        job: { kind: 'many', cap: CAP },
+        files,
+        uploadUrl: server.uploadUrl,
+        log: ctx.log,
       });
     } finally {
       await server.close();
       for (const f of files) f.remove();
     }
+    const { ab, cpu } = runs;
     const lib = median(ab.a);
     const base = median(ab.b);
     const r = lib / base;

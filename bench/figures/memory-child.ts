@@ -1,16 +1,18 @@
 /**
- * One run of the memory figures, in a fresh process (spawned by memory.ts and memory-media.ts):
+ * One run of the memory figure, in a fresh process (spawned by memory.ts):
  *   node --import tsx --import ./emulator/node-register.mjs bench/figures/memory-child.ts \
- *        <library|direct|media> <real path of the file> <size> <sha256> <upload URL> [agent|uploadFile]
- * `library` and `direct` upload a sandbox path (in cacheDir), `media` the same bytes as a user file of the
- * emulated media library (a file://media/ URI), through the library on the given backend (default agent).
- * Hard-links the file into this process's emulated sandbox (or media library), warms the code path up with a 1 MB upload,
+ *        <library|direct|direct-remote|media> <agent|http|uploadFile> <real path of the file> <size> <sha256> <upload URL>
+ * `library` and `direct` upload a sandbox path (in cacheDir), through the library or the platform driven
+ * directly on the given engine; `media` uploads the same bytes as a user file of the emulated media library
+ * (a file://media/ URI) through the library. Hard-links the file into this process's emulated sandbox (or
+ * media library), warms the code path up with a 1 MB upload,
  * collects garbage, then uploads the file while sampling its own RSS every 50 ms. The peak is the larger
  * of the samples and the kernel's high-water mark (VmHWM, reset just before the upload through
- * /proc/self/clear_refs), so a spike between two samples is not missed. Prints one JSON line.
+ * /proc/self/clear_refs), so a spike between two samples is not missed. `direct-remote` is the control on
+ * @ohos.net.http: the form part with remoteFileName, which the platform reads whole into memory. It also
+ * counts the progress events that reached the listener. Prints one JSON line.
  */
 import { readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { configure } from '../../src/arkts/index';
 import type { ArkTsBackend } from '../../src/arkts/types';
 import { linkUserFile, userFileRealPath } from '../../emulator/control';
 import { checkBody, directUpload, libraryUpload, quiesce, useLibrary } from '../lib/arkts';
@@ -26,7 +28,12 @@ export interface MemoryRun {
   peak: number;
   samples: number;
   ms: number;
+  /** Progress events the listener got during the upload. */
+  progressEvents: number;
 }
+
+const VARIANTS = ['library', 'direct', 'direct-remote', 'media'] as const;
+const BACKENDS: readonly string[] = ['agent', 'http', 'uploadFile'] satisfies ArkTsBackend[];
 
 function vmHwm(): number | undefined {
   try {
@@ -47,15 +54,14 @@ function resetHwm(): boolean {
 }
 
 async function main(): Promise<void> {
-  const [variant, source, sizeText, sha256, uploadUrl, backendArg = 'agent'] = process.argv.slice(2);
-  if (variant !== 'library' && variant !== 'direct' && variant !== 'media') {
-    throw new Error(`variant library|direct|media, got ${variant}`);
-  }
-  if (backendArg !== 'agent' && backendArg !== 'uploadFile')
-    throw new Error(`backend agent|uploadFile, got ${backendArg}`);
-  const backend: ArkTsBackend = backendArg;
-  useLibrary();
-  configure({ backend });
+  const [variant, backendName, source, sizeText, sha256, uploadUrl] = process.argv.slice(2);
+  if (!VARIANTS.includes(variant as (typeof VARIANTS)[number]))
+    throw new Error(`variant ${VARIANTS.join('|')}, got ${variant}`);
+  if (!BACKENDS.includes(backendName)) throw new Error(`backend ${BACKENDS.join('|')}, got ${backendName}`);
+  const backend = backendName as ArkTsBackend;
+  const direct = variant === 'direct' || variant === 'direct-remote';
+  if (direct && backend !== 'agent' && backend !== 'http') throw new Error(`${variant} runs on agent or http`);
+  useLibrary(10, backend);
   const asMedia = (f: BenchFile, name: string): BenchFile => {
     const uri = linkUserFile(f.realPath, name);
     const realPath = userFileRealPath(uri) ?? '';
@@ -63,16 +69,20 @@ async function main(): Promise<void> {
   };
   const sandboxFile = linkedFile(source, 'memory-1g.bin', Number(sizeText), sha256);
   const file = variant === 'media' ? asMedia(sandboxFile, 'VID_0001.bin') : sandboxFile;
-  const upload = async (f: BenchFile, id: string): Promise<void> => {
+  const upload = async (f: BenchFile, id: string): Promise<number> => {
     const url = `${uploadUrl}?id=${id}`;
-    if (variant !== 'direct') {
-      checkBody(await libraryUpload(url, f), f, variant);
-    } else {
-      const { body, remove } = await directUpload(url, f);
-      await remove;
+    let events = 0;
+    if (!direct) {
+      checkBody(await libraryUpload(url, f, () => void events++), f, variant);
+    } else if (backend === 'agent' || backend === 'http') {
+      const remoteFileName = variant === 'direct-remote' ? 'memory-1g.bin' : undefined;
+      const { body, progressEvents, release } = await directUpload(backend, url, f, remoteFileName);
+      await release;
       checkBody(body, f, variant);
+      events = progressEvents;
     }
     await quiesce();
+    return events;
   };
   const warmSandbox = await benchFile('warm-1m.bin', 1 * MB);
   const warm = variant === 'media' ? asMedia(warmSandbox, 'VID_0000.bin') : warmSandbox;
@@ -92,7 +102,7 @@ async function main(): Promise<void> {
     samples++;
   }, 50);
   const t0 = performance.now();
-  await upload(file, `memory-${variant}`);
+  const progressEvents = await upload(file, `memory-${variant}`);
   const ms = performance.now() - t0;
   clearInterval(timer);
   sampledPeak = Math.max(sampledPeak, process.memoryUsage.rss());
@@ -107,6 +117,7 @@ async function main(): Promise<void> {
     peak: Math.max(sampledPeak, hwmPeak ?? 0),
     samples,
     ms,
+    progressEvents,
   };
   process.stdout.write(`${JSON.stringify(run)}\n`);
 }

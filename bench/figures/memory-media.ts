@@ -20,7 +20,7 @@ const SIZE = 1 * GB;
  * MB from one fresh process to the next (the note prints the spread).
  */
 const LIMIT = 2 * MB;
-const BACKENDS = ['agent', 'uploadFile'] as const;
+const BACKENDS = ['agent', 'uploadFile', 'http'] as const;
 
 const mb = (runs: MemoryRun[]): string => runs.map((r) => ((r.peak - r.start) / MB).toFixed(1)).join(', ');
 
@@ -36,13 +36,14 @@ const figure: Figure = {
         const results: Record<'media' | 'library', MemoryRun[]> = { media: [], library: [] };
         for (let i = 0; i < runs; i++) {
           for (const v of abOrder(i, 'media', 'library')) {
+            const variant = v === 'media' ? 'media' : 'library';
             const r = await runMemoryChild([
-              v,
+              variant,
+              backend,
               file.realPath,
               String(file.size),
               file.sha256,
               server.uploadUrl,
-              backend,
             ]);
             results[v].push(r);
             ctx.log(

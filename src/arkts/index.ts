@@ -1,5 +1,5 @@
 /**
- * harmony-upload-task for ArkTS: uploadFile / UploadTask on @ohos.request.
+ * harmony-upload-task for ArkTS: uploadFile / UploadTask on @ohos.net.http or @ohos.request (docs/engines.md).
  *
  *   import { configure, uploadFile } from 'harmony-upload-task';
  *   configure({ context: this.context });

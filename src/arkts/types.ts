@@ -13,15 +13,16 @@ export interface ArkTsSource {
   readonly context: common.Context;
 }
 
-/** Which @ohos.request API carries the uploads. */
-export type ArkTsBackend = 'auto' | 'agent' | 'uploadFile';
+/** Which platform API carries the uploads: @ohos.net.http, request.agent or request.uploadFile (docs/engines.md). */
+export type ArkTsBackend = 'auto' | 'http' | 'agent' | 'uploadFile';
 
 export interface ArkTsSettings extends UploadSettings {
   /** The default application context (e.g. `this.context` in a UIAbility). */
   context?: common.Context;
   /**
-   * `auto` (default): request.agent where the system has it (every API 12 device with the request
-   * service's agent, which this package requires), else request.uploadFile.
+   * `auto` (default): @ohos.net.http, which reports every answer whole; request.agent for an upload it
+   * cannot send (an empty form field, a fileName that is no file name); request.uploadFile where the system
+   * has neither. docs/engines.md says what each engine gives.
    */
   backend?: ArkTsBackend;
 }

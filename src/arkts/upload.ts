@@ -1,19 +1,25 @@
-/** The ArkTS target's uploadFile: the core's engine over the @ohos.request transports. */
+/** The ArkTS target's uploadFile: the core's engine over the @ohos.net.http and @ohos.request transports. */
 import { request } from '@kit.BasicServicesKit';
+import { http } from '@kit.NetworkKit';
 import { createUploadEngine } from '../core/engine';
 import type { EngineStats } from '../core/engine';
 import { baseName } from '../core/mime';
 import { checkPathString } from '../core/options';
-import type { SourceRules } from '../core/options';
+import type { SourceRules, UploadRequest } from '../core/options';
 import type { Transport } from '../core/transport';
 import type { UploadTaskPromise } from '../core/types';
 import { agentTransport } from './agent-transport';
 import { resolveContext, setDefaultContext } from './context';
+import { httpCannotSend, httpTransport } from './http-transport';
 import { UploadFailure } from './platform-errors';
 import type { ArkTsBackend, ArkTsSettings, ArkTsSource, ArkTsUploadFileOptions } from './types';
 import { uploadFileTransport } from './upload-file-transport';
 
 let backend: ArkTsBackend = 'auto';
+
+function hasNetHttp(): boolean {
+  return typeof http === 'object' && http !== null && typeof http.createHttp === 'function';
+}
 
 function hasAgent(): boolean {
   const agent = (request as { agent?: { create?: unknown } }).agent;
@@ -35,12 +41,21 @@ const arktsSourceRules: SourceRules<ArkTsSource> = {
   fileName: (source) => baseName(source.filePath),
 };
 
-/** Chooses the @ohos.request API per upload, so configure({ backend }) applies to the next one. */
+/**
+ * The engine of one upload, so configure({ backend }) applies to the next one. `auto`: @ohos.net.http, but
+ * request.agent for an upload it cannot send (an empty form field, a fileName that is no file name), and
+ * request.uploadFile where the system has neither (docs/engines.md).
+ */
+function transportFor(req: UploadRequest<ArkTsSource>): Transport<ArkTsSource> {
+  if (backend === 'http') return httpTransport;
+  if (backend === 'agent') return agentTransport;
+  if (backend === 'uploadFile') return uploadFileTransport;
+  if (hasNetHttp() && httpCannotSend(req) === undefined) return httpTransport;
+  return hasAgent() ? agentTransport : uploadFileTransport;
+}
+
 const arktsTransport: Transport<ArkTsSource> = {
-  start(req, sink) {
-    const useAgent = backend === 'agent' || (backend === 'auto' && hasAgent());
-    return (useAgent ? agentTransport : uploadFileTransport).start(req, sink);
-  },
+  start: (req, sink) => transportFor(req).start(req, sink),
 };
 
 const engine = createUploadEngine<ArkTsSource, ArkTsUploadFileOptions>(arktsSourceRules, arktsTransport);
@@ -54,8 +69,11 @@ export function uploadFile(options: ArkTsUploadFileOptions): UploadTaskPromise {
 export function configure(settings: ArkTsSettings): void {
   if ('context' in settings) setDefaultContext(settings.context);
   if (settings.backend !== undefined) {
-    if (settings.backend !== 'auto' && settings.backend !== 'agent' && settings.backend !== 'uploadFile') {
-      throw new RangeError(`backend should be 'auto', 'agent' or 'uploadFile', got ${String(settings.backend)}`);
+    const known: readonly ArkTsBackend[] = ['auto', 'http', 'agent', 'uploadFile'];
+    if (!known.includes(settings.backend)) {
+      throw new RangeError(
+        `backend should be 'auto', 'http', 'agent' or 'uploadFile', got ${String(settings.backend)}`,
+      );
     }
     backend = settings.backend;
   }

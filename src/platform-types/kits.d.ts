@@ -12,6 +12,10 @@ declare module '@kit.AbilityKit' {
   import common from '@ohos.app.ability.common';
   export { common };
 }
+declare module '@kit.NetworkKit' {
+  import http from '@ohos.net.http';
+  export { http };
+}
 declare module '@kit.ArkWeb' {
   import webview from '@ohos.web.webview';
   export { webview };

@@ -1,9 +1,10 @@
 /**
  * What is particular to the ArkTS target: the filePath forms, the application context, the choice of
- * @ohos.request API, and the platform's own errors, each through the emulation to the real server.
+ * engine, and the platform's own errors, each through the emulation to the real server.
  */
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { request } from '@kit.BasicServicesKit';
+import { http } from '@kit.NetworkKit';
 import { configure, uploadFile } from '../../src/arkts/index';
 import { COPY_DIR } from '../../src/arkts/staging';
 import type { ArkTsBackend } from '../../src/arkts/types';
@@ -60,7 +61,7 @@ async function expectArrived(res: UploadFileSuccessResult, sha256: string): Prom
 const INVALID_HINT =
   "use a sandbox path such as context.filesDir + '/a.jpg', a file:// URI of the app or of the media library, or internal://cache/, internal://files/ or internal://temp/<file>";
 
-describe.each(['agent', 'uploadFile'] as const)('filePath forms on request.%s', (backend: ArkTsBackend) => {
+describe.each(['http', 'agent', 'uploadFile'] as const)('filePath forms on %s', (backend: ArkTsBackend) => {
   beforeEach(() => configure({ context, backend }));
 
   it('a sandbox path under filesDir', async () => {
@@ -210,27 +211,41 @@ describe('the application context', () => {
   });
 });
 
-describe('choice of @ohos.request API', () => {
-  it('auto uses request.agent where it exists (a 201 keeps its status), request.uploadFile where it does not (2xx reads as 200)', async () => {
+describe('choice of engine', () => {
+  /** Hides a platform API for the duration of `run`, as on a system without it. */
+  async function without<T>(holder: object, key: string, run: () => Promise<T>): Promise<T> {
+    const h = holder as Record<string, unknown>;
+    const saved = h[key];
+    h[key] = undefined;
+    try {
+      return await run();
+    } finally {
+      h[key] = saved;
+    }
+  }
+
+  it('auto uses @ohos.net.http (the body of a 404 arrives), request.agent without it (a 201 keeps its status), request.uploadFile without both (2xx reads as 200)', async () => {
     const path = `${context.filesDir}/auto.bin`;
     await sandbox.writeFile(path, 'auto');
     configure({ backend: 'auto' });
-    const withAgent = await uploadFile({ url: `${server.uploadUrl}?status=201`, filePath: path, name: 'file' });
-    expect(withAgent.statusCode).toBe(201);
-    const holder = request as unknown as { agent?: unknown };
-    const agent = holder.agent;
-    holder.agent = undefined;
-    try {
-      const withoutAgent = await uploadFile({ url: `${server.uploadUrl}?status=201`, filePath: path, name: 'file' });
-      expect(withoutAgent.statusCode).toBe(200);
-    } finally {
-      holder.agent = agent;
-    }
+    const notFound = await uploadFile({
+      url: `${server.uploadUrl}?status=404&body=gone`,
+      filePath: path,
+      name: 'file',
+    });
+    expect(notFound).toMatchObject({ statusCode: 404, data: 'gone' });
+    const created = `${server.uploadUrl}?status=201`;
+    await without(http, 'createHttp', async () => {
+      expect((await uploadFile({ url: created, filePath: path, name: 'file' })).statusCode).toBe(201);
+      await without(request, 'agent', async () => {
+        expect((await uploadFile({ url: created, filePath: path, name: 'file' })).statusCode).toBe(200);
+      });
+    });
   });
 
   it('refuses an unknown backend at configure time', () => {
-    expect(() => configure({ backend: 'http' as ArkTsBackend })).toThrow(
-      "backend should be 'auto', 'agent' or 'uploadFile', got http",
+    expect(() => configure({ backend: 'curl' as ArkTsBackend })).toThrow(
+      "backend should be 'auto', 'http', 'agent' or 'uploadFile', got curl",
     );
   });
 });
@@ -271,8 +286,8 @@ describe('platform errors become readable reasons', () => {
     expect(err.errMsg).toMatch(/^uploadFile:fail parameter error \(refused by @ohos\.request\) \(401/);
   });
 
-  it.each(['agent', 'uploadFile'] as const)(
-    'a refused connection on request.%s fails with a network reason, and nothing is left running',
+  it.each(['http', 'agent', 'uploadFile'] as const)(
+    'a refused connection on %s fails with a network reason, and nothing is left running',
     async (backend) => {
       const path = `${context.filesDir}/refused.bin`;
       await sandbox.writeFile(path, 'x');
@@ -284,7 +299,9 @@ describe('platform errors become readable reasons', () => {
         (e: unknown) => e,
       )) as { errMsg: string };
       expect(err.errMsg).toMatch(/^uploadFile:fail (connection failed|network)/);
-      await expect.poll(() => emulationStats()).toMatchObject({ agentTasks: 0, uploadTasks: 0, openSockets: 0 });
+      await expect
+        .poll(() => emulationStats())
+        .toMatchObject({ agentTasks: 0, uploadTasks: 0, httpRequests: 0, httpTransfers: 0, openSockets: 0 });
     },
   );
 });

@@ -22,7 +22,6 @@ let goodSha = '';
 beforeAll(async () => {
   server = await startUploadServer();
   configureEmulation({ progressIntervalMs: 100 });
-  configure({ context, backend: 'agent' });
   goodSha = await sandbox.writeFile(goodPath, { size: 2048, seed: 9 });
 });
 afterAll(async () => {
@@ -103,7 +102,9 @@ function fieldOrHostile<T>(good: T): fc.Arbitrary<unknown> {
   return fc.oneof({ weight: 3, arbitrary: fc.constant(good) }, { weight: 2, arbitrary: hostileValue });
 }
 
-describe('hostile options on the ArkTS target', () => {
+describe.each(['http', 'agent'] as const)('hostile options on the ArkTS target on %s', (backend) => {
+  beforeAll(() => configure({ context, backend }));
+
   it('any options object: no throw, no hang, one clear outcome, other uploads undisturbed', async () => {
     // A slow upload runs through the whole property run: hostile calls must not affect it.
     const canaryPath = `${context.filesDir}/hostile/canary.bin`;
@@ -164,7 +165,9 @@ describe('hostile options on the ArkTS target', () => {
     const res = await canary;
     expect((JSON.parse(res.data) as UploadSummary).files[0].sha256).toBe(canarySha);
     await expect.poll(() => uploadStats().live).toBe(0);
-    await expect.poll(() => emulationStats()).toMatchObject({ agentTasks: 0, openSockets: 0 });
+    await expect
+      .poll(() => emulationStats())
+      .toMatchObject({ agentTasks: 0, httpRequests: 0, httpTransfers: 0, openSockets: 0 });
   }, 120000);
 
   it('any header or formData object on otherwise valid options: uploaded or refused clearly, never a throw', async () => {

@@ -13,9 +13,11 @@ const engines: Array<[ArkTsBackend, SourceProfile]> = [
   ['agent', { copies: () => false }],
   // request.uploadFile takes only internal://cache/ paths: everything else is copied there.
   ['uploadFile', { copies: (form) => form !== 'internal://cache/' }],
+  // @ohos.net.http takes sandbox paths only: a user file is uploaded from a copy.
+  ['http', { copies: (form) => form === 'file://media/' }],
 ];
 
-describe.each(engines)('picker files on request.%s', (backend, profile) => {
+describe.each(engines)('picker files on %s', (backend, profile) => {
   const suite = useArktsTarget(backend);
   // request.uploadFile retries a network failure 4 times, 400 ms apart as on devices; shorter pauses keep
   // the failure case quick (useArktsTarget's reset restores them).

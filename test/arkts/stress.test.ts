@@ -13,7 +13,7 @@ function activeTimers(): number {
   return process.getActiveResourcesInfo().filter((r) => r === 'Timeout').length;
 }
 
-describe.each(['agent', 'uploadFile'] as const)('load and aborts on request.%s', (backend) => {
+describe.each(['http', 'agent', 'uploadFile'] as const)('load and aborts on %s', (backend) => {
   const suite = useArktsTarget(backend);
 
   for (const c of stressCases({ storm: 300, sequential: 1000, parallel: 200 })) {

@@ -28,7 +28,10 @@ export function arktsTarget(server: UploadServer, backend: ArkTsBackend): Source
   return {
     name: `ArkTS (${backend})`,
     server,
-    errorResponses: backend === 'uploadFile' ? { status: 'withheld', body: false } : { status: 'success', body: false },
+    errorResponses:
+      backend === 'uploadFile' ? { status: 'withheld', body: false } : { status: 'success', body: backend === 'http' },
+    emptyFormFields: backend !== 'http',
+    abortEndsTransfer: backend !== 'http',
     ...emulatedSources(context),
     async file(size: number, name = 'file.bin'): Promise<TargetFile> {
       const filePath = `${context.filesDir}/contract/${++files}-${name}`;
@@ -59,6 +62,8 @@ export function arktsTarget(server: UploadServer, backend: ArkTsBackend): Source
         waiting: s.waiting,
         agentTasks: e.agentTasks,
         uploadFileTasks: e.uploadTasks,
+        httpRequests: e.httpRequests,
+        httpTransfers: e.httpTransfers,
         platformListeners: e.listeners,
         clientSockets: e.openSockets,
         serverSockets: server.openSockets(),

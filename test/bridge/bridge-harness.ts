@@ -58,6 +58,8 @@ export interface BridgePage {
   bridge: UploadBridge;
   native: NativeRecorder;
   origin: string;
+  /** The engine the native side uploads with. */
+  backend: ArkTsBackend;
 }
 
 export const sandbox = getSandbox();
@@ -72,12 +74,13 @@ export interface BridgePageOptions {
   wirePageBegin?: boolean;
   maxUploadsPerPage?: UploadBridgeOptions['maxUploadsPerPage'];
   allowUserFiles?: UploadBridgeOptions['allowUserFiles'];
-  /** The @ohos.request API of the native side (default request.agent). */
+  /** The native side's engine (default request.agent). */
   backend?: ArkTsBackend;
 }
 
 export async function startBridgePage(options: BridgePageOptions = {}): Promise<BridgePage> {
-  configure({ context, backend: options.backend ?? 'agent' });
+  const backend = options.backend ?? 'agent';
+  configure({ context, backend });
   const native = new NativeRecorder();
   let webviewRef: PlaywrightWebview | undefined;
   let bridgeRef: UploadBridge | undefined;
@@ -101,7 +104,7 @@ export async function startBridgePage(options: BridgePageOptions = {}): Promise<
     },
   });
   if (!webviewRef || !bridgeRef) throw new Error('the bridge was not attached');
-  return { harness, webview: webviewRef, bridge: bridgeRef, native, origin: originRef };
+  return { harness, webview: webviewRef, bridge: bridgeRef, native, origin: originRef, backend };
 }
 
 let files = 0;
@@ -116,15 +119,19 @@ export async function nativeFile(size: number, name = 'file.bin'): Promise<Nativ
   return { filePath, sha256, size };
 }
 
-/** The bridge as the contract suite sees it: page listeners, native files, agent semantics. */
+/** The bridge as the contract suite sees it: page listeners, native files, the native engine's semantics. */
 export function bridgeTarget(side: BridgePage, server: UploadServer): SourceTarget {
   const { harness, bridge } = side;
+  const http = side.backend === 'http';
   return {
     ...emulatedSources(context),
-    name: 'hybrid bridge (Chromium + native host)',
+    name: `hybrid bridge (Chromium + native host on ${side.backend})`,
     server,
-    // The native side uploads with request.agent: statuses are seen, error bodies are withheld.
-    errorResponses: { status: 'success', body: false },
+    // request.agent sees the statuses and withholds error bodies; @ohos.net.http sees both;
+    // request.uploadFile withholds both.
+    errorResponses: { status: side.backend === 'uploadFile' ? 'withheld' : 'success', body: http },
+    emptyFormFields: !http,
+    abortEndsTransfer: !http,
     filePathTypes: 'String or Blob',
     file: nativeFile,
     missingFile() {
@@ -146,6 +153,9 @@ export function bridgeTarget(side: BridgePage, server: UploadServer): SourceTarg
         bridgeUploads: bridge.activeUploads,
         nativeTasks: nativeStats.live,
         agentTasks: e.agentTasks,
+        uploadFileTasks: e.uploadTasks,
+        httpRequests: e.httpRequests,
+        httpTransfers: e.httpTransfers,
         platformListeners: e.listeners,
         clientSockets: e.openSockets,
         serverSockets: server.openSockets(),
