@@ -30,7 +30,7 @@ export const BUDGETS = { hybridIife: 4 * 1024, arkts: 6 * 1024 } as const;
  * internal://files/ and internal://temp/, the bridge's allowUserFiles) and by about 1.6 KB for the
  * @ohos.net.http engine.
  */
-export const CEILINGS = { hybridIife: 6784, arkts: 12500 } as const;
+export const CEILINGS = { hybridIife: 6784, arkts: 12900 } as const;
 
 /** What a build depends on besides src/. */
 const BUILD_INPUTS = ['rollup.config.mjs', 'tsconfig.json', 'tsconfig.build.json'];
