@@ -233,6 +233,7 @@ function invalidRequest<Source>(): UploadRequest<Source> {
     contentType: '',
     timeout: 0,
     retry: { count: 0, backoff: 0 },
+    withCredentials: false,
   };
 }
 

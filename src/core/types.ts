@@ -68,6 +68,13 @@ export interface UploadFileOptions<Source = string> {
   fileName?: string;
   /** Off by default. */
   retry?: RetryOptions;
+  /**
+   * Web data uploaded from a hybrid page only: send the page's cookies and HTTP authentication with a
+   * cross-origin upload (XMLHttpRequest's `withCredentials`; the server must then answer CORS with its
+   * own origin and `Access-Control-Allow-Credentials: true`). Default false. No effect on ArkTS and on
+   * native paths over the bridge: @ohos.request sends no page cookies.
+   */
+  withCredentials?: boolean;
   success?: (result: UploadFileSuccessResult) => void;
   fail?: (result: UploadFileFailResult) => void;
   complete?: (result: UploadFileCompleteResult) => void;
