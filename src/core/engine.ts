@@ -290,6 +290,8 @@ export function createUploadEngine<Source, Options>(
       if (run.phase !== 'done') run.headersListeners.add(listener);
     };
     task.offHeadersReceived = (listener?: HeadersListener) => run.headersListeners.remove(listener);
+    task.progress = task.onProgressUpdate;
+    task.headersReceive = task.onHeadersReceived;
 
     if (checked.ok) {
       state.live.add(run);

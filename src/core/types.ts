@@ -91,8 +91,14 @@ export interface UploadTask {
   offHeadersReceived(listener?: HeadersListener): void;
 }
 
-/** What uploadFile returns: the task, and a promise of the success result. */
-export interface UploadTaskPromise extends Promise<UploadFileSuccessResult>, UploadTask {}
+/**
+ * What uploadFile returns: the task, and a promise of the success result. `progress` and `headersReceive`
+ * are other names of `onProgressUpdate` and `onHeadersReceived`, as Taro's UploadTaskPromise has them.
+ */
+export interface UploadTaskPromise extends Promise<UploadFileSuccessResult>, UploadTask {
+  progress(listener: ProgressListener): void;
+  headersReceive(listener: HeadersListener): void;
+}
 
 export interface UploadSettings {
   /** Uploads that may run at once; the rest wait in order. Default 10. */
