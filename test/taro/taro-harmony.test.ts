@@ -57,8 +57,9 @@ describe('Taro.uploadFile in a Harmony ArkTS app (the emitted code, off the devi
     const { filePath } = await file('before.jpg', 64 * 1024);
     const id = uniqueId('taro-ets-before');
     const events = await uploads.awaitResult({ url: urlFor(server, { id }), filePath, name: 'file' });
-    // Taro 4.2.0's own uploadFile calls request.upload, which the stage model's @ohos.request (and so the
-    // emulation) does not have: it rejects with a TypeError, not a mini-program errMsg.
+    // Taro 4.2.0's own uploadFile calls request.upload, which the SDK declares for FA-model apps only
+    // (@FAModelOnly, deprecated since API 9) and the emulation of a stage-model app does not have: it
+    // rejects with a TypeError, not a mini-program errMsg.
     expect(events).toEqual([['rejected', { error: expect.stringMatching(/^TypeError: .*upload/) }]]);
     expect(server.byId(id)).toEqual([]);
   });
