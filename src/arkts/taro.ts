@@ -14,25 +14,19 @@ export interface TaroUploadFileHost {
   uploadFile?: unknown;
 }
 
-const HOW =
-  "pass the default export of '@tarojs/taro' (import Taro from '@tarojs/taro'; installTaroUploadFile(Taro)), in app.js before any upload";
-
 /**
  * Makes `Taro.uploadFile` this library's uploadFile, for every call site of the app from then on.
  * Throws a TypeError when `taro` is not an object whose `uploadFile` can be set.
  */
 export function installTaroUploadFile(taro: TaroUploadFileHost): void {
-  if (typeof taro !== 'object' || taro === null) {
-    throw new TypeError(
-      `installTaroUploadFile: expected Taro's object, got ${taro === null ? 'null' : typeof taro}; ${HOW}`,
-    );
-  }
   try {
     taro.uploadFile = uploadFile;
   } catch (err) {
-    // A module namespace (import * as Taro) or a frozen object: its properties cannot be set.
+    // Not an object, a module namespace (import * as Taro), a frozen object: told below.
   }
-  if (taro.uploadFile !== uploadFile) {
-    throw new TypeError(`installTaroUploadFile: uploadFile cannot be set on this object; ${HOW}`);
+  if (typeof taro !== 'object' || taro === null || taro.uploadFile !== uploadFile) {
+    throw new TypeError(
+      "installTaroUploadFile: cannot set uploadFile on that; pass Taro's object (import Taro from '@tarojs/taro')",
+    );
   }
 }
