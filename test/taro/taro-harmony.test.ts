@@ -8,6 +8,7 @@
  */
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { installTaroUploadFile } from '../../src/arkts/index';
 import { configure } from '../../src/arkts/upload';
 import { configureEmulation, resetEmulation } from '../../emulator/control';
 import { getSandbox } from '../../emulator/sandbox';
@@ -122,5 +123,15 @@ describe('Taro.uploadFile in a Harmony ArkTS app (the emitted code, off the devi
     ]);
     const record = await server.waitFor((r) => r.id === id && r.endedAt !== undefined);
     expect(record.bodyComplete).toBe(false);
+  });
+});
+
+describe('installTaroUploadFile', () => {
+  it('throws a TypeError that says what to pass, for anything uploadFile cannot be set on', () => {
+    const message =
+      "installTaroUploadFile: cannot set uploadFile on that; pass Taro's object (import Taro from '@tarojs/taro')";
+    for (const wrong of [undefined, null, 42, 'Taro', Object.freeze({ uploadFile: () => undefined })]) {
+      expect(() => installTaroUploadFile(wrong as never)).toThrow(new TypeError(message));
+    }
   });
 });
