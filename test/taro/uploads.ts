@@ -2,7 +2,8 @@
  * What the fixture app's upload functions (fixtures/taro-app/src/pages/index/uploads.js) record, and how
  * the tests read it. Both Taro targets run the same app code.
  */
-import type { UploadSummary } from '../../server/types';
+import { expect } from 'vitest';
+import type { UploadServer, UploadSummary } from '../../server/types';
 
 export type AppEvent =
   | ['progress', number]
@@ -40,4 +41,19 @@ export function summaryOf(events: AppEvent[], kind: 'success' | 'resolved'): Upl
   const event = events.find((e) => e[0] === kind);
   if (!event) throw new Error(`no ${kind} event in ${JSON.stringify(events)}`);
   return JSON.parse((event[1] as { data: string }).data) as UploadSummary;
+}
+
+/**
+ * An upload the app aborted from its progress listener, as the app saw it (progress, then fail and
+ * complete with the abort) and as the server saw it (never the whole body).
+ */
+export async function expectAbortedMidway(events: AppEvent[], server: UploadServer, id: string): Promise<void> {
+  expect(timeline(events)).toBe('progress fail complete');
+  expect(percents(events).at(-1)).toBeLessThan(100);
+  expect(events.slice(-2)).toEqual([
+    ['fail', { errMsg: 'uploadFile:fail abort' }],
+    ['complete', { errMsg: 'uploadFile:fail abort' }],
+  ]);
+  const record = await server.waitFor((r) => r.id === id && r.endedAt !== undefined);
+  expect(record.bodyComplete).toBe(false);
 }
