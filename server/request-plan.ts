@@ -22,6 +22,8 @@ export interface UploadPlan {
   headers: Array<[string, string]>;
   /** The faults and status apply only to the first n requests with the same id (for retries). */
   faultTimes?: number;
+  /** CORS for credentialed requests: the request's Origin and Allow-Credentials, instead of `*`. */
+  credentials: boolean;
 }
 
 /** The plan of a request past `faultTimes`: a normal upload, still with its pacing and headers. */
@@ -62,6 +64,7 @@ export function parsePlan(url: URL): UploadPlan {
     redirect: parseRedirect(url),
     headers: parseHeaders(q),
     faultTimes: optionalInt(q, 'faultTimes', 0),
+    credentials: flag(q, 'credentials'),
   };
 }
 

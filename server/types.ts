@@ -22,6 +22,8 @@
  *   header.<Name>=<value>  add a response header
  *   faultTimes=<n>         the faults above (and status, body, redirect) apply only to the first n
  *                          requests with the same id; later ones are normal uploads (retry tests)
+ *   credentials=1          answer CORS (preflight and upload) for a request with credentials: the request's
+ *                          Origin instead of `*`, and Access-Control-Allow-Credentials: true
  *
  * The JSON summary (the default answer) is `UploadSummary`.
  */

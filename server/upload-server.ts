@@ -240,7 +240,8 @@ class Exchange {
   private head(status: number, body: Body, plan?: UploadPlan): void {
     const res = this.res;
     const custom = plan?.headers ?? [];
-    setHeaders(res, corsHeaders(['X-Upload-Id', ...(plan?.redirect ? ['Location'] : []), ...custom.map(([n]) => n)]));
+    const exposed = ['X-Upload-Id', ...(plan?.redirect ? ['Location'] : []), ...custom.map(([n]) => n)];
+    setHeaders(res, corsHeaders(exposed, plan?.credentials ? this.req.headers.origin : undefined));
     res.setHeader('Content-Type', body.contentType);
     res.setHeader('X-Upload-Id', this.record.id);
     if (plan?.redirect) res.setHeader('Location', plan.redirect.location);
@@ -271,17 +272,21 @@ function fillerHeaders(total: number): Array<[string, string]> {
   return headers;
 }
 
-function corsHeaders(exposed: string[] = []): OutgoingHttpHeaders {
+/** With `credentialsFor` (the request's Origin), the answer a browser accepts for a request with credentials. */
+function corsHeaders(exposed: string[] = [], credentialsFor?: string): OutgoingHttpHeaders {
   return {
-    'Access-Control-Allow-Origin': '*',
+    'Access-Control-Allow-Origin': credentialsFor ?? '*',
     'Access-Control-Expose-Headers': ['*', ...exposed].join(', '),
+    ...(credentialsFor ? { 'Access-Control-Allow-Credentials': 'true', Vary: 'Origin' } : {}),
   };
 }
 
 function preflight(req: IncomingMessage, res: ServerResponse): void {
   const requested = req.headers['access-control-request-headers'];
+  const credentialsFor = requestUrl(req).searchParams.get('credentials') === '1' ? req.headers.origin : undefined;
   res.writeHead(204, {
-    'Access-Control-Allow-Origin': '*',
+    'Access-Control-Allow-Origin': credentialsFor ?? '*',
+    ...(credentialsFor ? { 'Access-Control-Allow-Credentials': 'true', Vary: 'Origin' } : {}),
     'Access-Control-Allow-Methods': 'POST, PUT, OPTIONS',
     'Access-Control-Allow-Headers': requested ? `*, ${requested}` : '*',
     'Access-Control-Max-Age': '600',

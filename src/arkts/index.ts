@@ -9,6 +9,8 @@
  */
 export { configure, uploadFile, uploadStats } from './upload';
 export { attachUploadBridge } from './bridge-host';
+export { installTaroUploadFile } from './taro';
+export type { TaroUploadFileHost } from './taro';
 export type { UploadBridge, UploadBridgeOptions } from './bridge-host';
 export type { ArkTsBackend, ArkTsSettings, ArkTsUploadFileOptions } from './types';
 export type { EngineStats } from '../core/engine';

@@ -236,6 +236,7 @@ function invalidRequest<Source>(): UploadRequest<Source> {
     contentType: '',
     timeout: 0,
     retry: { count: 0, backoff: 0 },
+    withCredentials: false,
   };
 }
 
@@ -292,6 +293,8 @@ export function createUploadEngine<Source, Options>(
       if (run.phase !== 'done') run.headersListeners.add(listener);
     };
     task.offHeadersReceived = (listener?: HeadersListener) => run.headersListeners.remove(listener);
+    task.progress = task.onProgressUpdate;
+    task.headersReceive = task.onHeadersReceived;
 
     if (checked.ok) {
       state.live.add(run);

@@ -34,6 +34,7 @@ export interface UploadRequest<Source> {
   contentType: string;
   timeout: number;
   retry: NormalizedRetry;
+  withCredentials: boolean;
 }
 
 export type Checked<T> = { ok: true; value: T } | { ok: false; reason: string };
@@ -236,6 +237,8 @@ export function normalizeOptions<Source>(options: unknown, rules: SourceRules<So
   if (!timeout.ok) return timeout;
   const retry = checkRetry(o.retry);
   if (!retry.ok) return retry;
+  if (!absent(o.withCredentials) && typeof o.withCredentials !== 'boolean')
+    return { ok: false, reason: wrongType('withCredentials', 'Boolean', o.withCredentials) };
   const fileName = absent(o.fileName) ? rules.fileName(source.value) : (o.fileName as string);
   return {
     ok: true,
@@ -249,6 +252,7 @@ export function normalizeOptions<Source>(options: unknown, rules: SourceRules<So
       contentType: contentTypeOf(fileName),
       timeout: timeout.value,
       retry: retry.value,
+      withCredentials: o.withCredentials === true,
     },
   };
 }

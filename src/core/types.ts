@@ -68,6 +68,13 @@ export interface UploadFileOptions<Source = string> {
   fileName?: string;
   /** Off by default. */
   retry?: RetryOptions;
+  /**
+   * Web data uploaded from a hybrid page only: send the page's cookies and HTTP authentication with a
+   * cross-origin upload (XMLHttpRequest's `withCredentials`; the server must then answer CORS with its
+   * own origin and `Access-Control-Allow-Credentials: true`). Default false. No effect on ArkTS and on
+   * native paths over the bridge: @ohos.request sends no page cookies.
+   */
+  withCredentials?: boolean;
   success?: (result: UploadFileSuccessResult) => void;
   fail?: (result: UploadFileFailResult) => void;
   complete?: (result: UploadFileCompleteResult) => void;
@@ -84,8 +91,14 @@ export interface UploadTask {
   offHeadersReceived(listener?: HeadersListener): void;
 }
 
-/** What uploadFile returns: the task, and a promise of the success result. */
-export interface UploadTaskPromise extends Promise<UploadFileSuccessResult>, UploadTask {}
+/**
+ * What uploadFile returns: the task, and a promise of the success result. `progress` and `headersReceive`
+ * are other names of `onProgressUpdate` and `onHeadersReceived`, as Taro's UploadTaskPromise has them.
+ */
+export interface UploadTaskPromise extends Promise<UploadFileSuccessResult>, UploadTask {
+  progress(listener: ProgressListener): void;
+  headersReceive(listener: HeadersListener): void;
+}
 
 export interface UploadSettings {
   /** Uploads that may run at once; the rest wait in order. Default 10. */

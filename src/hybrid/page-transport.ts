@@ -141,6 +141,7 @@ class PageUpload implements TransportHandle {
     this.xhr = xhr;
     try {
       xhr.open('POST', req.url, true);
+      xhr.withCredentials = req.withCredentials;
       this.setHeaders(xhr);
     } catch (err) {
       this.xhr = undefined;
