@@ -410,8 +410,8 @@ const mutations = [
   {
     name: 'http: the HttpRequest is not destroyed at the end',
     file: 'src/arkts/http-transport.ts',
-    from: "      request.destroy();\n      request.off('headersReceive');",
-    to: "      request.off('headersReceive');",
+    from: "      request.off('dataSendProgress');\n      request.destroy();",
+    to: "      request.off('dataSendProgress');",
     tests: ['test/arkts/http.test.ts', '-t', 'releases every HttpRequest'],
   },
   {

@@ -223,11 +223,11 @@ class HttpUpload implements TransportHandle {
     const request = this.request;
     this.request = undefined;
     if (request) {
-      // Whatever the outcome. A destroyed request still calls its listeners: they go too, before any event.
-      request.destroy();
+      // Whatever the outcome. A destroyed request still calls its listeners: they go first.
       request.off('headersReceive');
       request.off('dataReceive');
       request.off('dataSendProgress');
+      request.destroy();
     }
     this.copy?.release();
     this.copy = undefined;
