@@ -190,6 +190,10 @@ export const badCases = (filePathTypes: string): Array<{ bad: NonNullable<Scenar
     bad: 'fileNameNumber',
     errMsg: 'uploadFile:fail parameter error: parameter.fileName should be String instead of Number',
   },
+  {
+    bad: 'withCredentialsString',
+    errMsg: 'uploadFile:fail parameter error: parameter.withCredentials should be Boolean instead of String',
+  },
   { bad: 'urlGetterThrows', errMsg: 'uploadFile:fail parameter error: options cannot be read: no url today' },
 ];
 

@@ -95,6 +95,7 @@ export const BAD_OPTIONS = {
   timeoutString: (o: Record<string, unknown>): unknown => ({ ...o, timeout: '1000' }),
   timeoutNegative: (o: Record<string, unknown>): unknown => ({ ...o, timeout: -1 }),
   fileNameNumber: (o: Record<string, unknown>): unknown => ({ ...o, fileName: 3 }),
+  withCredentialsString: (o: Record<string, unknown>): unknown => ({ ...o, withCredentials: 'true' }),
   successNotFunction: (o: Record<string, unknown>): unknown => ({ ...o, success: 'yes' }),
   urlGetterThrows: (o: Record<string, unknown>): unknown =>
     Object.defineProperty({ ...o }, 'url', {

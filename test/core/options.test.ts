@@ -303,7 +303,13 @@ describe('valid options reach the transport normalised', () => {
       contentType: 'image/jpeg',
       timeout: 60000,
       retry: { count: 0, backoff: 1000 },
+      withCredentials: false,
     });
+  });
+
+  it('withCredentials: true when asked for, false when absent or null', () => {
+    expect(accepted({ ...base(), withCredentials: true }).withCredentials).toBe(true);
+    expect(accepted({ ...base(), withCredentials: null }).withCredentials).toBe(false);
   });
 
   it('header: values as text, null and undefined dropped, Content-Type left to the library, tab and Latin-1 kept', () => {
