@@ -25,10 +25,10 @@ export const ARKTS_JS = 'dist/arkts/index.js';
 export const BUDGETS = { hybridIife: 4 * 1024, arkts: 6 * 1024 } as const;
 
 /**
- * What npm test holds the builds to meanwhile: today's sizes (6591 B and 10263 B) with a little room, so
+ * What npm test holds the builds to meanwhile: today's sizes (6827 B and 10263 B) with a little room, so
  * that any growth is a decision, not an accident.
  */
-export const CEILINGS = { hybridIife: 6784, arkts: 10496 } as const;
+export const CEILINGS = { hybridIife: 7040, arkts: 10496 } as const;
 
 /** What a build depends on besides src/. */
 const BUILD_INPUTS = ['rollup.config.mjs', 'tsconfig.json', 'tsconfig.build.json'];
