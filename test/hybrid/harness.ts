@@ -146,9 +146,10 @@ export class Harness {
   }
 
   /**
-   * The bytes Chromium's blob storage holds in memory, from chrome://blob-internals: the sum of its "data"
-   * items. A Blob backed by a file on disk (a File from a file input) is a "file" item there and counts for
-   * nothing; a Blob read back from a URL is built from the bytes read, in data items.
+   * The bytes of the "data" items of every blob chrome://blob-internals lists: what Chromium's blob
+   * storage holds in memory, or more (a slice lists the items it shares with its Blob again; compare the
+   * growth, not the level). A File from a file input is a "file" item there, and so are its slices: a
+   * Blob read back from a URL is built from the bytes read, in data items.
    */
   async blobStorageMemory(): Promise<number> {
     if (this.blobInternals) await this.blobInternals.reload();
