@@ -65,7 +65,7 @@ export interface PageHarness {
    * releaseFiles(), so that only the revocation tells it from a live one.
    */
   revokedBlobUrl(revoker?: UrlRevoker): string;
-  /** Registers the File chosen in the page's file input under key; resolves with its size. */
+  /** Registers the File chosen in the page's file input under key; returns its size. */
   pickedFile(key: string): number;
   /** Forgets every registered file and revokes every blob: URL made by blobUrl(). */
   releaseFiles(): void;
