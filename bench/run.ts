@@ -24,6 +24,7 @@ import type { BenchContext, Figure, Row } from './lib/types';
 /** In the order of the table in docs/performance.md. */
 const FIGURES: Record<string, () => Promise<{ default: Figure }>> = {
   'page-throughput': () => import('./figures/page-throughput'),
+  'page-blob-url': () => import('./figures/page-blob-url'),
   'arkts-throughput': () => import('./figures/arkts-throughput'),
   dispatch: () => import('./figures/dispatch'),
   'bridge-messages': () => import('./figures/bridge-messages'),

@@ -28,9 +28,10 @@ export const BUDGETS = { hybridIife: 4 * 1024, arkts: 6 * 1024 } as const;
  * What npm test holds the builds to meanwhile: today's sizes with a little room, so that any growth is a
  * decision, not an accident. The ArkTS build grew by about 400 B for picker files (user file URIs,
  * internal://files/ and internal://temp/, the bridge's allowUserFiles), by about 1.6 KB for the
- * @ohos.net.http engine and by about 150 B for Taro (installTaroUploadFile, the task's aliases).
+ * @ohos.net.http engine and by about 150 B for Taro (installTaroUploadFile, the task's aliases); the hybrid
+ * script by about 220 B for the record of blob: URLs, and a little for Taro's aliases and withCredentials.
  */
-export const CEILINGS = { hybridIife: 6784, arkts: 13000 } as const;
+export const CEILINGS = { hybridIife: 7168, arkts: 13000 } as const;
 
 /** What a build depends on besides src/. */
 const BUILD_INPUTS = ['rollup.config.mjs', 'tsconfig.json', 'tsconfig.build.json'];

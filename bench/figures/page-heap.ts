@@ -4,7 +4,8 @@
  * file read into JS would land) after a forced GC (HeapProfiler.collectGarbage), then sampled every 20 ms
  * while the upload runs; the figure is the peak minus the level before. The baseline is the level before
  * the upload, and the same measurement around a hand-written XHR + FormData upload of the same Blob.
- * A control shows what a read looks like in the same measure: blob.arrayBuffer() of the same Blob.
+ * A control shows what a read looks like in the same measure: blob.arrayBuffer() of the same Blob. A
+ * second row: the same upload from a blob: URL of that Blob, made by the page after the library loaded.
  */
 import { basename, dirname } from 'node:path';
 import type { Variant } from '../page/bench-entry';
@@ -13,7 +14,7 @@ import { BenchPage } from '../lib/page';
 import { startServerProcess } from '../lib/server-process';
 import { abOrder, bytes, median, sleep } from '../lib/stats';
 import { builds as sharedBuilds } from '../lib/builds';
-import type { Figure } from '../lib/types';
+import type { Figure, Row } from '../lib/types';
 import { checkSummary, SIZE } from './page-throughput';
 
 const SAMPLE_MS = 20;
@@ -26,11 +27,32 @@ interface HeapRun {
   samples: number;
 }
 
+/** What is uploaded, and how: the library or raw XHR of the Blob, the library given a blob: URL of it. */
+const CASES = {
+  library: { variant: 'library', key: 'big' },
+  raw: { variant: 'raw', key: 'big' },
+  blobUrl: { variant: 'library', key: 'big-url' },
+} as const satisfies Record<string, { variant: Variant; key: string }>;
+type Case = keyof typeof CASES;
+
 async function settledGc(page: BenchPage): Promise<number> {
   await page.collectGarbage();
   await sleep(50);
   await page.collectGarbage();
   return (await page.heap()).all;
+}
+
+function blobUrlRow(url: number, before: number, blob: number, runs: number): Row {
+  return {
+    figure: 'page path: JS heap while uploading a blob: URL of that Blob (peak growth)',
+    measured: `+${bytes(url, 1)}`,
+    baseline: `${bytes(before, 2)} before; the Blob itself +${bytes(blob, 1)}`,
+    result: `${((url / SIZE) * 100).toFixed(3)}% of the file`,
+    target: `never read into the heap (< 1% of the file)`,
+    pass: url < LIMIT,
+    runs: `${runs}`,
+    note: `The same measure; the URL is made by the page after the library loaded, in the same rounds (after the two above).`,
+  };
 }
 
 const figure: Figure = {
@@ -40,16 +62,23 @@ const figure: Figure = {
     const big = await benchFile('page-heap-256m.bin', SIZE);
     const server = await startServerProcess({ staticDir: dirname(big.realPath) });
     const page = await BenchPage.open(builds.hybridIife);
-    const runs: Record<Variant, HeapRun[]> = { library: [], raw: [] };
+    const runs: Record<Case, HeapRun[]> = { library: [], raw: [], blobUrl: [] };
     let control = 0;
     try {
       await page.load('big', `${server.origin}/${basename(big.realPath)}`);
-      for (const v of ['library', 'raw'] as const)
-        checkSummary((await page.upload(v, 'big', `${server.uploadUrl}?id=warm-${v}`)).data, big, v);
+      await page.blobUrl('big', 'big-url', 'page');
+      for (const c of Object.keys(CASES) as Case[])
+        checkSummary(
+          (await page.upload(CASES[c].variant, CASES[c].key, `${server.uploadUrl}?id=warm-${c}`)).data,
+          big,
+          c,
+        );
       for (let i = 0; i < ctx.runs; i++) {
-        for (const v of abOrder(i, 'library', 'raw')) {
+        // The blob: URL case last in every round: library and raw alternate as before.
+        for (const c of [...abOrder<Case>(i, 'library', 'raw'), 'blobUrl' as const]) {
+          const { variant, key } = CASES[c];
           const before = await settledGc(page);
-          const id = await page.start(v, 'big', `${server.uploadUrl}?id=heap-${v}-${i}`);
+          const id = await page.start(variant, key, `${server.uploadUrl}?id=heap-${c}-${i}`);
           let done = false;
           const settled = page.settled(id).finally(() => (done = true));
           let peak = before;
@@ -60,11 +89,11 @@ const figure: Figure = {
             await sleep(SAMPLE_MS);
           }
           const result = await settled;
-          if ('failed' in result) throw new Error(`${v} upload failed: ${result.failed}`);
-          checkSummary(result.data, big, v);
-          runs[v].push({ before, peak, samples });
+          if ('failed' in result) throw new Error(`${c} upload failed: ${result.failed}`);
+          checkSummary(result.data, big, c);
+          runs[c].push({ before, peak, samples });
           ctx.log(
-            `page-heap: ${v} run ${i + 1}: before ${bytes(before, 2)}, peak ${bytes(peak, 2)} (+${bytes(peak - before, 2)}), ${samples} samples`,
+            `page-heap: ${c} run ${i + 1}: before ${bytes(before, 2)}, peak ${bytes(peak, 2)} (+${bytes(peak - before, 2)}), ${samples} samples`,
           );
         }
       }
@@ -78,7 +107,7 @@ const figure: Figure = {
       await server.close();
       big.remove();
     }
-    const growth = (v: Variant): number => median(runs[v].map((r) => r.peak - r.before));
+    const growth = (c: Case): number => median(runs[c].map((r) => r.peak - r.before));
     const before = median(runs.library.map((r) => r.before));
     const lib = growth('library');
     const samples = median(runs.library.map((r) => r.samples));
@@ -96,6 +125,7 @@ const figure: Figure = {
           `then sampled every ${SAMPLE_MS} ms during the upload (median ${samples} samples per upload). The Blob comes from fetch().blob(): its bytes ` +
           `are in Chromium's blob storage, outside JS memory. Control in the same measure: reading the Blob with arrayBuffer() adds ${bytes(control, 1)}.`,
       },
+      blobUrlRow(growth('blobUrl'), before, lib, ctx.runs),
     ];
   },
 };

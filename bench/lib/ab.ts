@@ -134,3 +134,34 @@ export function groupedRatioInterval(
   ratios.sort((x, y) => x - y);
   return [ratios[Math.floor(0.025 * ratios.length)], ratios[Math.floor(0.975 * ratios.length) - 1]];
 }
+
+/**
+ * The order of n variants in round i, a row of a balanced Latin square (Williams' design): over n rounds
+ * (2n when n is odd, the second n reversed) each variant runs once in each position and right after each
+ * other variant equally often, so that drift and carry-over (one run's garbage, caches) fall on all alike.
+ * For n = 2 it is abOrder's A B, B A.
+ */
+export function williamsOrder(i: number, n: number): number[] {
+  const base = Array.from({ length: n }, (_, j) => (j % 2 === 1 ? (j + 1) / 2 : (n - j / 2) % n));
+  const row = base.map((v) => (v + i) % n);
+  return n % 2 === 1 && Math.floor(i / n) % 2 === 1 ? row.reverse() : row;
+}
+
+/**
+ * Runs of several variants in `rounds` rounds, each round in williamsOrder; a forced GC before each run.
+ * Returns each variant's times, in round order.
+ */
+export async function rotate<K extends string>(
+  rounds: number,
+  runs: Record<K, (i: number) => Promise<number>>,
+): Promise<Record<K, number[]>> {
+  const keys = Object.keys(runs) as K[];
+  const result = Object.fromEntries(keys.map((k) => [k, [] as number[]])) as Record<K, number[]>;
+  for (let i = 0; i < rounds; i++) {
+    for (const j of williamsOrder(i, keys.length)) {
+      gc();
+      result[keys[j]].push(await runs[keys[j]](i));
+    }
+  }
+  return result;
+}

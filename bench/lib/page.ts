@@ -10,12 +10,14 @@ import type { Browser, CDPSession, Page } from 'playwright-core';
 import { launchChromium } from '../../emulator/ohos.web.webview/chromium';
 import { startPageHost } from '../../server/page-host';
 import type { PageHost } from '../../server/page-host';
-import type { AbortTiming, PageResult, Variant } from '../page/bench-entry';
+import type { AbortTiming, PageResult, UrlMaker, Variant } from '../page/bench-entry';
 
 const ENTRY = fileURLToPath(new URL('../page/bench-entry.ts', import.meta.url));
 
+// The first script keeps URL.createObjectURL as it is before the library loads (and wraps it).
 const HTML =
   '<!doctype html><meta charset="utf-8"><title>harmony-upload-task bench</title>' +
+  '<script>window.createObjectURLBeforeLibrary = URL.createObjectURL;</script>' +
   '<script src="/harmony-upload-task.iife.js"></script><script src="/bench.js"></script>';
 
 async function benchScript(): Promise<string> {
@@ -78,12 +80,20 @@ export class BenchPage {
     return this.page.evaluate(([k, u]) => window.benchPage.load(k, u), [key, url] as const);
   }
 
+  blobUrl(key: string, urlKey: string, maker: UrlMaker): Promise<string> {
+    return this.page.evaluate(([k, u, m]) => window.benchPage.blobUrl(k, u, m), [key, urlKey, maker] as const);
+  }
+
   drop(key: string): Promise<void> {
     return this.page.evaluate((k) => window.benchPage.drop(k), key);
   }
 
   upload(variant: Variant, key: string, url: string): Promise<PageResult> {
     return this.page.evaluate(([v, k, u]) => window.benchPage.upload(v, k, u), [variant, key, url] as const);
+  }
+
+  uploadReadByXhr(key: string, url: string): Promise<PageResult> {
+    return this.page.evaluate(([k, u]) => window.benchPage.uploadReadByXhr(k, u), [key, url] as const);
   }
 
   start(variant: Variant, key: string, url: string): Promise<number> {

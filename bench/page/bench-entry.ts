@@ -4,7 +4,8 @@
  * and this script drives it next to the baseline, a hand-written XMLHttpRequest + FormData upload.
  *
  * Files are Blobs made by fetch().blob() from a local static route: Chromium keeps their bytes in its
- * blob storage, outside the JS heap, so the heap figures show only what an upload itself allocates.
+ * blob storage, outside the JS heap, so the heap figures show only what an upload itself allocates. A key
+ * may also name a blob: URL of such a Blob (`blobUrl`), which the library then uploads as a URL.
  */
 import type { UploadFileFailResult, UploadFileSuccessResult, UploadTask } from '../../src/core/types';
 import type { HybridUploadFileOptions } from '../../src/hybrid/types';
@@ -26,12 +27,27 @@ export interface AbortTiming {
   toCallbackMs: number;
 }
 
+/**
+ * Who makes a blob: URL: the page's URL.createObjectURL now, after the library loaded (the library's
+ * record knows its Blob), or the function as it was before the library loaded (the library has to read
+ * the URL back), kept by the bench page's first script.
+ */
+export type UrlMaker = 'page' | 'before-library';
+
 export interface BenchPageApi {
   /** Fetches url into a Blob kept under key; resolves with its size. */
   load(key: string, url: string): Promise<number>;
+  /** Makes a blob: URL of the Blob under key and keeps it under urlKey; returns it. */
+  blobUrl(key: string, urlKey: string, maker: UrlMaker): string;
+  /** Forgets key (and revokes it if it names a blob: URL). */
   drop(key: string): void;
-  /** One upload of the Blob under key, awaited. */
+  /** One upload of what key names (raw: a Blob only), awaited. */
   upload(variant: Variant, key: string, url: string): Promise<PageResult>;
+  /**
+   * The blob: URL under key read back with XHR (responseType 'blob'), then that Blob uploaded by the
+   * library: timed from the start of the read to the upload's success.
+   */
+  uploadReadByXhr(key: string, url: string): Promise<PageResult>;
   /** Starts an upload and returns at once; `settled(id)` awaits it, `abort(id)` aborts it. */
   start(variant: Variant, key: string, url: string): number;
   settled(id: number): Promise<PageResult | { failed: string }>;
@@ -53,11 +69,14 @@ declare global {
   interface Window {
     HarmonyUploadTask: HarmonyUploadTaskGlobal;
     benchPage: BenchPageApi;
+    /** URL.createObjectURL as it was before the library loaded (bench/lib/page.ts). */
+    createObjectURLBeforeLibrary: (blob: Blob) => string;
   }
 }
 
 const FILE_NAME = 'upload.bin';
-const blobs = new Map<string, Blob>();
+/** Blobs, and blob: URLs of them. */
+const sources = new Map<string, Blob | string>();
 let held: ArrayBuffer | undefined;
 
 interface Running {
@@ -71,15 +90,21 @@ interface Running {
 const running = new Map<number, Running>();
 let ids = 0;
 
+function sourceOf(key: string): Blob | string {
+  const source = sources.get(key);
+  if (source === undefined) throw new Error(`nothing loaded as ${key}`);
+  return source;
+}
+
 function blobOf(key: string): Blob {
-  const blob = blobs.get(key);
-  if (!blob) throw new Error(`no Blob loaded as ${key}`);
-  return blob;
+  const source = sourceOf(key);
+  if (typeof source === 'string') throw new Error(`${key} is a blob: URL, not a Blob`);
+  return source;
 }
 
 const noop = (): void => undefined;
 
-function startLibrary(blob: Blob, url: string): Running {
+function startLibrary(source: Blob | string, url: string): Running {
   let abortedAt = 0;
   let resolveAborted: (at: number) => void = noop;
   const aborted = new Promise<number>((resolve) => (resolveAborted = resolve));
@@ -88,7 +113,7 @@ function startLibrary(blob: Blob, url: string): Running {
   const done = new Promise<PageResult | { failed: string }>((resolve) => {
     task = window.HarmonyUploadTask.uploadFile({
       url,
-      filePath: blob,
+      filePath: source,
       name: 'file',
       fileName: FILE_NAME,
       success: (res: UploadFileSuccessResult) =>
@@ -144,10 +169,20 @@ function startRaw(blob: Blob, url: string): Running {
 }
 
 function start(variant: Variant, key: string, url: string): number {
-  const blob = blobOf(key);
   const id = ++ids;
-  running.set(id, variant === 'library' ? startLibrary(blob, url) : startRaw(blob, url));
+  running.set(id, variant === 'library' ? startLibrary(sourceOf(key), url) : startRaw(blobOf(key), url));
   return id;
+}
+
+function readByXhr(blobUrl: string): Promise<Blob> {
+  return new Promise((resolve, reject) => {
+    const xhr = new XMLHttpRequest();
+    xhr.open('GET', blobUrl, true);
+    xhr.responseType = 'blob';
+    xhr.onload = () => resolve(xhr.response as Blob);
+    xhr.onerror = () => reject(new Error(`GET ${blobUrl} failed`));
+    xhr.send();
+  });
 }
 
 function runningOf(id: number): Running {
@@ -161,11 +196,19 @@ window.benchPage = {
     const response = await fetch(url);
     if (!response.ok) throw new Error(`GET ${url}: ${response.status}`);
     const blob = await response.blob();
-    blobs.set(key, blob);
+    sources.set(key, blob);
     return blob.size;
   },
+  blobUrl(key, urlKey, maker) {
+    const blob = blobOf(key);
+    const url = maker === 'page' ? URL.createObjectURL(blob) : window.createObjectURLBeforeLibrary(blob);
+    sources.set(urlKey, url);
+    return url;
+  },
   drop(key) {
-    blobs.delete(key);
+    const source = sources.get(key);
+    if (typeof source === 'string') URL.revokeObjectURL(source);
+    sources.delete(key);
   },
   async upload(variant, key, url) {
     const id = start(variant, key, url);
@@ -173,6 +216,17 @@ window.benchPage = {
     running.delete(id);
     if ('failed' in result) throw new Error(`${variant} upload failed: ${result.failed}`);
     return result;
+  },
+  async uploadReadByXhr(key, url) {
+    const source = sourceOf(key);
+    if (typeof source !== 'string') throw new Error(`${key} is a Blob, not a blob: URL`);
+    const t0 = performance.now();
+    const id = ++ids;
+    running.set(id, startLibrary(await readByXhr(source), url));
+    const result = await runningOf(id).done;
+    running.delete(id);
+    if ('failed' in result) throw new Error(`upload of the Blob read by XHR failed: ${result.failed}`);
+    return { ...result, ms: performance.now() - t0 };
   },
   start,
   async settled(id) {

@@ -4,7 +4,9 @@
  *
  * - XHR rather than fetch: fetch has no upload progress.
  * - The file is never read into JS memory: a Blob goes into FormData as it is (re-typed with slice, which
- *   copies nothing), and a blob:/data: URL becomes a Blob with fetch().blob().
+ *   copies nothing). A blob: URL made by this page after the library loaded is sent as the Blob it was made
+ *   from, once a fetch of the URL shows it was not revoked (blob-urls.ts); any other blob: or data: URL
+ *   becomes a Blob with fetch().blob(), which copies the bytes inside the browser, not into JS.
  * - The core owns the timeout: `xhr.timeout` is not used; the core calls close(), which aborts.
  * - Redirects are followed by the browser without telling the page: the headers, status and body are
  *   those of the final response (301/302/303 turn the POST into a GET without a body, as browsers do).
@@ -15,6 +17,7 @@ import { describeThrown, shorten } from '../core/errors';
 import type { UploadRequest } from '../core/options';
 import type { Transport, TransportHandle, TransportSink } from '../core/transport';
 import type { HeaderRecord } from '../core/types';
+import { blobOfUrl } from './blob-urls';
 import { isBlob } from './sources';
 import type { HybridSource } from './types';
 
@@ -100,13 +103,21 @@ class PageUpload implements TransportHandle {
     if (xhr.readyState !== DONE) xhr.abort();
   }
 
-  /** A blob: or data: URL becomes a Blob first; close() while that is pending cancels it. */
+  /**
+   * A blob: or data: URL becomes a Blob first; close() while that is pending cancels it. The fetch also
+   * tells whether a recorded blob: URL still resolves: then its body (the same bytes) is not read.
+   */
   private fetchThenSend(url: string): void {
+    const made = blobOfUrl(url);
     const controller = new AbortController();
     this.fetching = controller;
     fetch(url, { signal: controller.signal })
       .then((response) => {
         if (!response.ok) throw new Error(`status ${response.status}`);
+        if (made && response.headers.get('content-length') === String(made.size)) {
+          controller.abort();
+          return made;
+        }
         return response.blob();
       })
       .then(

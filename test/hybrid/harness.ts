@@ -3,20 +3,26 @@
  * host, opens it in headless Chromium, and calls what the page exposes (page-api.ts).
  */
 import { createHash, randomBytes } from 'node:crypto';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
-import type { Browser, Page } from 'playwright-core';
+import type { Browser, BrowserContext, CDPSession, Page } from 'playwright-core';
 import type { Recording, Scenario } from '../contract/driver';
 import { IdleSocketCloser, launchChromium } from '../../emulator/ohos.web.webview/chromium';
 import { BLOB_REF } from './page-api';
-import type { EngineCounts, LoadFileOptions, RawOutcome, XhrCounts } from './page-api';
+import type { EngineCounts, LoadFileOptions, RawOutcome, UrlMaker, UrlRevoker, XhrCounts } from './page-api';
 import { startPageHost } from '../../server/page-host';
 import type { PageHost } from '../../server/page-host';
 
 const ENTRY = fileURLToPath(new URL('./page-entry.ts', import.meta.url));
 
+// The first script keeps the two blob: URL functions as they are before the library loads (and wraps them).
 const PAGE_HTML =
-  '<!doctype html><meta charset="utf-8"><title>harmony-upload-task page tests</title><script src="/harness.js"></script>';
+  '<!doctype html><meta charset="utf-8"><title>harmony-upload-task page tests</title>' +
+  '<script>window.beforeLibrary = { createObjectURL: URL.createObjectURL, revokeObjectURL: URL.revokeObjectURL };</script>' +
+  '<script src="/harness.js"></script><input type="file">';
 
 export interface PageFile {
   /** `blobref:<key>`: the filePath that the page swaps for the Blob or File. */
@@ -51,8 +57,13 @@ export class Harness {
   readonly pageErrors: string[] = [];
   private files = 0;
 
+  private cdp: CDPSession | undefined;
+  private blobInternals: Page | undefined;
+  private pickedDir: string | undefined;
+
   private constructor(
     private readonly browser: Browser,
+    private readonly context: BrowserContext,
     readonly page: Page,
     readonly host: PageHost,
     private readonly idleSockets: IdleSocketCloser,
@@ -77,12 +88,13 @@ export class Harness {
     await options.beforeLoad?.(page, host.origin);
     await page.goto(`${host.origin}/`);
     await page.waitForFunction(() => window.harness !== undefined);
-    return new Harness(browser, page, host, await IdleSocketCloser.open(context));
+    return new Harness(browser, context, page, host, await IdleSocketCloser.open(context));
   }
 
   async close(): Promise<void> {
     await this.browser.close();
     await this.host.close();
+    if (this.pickedDir) rmSync(this.pickedDir, { recursive: true, force: true });
   }
 
   /** Random bytes kept in the page as a Blob (or a File when fileName is given). */
@@ -99,12 +111,57 @@ export class Harness {
     return { filePath: BLOB_REF + key, key, size, sha256: sha256(bytes), bytes };
   }
 
-  blobUrl(key: string): Promise<string> {
-    return this.page.evaluate((k) => window.harness.blobUrl(k), key);
+  /**
+   * Random bytes in a file on disk, chosen in the page's file input as a person would: the File the page
+   * gets is backed by that file, as a picker's is.
+   */
+  async pickFile(size: number): Promise<PageFile> {
+    const bytes = randomBytes(size);
+    const key = `f${++this.files}`;
+    this.pickedDir ??= mkdtempSync(join(tmpdir(), 'page-picked-'));
+    const path = join(this.pickedDir, `${key}.bin`);
+    writeFileSync(path, bytes);
+    await this.page.setInputFiles('input[type=file]', path);
+    const picked = await this.page.evaluate((k) => window.harness.pickedFile(k), key);
+    if (picked !== size) throw new Error(`the page holds ${picked} bytes of ${size}`);
+    return { filePath: BLOB_REF + key, key, size, sha256: sha256(bytes), bytes };
   }
 
-  revokedBlobUrl(): Promise<string> {
-    return this.page.evaluate(() => window.harness.revokedBlobUrl());
+  blobUrl(key: string, maker: UrlMaker = 'page'): Promise<string> {
+    return this.page.evaluate(([k, m]) => window.harness.blobUrl(k, m), [key, maker] as const);
+  }
+
+  unheldBlobUrl(key: string): Promise<string> {
+    return this.page.evaluate((k) => window.harness.unheldBlobUrl(k), key);
+  }
+
+  revokedBlobUrl(revoker: UrlRevoker = 'page'): Promise<string> {
+    return this.page.evaluate((r) => window.harness.revokedBlobUrl(r), revoker);
+  }
+
+  /** A full garbage collection in the page (V8's, over CDP): WeakRefs to what nothing else holds are cleared. */
+  async collectGarbage(): Promise<void> {
+    this.cdp ??= await this.context.newCDPSession(this.page);
+    await this.cdp.send('HeapProfiler.collectGarbage');
+  }
+
+  /**
+   * The bytes of the "data" items of every blob chrome://blob-internals lists: what Chromium's blob
+   * storage holds in memory, or more (a slice lists the items it shares with its Blob again; compare the
+   * growth, not the level). A File from a file input is a "file" item there, and so are its slices: a
+   * Blob read back from a URL is built from the bytes read, in data items.
+   */
+  async blobStorageMemory(): Promise<number> {
+    if (this.blobInternals) await this.blobInternals.reload();
+    else {
+      this.blobInternals = await this.context.newPage();
+      await this.blobInternals.goto('chrome://blob-internals');
+    }
+    // biome-ignore lint/performance/useDomNodeTextContent: textContent would run a length into the next blob's id
+    const text = await this.blobInternals.innerText('body');
+    let total = 0;
+    for (const m of text.matchAll(/Type: data\s+Length: ([\d,]+)/g)) total += Number(m[1].replaceAll(',', ''));
+    return total;
   }
 
   releaseFiles(): Promise<void> {

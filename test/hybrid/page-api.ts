@@ -29,6 +29,17 @@ export interface LoadFileOptions {
   type?: string;
 }
 
+/**
+ * What makes a blob: URL: the page's own URL.createObjectURL (after the library loaded, so the library
+ * knows the Blob), the function as it was before the library loaded (the test page's first script keeps
+ * it, as code that ran earlier would), or the URL.createObjectURL of another frame of the page (same
+ * origin, without the library).
+ */
+export type UrlMaker = 'page' | 'before-library' | 'frame';
+
+/** Who revokes a blob: URL: the page's URL.revokeObjectURL, or the function as it was before the library loaded. */
+export type UrlRevoker = 'page' | 'before-library';
+
 /** What a raw uploadFile call with arbitrary options did (hostile-input tests). */
 export interface RawOutcome {
   /** The message of an exception thrown out of uploadFile, if any (there must be none). */
@@ -43,9 +54,19 @@ export interface PageHarness {
   /** Fetches the bytes at url into a Blob (or File) kept under key; resolves with its size. */
   loadFile(key: string, url: string, options?: LoadFileOptions): Promise<number>;
   /** A blob: URL of a registered file; revoked by releaseFiles(). */
-  blobUrl(key: string): string;
-  /** A blob: URL that was revoked at once: what a page holds after the data is gone. */
-  revokedBlobUrl(): string;
+  blobUrl(key: string, maker?: UrlMaker): string;
+  /**
+   * A blob: URL, made by the page, of a new Blob with the registered file's bytes that the page does not
+   * keep: once that Blob is collected, the library no longer knows it.
+   */
+  unheldBlobUrl(key: string): string;
+  /**
+   * A blob: URL that was revoked at once: what a page holds after the data is gone. Its Blob is kept until
+   * releaseFiles(), so that only the revocation tells it from a live one.
+   */
+  revokedBlobUrl(revoker?: UrlRevoker): string;
+  /** Registers the File chosen in the page's file input under key; returns its size. */
+  pickedFile(key: string): number;
   /** Forgets every registered file and revokes every blob: URL made by blobUrl(). */
   releaseFiles(): void;
   run(scenario: Scenario): Promise<Recording>;

@@ -7,7 +7,14 @@ import { configure, hasBridge, uploadFile, uploadStats } from '../../src/hybrid/
 import { runScenario } from '../contract/driver';
 import type { Recording, Scenario } from '../contract/driver';
 import { BLOB_REF } from './page-api';
-import type { LoadFileOptions, PageHarness, RawOutcome, XhrCounts } from './page-api';
+import type { LoadFileOptions, PageHarness, RawOutcome, UrlMaker, XhrCounts } from './page-api';
+
+declare global {
+  interface Window {
+    /** URL.createObjectURL and URL.revokeObjectURL as they were before the library loaded (harness.ts). */
+    beforeLibrary: { createObjectURL(blob: Blob): string; revokeObjectURL(url: string): void };
+  }
+}
 
 const xhrs: XhrCounts = { open: 0, sent: 0, peak: 0 };
 
@@ -38,6 +45,24 @@ window.addEventListener('unhandledrejection', () => {
 
 const files = new Map<string, Blob>();
 const blobUrls = new Set<string>();
+/** The Blobs of revokedBlobUrl(), kept until releaseFiles(). */
+const revokedBlobs: Blob[] = [];
+
+let frame: HTMLIFrameElement | undefined;
+
+/** A same-origin frame without the library: its URL.createObjectURL is the browser's. */
+function frameUrl(): typeof URL {
+  if (!frame) {
+    frame = document.createElement('iframe');
+    document.documentElement.append(frame);
+  }
+  return (frame.contentWindow as Window & { URL: typeof URL }).URL;
+}
+
+function makeBlobUrl(blob: Blob, maker: UrlMaker): string {
+  if (maker === 'before-library') return window.beforeLibrary.createObjectURL(blob);
+  return (maker === 'frame' ? frameUrl() : URL).createObjectURL(blob);
+}
 
 function registered(key: string): Blob {
   const blob = files.get(key);
@@ -86,18 +111,35 @@ async function rawUpload(options: unknown, hangMs: number): Promise<RawOutcome> 
 
 const harness: PageHarness = {
   loadFile,
-  blobUrl(key) {
-    const url = URL.createObjectURL(registered(key));
+  blobUrl(key, maker = 'page') {
+    const url = makeBlobUrl(registered(key), maker);
     blobUrls.add(url);
     return url;
   },
-  revokedBlobUrl() {
-    const url = URL.createObjectURL(new Blob(['gone']));
-    URL.revokeObjectURL(url);
+  unheldBlobUrl(key) {
+    const blob = registered(key);
+    const url = URL.createObjectURL(blob.slice(0, blob.size, blob.type));
+    blobUrls.add(url);
     return url;
+  },
+  revokedBlobUrl(revoker = 'page') {
+    const blob = new Blob(['gone']);
+    revokedBlobs.push(blob);
+    const url = URL.createObjectURL(blob);
+    (revoker === 'page' ? URL : window.beforeLibrary).revokeObjectURL(url);
+    return url;
+  },
+  pickedFile(key) {
+    const input = document.querySelector<HTMLInputElement>('input[type=file]');
+    const file = input?.files?.[0];
+    if (!file) throw new Error('no file chosen in the file input');
+    files.set(key, file);
+    return file.size;
   },
   releaseFiles() {
     files.clear();
+    revokedBlobs.length = 0;
+    // Any frame's revokeObjectURL revokes a URL of this origin.
     for (const url of blobUrls) URL.revokeObjectURL(url);
     blobUrls.clear();
   },

@@ -7,6 +7,7 @@ import { describe, expect, it } from 'vitest';
 import { uniqueId, urlFor } from '../contract/cases';
 import type { ReceivedFile } from '../../server/types';
 import { sha256 } from './harness';
+import type { UrlRevoker } from './page-api';
 import { expectFailure, expectSuccess, kinds, usePageSuite } from './suite';
 
 const NO_BRIDGE =
@@ -56,6 +57,7 @@ describe('page path: file sources', () => {
     });
   });
 
+  // page-blob-urls.test.ts: which blob: URLs are sent as their Blob, which are read back first.
   it('a blob: URL: its bytes arrive intact', async () => {
     const blob = await suite.harness.addFile(2 * 1024 * 1024 + 3);
     const url = await suite.harness.blobUrl(blob.key);
@@ -94,14 +96,21 @@ describe('page path: file sources', () => {
     });
   });
 
-  it('a revoked blob: URL fails with "file not found: <URL>", and nothing is sent', async () => {
-    const url = await suite.harness.revokedBlobUrl();
-    const id = uniqueId('revoked');
-    const r = await suite.harness.run({ options: { url: urlFor(suite.server, { id }), filePath: url, name: 'file' } });
-    expectFailure(r, `uploadFile:fail file not found: ${url}`);
-    expect(kinds(r).filter((k) => k === 'progress' || k === 'headers')).toEqual([]);
-    expect(suite.server.byId(id)).toEqual([]);
-  });
+  it.each<UrlRevoker>(['page', 'before-library'])(
+    'a blob: URL revoked by the %s URL.revokeObjectURL fails with "file not found: <URL>", and nothing is sent',
+    async (revoker) => {
+      // Its Blob is still held: revoked with the function from before the library loaded, the library's
+      // record of the page's blob: URLs still has it, and only loading the URL shows that it is gone.
+      const url = await suite.harness.revokedBlobUrl(revoker);
+      const id = uniqueId('revoked');
+      const r = await suite.harness.run({
+        options: { url: urlFor(suite.server, { id }), filePath: url, name: 'file' },
+      });
+      expectFailure(r, `uploadFile:fail file not found: ${url}`);
+      expect(kinds(r).filter((k) => k === 'progress' || k === 'headers')).toEqual([]);
+      expect(suite.server.byId(id)).toEqual([]);
+    },
+  );
 
   it('a malformed data: URL fails with the reason', async () => {
     const cases = [
@@ -121,7 +130,10 @@ describe('page path: file sources', () => {
   it('abort while a blob: or data: URL is still being read: abort wins and no request is ever sent', async () => {
     const blob = await suite.harness.addFile(16 * 1024 * 1024);
     const sources = [
+      // Made by the page: loaded only to see that it still resolves.
       await suite.harness.blobUrl(blob.key),
+      // Made before the library loaded: read back whole.
+      await suite.harness.blobUrl(blob.key, 'before-library'),
       `data:;base64,${randomBytes(4 * 1024 * 1024).toString('base64')}`,
     ];
     for (const filePath of sources) {
