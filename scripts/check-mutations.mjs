@@ -389,8 +389,8 @@ const mutations = [
   {
     name: 'picker files: a page may name user files without allowUserFiles',
     file: 'src/arkts/bridge-host.ts',
-    from: 'if (this.options.allowUserFiles === true) return;',
-    to: 'return;',
+    from: 'if (this.options.allowUserFiles === true) return resolveContext(this.options.context);',
+    to: 'return resolveContext(this.options.context);',
     tests: ['test/bridge/bridge-sources.test.ts', '-t', 'refused unless the app allows'],
   },
   {
