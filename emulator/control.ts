@@ -127,6 +127,17 @@ export function holdFileCopies(): () => void {
   return hold.release;
 }
 
+/**
+ * Calls `callback` once, as the next `fileIo.copyFile` ends and before its promise settles: for tests of
+ * what happens in the moments after a copy is made.
+ */
+export function whenFileCopied(callback: () => void): void {
+  fileCopies.ended = () => {
+    fileCopies.ended = undefined;
+    callback();
+  };
+}
+
 /** Errors thrown by app listeners since the last call (the emulation catches them and goes on). */
 export function takeListenerErrors(): unknown[] {
   return listenerErrors.splice(0, listenerErrors.length);
@@ -141,6 +152,7 @@ export function takeListenerErrors(): unknown[] {
 export async function resetEmulation(): Promise<void> {
   for (const fd of appFiles.keys()) closeSync(fd);
   appFiles.clear();
+  fileCopies.ended = undefined;
   fileCopies.hold?.release();
   for (const task of [...liveUploadTasks, ...agentTasks.values(), ...httpRequests]) task.destroy();
   liveUploadTasks.clear();

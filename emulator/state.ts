@@ -124,4 +124,6 @@ export const fileCopies = {
   running: 0,
   /** While set, a copy waits on `until` before its first byte, and `release` lets them go (`holdFileCopies()`). */
   hold: undefined as { until: Promise<void>; release(): void } | undefined,
+  /** Called as each copy ends, before its promise settles (`whenFileCopied()`). */
+  ended: undefined as (() => void) | undefined,
 };

@@ -167,6 +167,7 @@ export async function copyFile(src: string | number, dest: string | number, mode
   } finally {
     fileCopies.running--;
     await Promise.all(opened.map((fd) => closeReal(fd).catch(() => undefined)));
+    fileCopies.ended?.();
   }
 }
 

@@ -146,10 +146,16 @@ class HttpUpload implements TransportHandle {
     if (file.userFile || partFileName(file.path) !== this.req.fileName) {
       const problem = unusableAsFileName(this.req.fileName);
       if (problem) throw new UploadFailure(problem);
+      const copy = await stageFile(context, file, this.req.fileName, () => !this.closed);
+      if (!copy) return;
+      // Closed in the moments since the copy was made: it is deleted, and nothing is sent.
+      if (this.closed) {
+        copy.release();
+        return;
+      }
       // The copy belongs to this upload from now on; close() deletes it.
-      this.copy = await stageFile(context, file, this.req.fileName, () => !this.closed);
-      if (!this.copy) return;
-      path = this.copy.path;
+      this.copy = copy;
+      path = copy.path;
     }
     this.progress = new SendProgress(file.size);
     const request = http.createHttp();

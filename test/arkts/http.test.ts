@@ -8,7 +8,7 @@ import { SendProgress, TIMEOUT_GRACE_MS } from '../../src/arkts/http-transport';
 import { configure, uploadFile, uploadStats } from '../../src/arkts/index';
 import { COPY_DIR } from '../../src/arkts/staging';
 import type { UploadFileFailResult, UploadFileSuccessResult } from '../../src/core/types';
-import { emulationStats } from '../../emulator/control';
+import { emulationStats, whenFileCopied } from '../../emulator/control';
 import { getSandbox } from '../../emulator/sandbox';
 import type { UploadSummary } from '../../server/types';
 import { uniqueId, urlFor } from '../contract/cases';
@@ -149,6 +149,32 @@ describe('time limits', () => {
 });
 
 describe('abort()', () => {
+  it('in the moments after a copy is made: the copy and the request are released, and nothing is sent before the request is', async () => {
+    configure({ context, backend: 'http' });
+    const file = await fileOf('copied-then-aborted.bin', 256 * 1024, 9);
+    // abort() from code that runs a few promise steps after the copy ends (a sibling's fail handler, say).
+    // Until the request is made nothing may reach the server; once it is, the platform sends the body on
+    // (destroy() cannot stop it): so what arrived, step by step, is some steps of nothing, then the file.
+    const arrived: boolean[] = [];
+    for (let steps = 0; steps <= 8; steps++) {
+      const { id, url } = urlWith(`aborted-after-copy-${steps}`);
+      const task = uploadFile({ url, filePath: file.path, name: 'file', fileName: 'renamed.bin' });
+      whenFileCopied(() => {
+        let p = Promise.resolve();
+        for (let i = 0; i < steps; i++) p = p.then(() => undefined);
+        p.then(() => task.abort());
+      });
+      await expect(task).rejects.toEqual({ errMsg: 'uploadFile:fail abort' });
+      expect(emulationStats(), `abort ${steps} steps after the copy`).toMatchObject({ httpRequests: 0, listeners: 0 });
+      await expect.poll(() => emulationStats().httpTransfers).toBe(0);
+      await expect.poll(copies).toBe(0);
+      await new Promise((r) => setTimeout(r, 50));
+      arrived.push(suite.server.byId(id).length > 0);
+    }
+    expect(arrived[0]).toBe(false);
+    expect(arrived.slice(arrived.indexOf(true))).not.toContain(false);
+  });
+
   it('fails the task at once and releases every HttpRequest and listener; the platform sends the body on until the server answers', async () => {
     configure({ context, backend: 'http' });
     const file = await fileOf('aborted.bin', 12 * 1024 * 1024, 8);
