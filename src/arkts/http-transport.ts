@@ -128,6 +128,9 @@ class HttpUpload implements TransportHandle {
   /** A response has begun (a header block with headers, or body bytes): no retry after this. */
   private answered = false;
   private readonly body: ArrayBuffer[] = [];
+  /** Settles when the platform's request does, whatever ended the upload. */
+  private transfer: Promise<void> | undefined;
+  private transferEnded = false;
 
   constructor(
     private readonly req: UploadRequest<ArkTsSource>,
@@ -175,9 +178,15 @@ class HttpUpload implements TransportHandle {
       readTimeout: limit,
       connectTimeout: limit,
     };
-    request.requestInStream(this.req.url, options).then(
-      (status: number) => this.onDone(status),
-      (err: unknown) => this.onError(err),
+    this.transfer = request.requestInStream(this.req.url, options).then(
+      (status: number) => {
+        this.transferEnded = true;
+        this.onDone(status);
+      },
+      (err: unknown) => {
+        this.transferEnded = true;
+        this.onError(err);
+      },
     );
   }
 
@@ -223,7 +232,8 @@ class HttpUpload implements TransportHandle {
     this.sink.fail(failure.message, failure.retryable);
   }
 
-  close(): void {
+  /** A promise while the platform still sends: destroy() does not stop a request's body (see above). */
+  close(): void | Promise<void> {
     if (this.closed) return;
     this.closed = true;
     const request = this.request;
@@ -237,6 +247,7 @@ class HttpUpload implements TransportHandle {
     }
     this.copy?.release();
     this.copy = undefined;
+    if (this.transfer && !this.transferEnded) return this.transfer;
   }
 }
 

@@ -44,8 +44,16 @@ interface Callbacks {
 export interface EngineStats {
   /** Tasks whose outcome is not known yet. */
   live: number;
+  /** Tasks running (out of the queue, outcome not known yet). */
   running: number;
+  /** Tasks waiting in the queue. */
   waiting: number;
+  /**
+   * Tasks that have ended whose platform transfer has not stopped yet (an @ohos.net.http request sends its
+   * body on after an abort): each still holds its place among the `limit` running ones.
+   */
+  draining: number;
+  /** How many may run at once (`maxConcurrent`). */
   limit: number;
 }
 
@@ -69,12 +77,15 @@ function callSafely<T>(label: string, fn: ((value: T) => void) | undefined, valu
   }
 }
 
-function closeQuietly(handle: TransportHandle | undefined): void {
-  if (!handle) return;
+/** Closes a handle; the promise of a platform that goes on after close(), if any. */
+function closeQuietly(handle: TransportHandle | undefined): Promise<void> | undefined {
+  if (!handle) return undefined;
   try {
-    handle.close();
+    const stopping = handle.close();
+    return stopping instanceof Promise ? stopping : undefined;
   } catch (err) {
     logError('a transport failed to close:', err);
+    return undefined;
   }
 }
 
@@ -179,10 +190,10 @@ class UploadRun<Source> implements Job {
     this.headersListeners.emit({ header });
   }
 
-  private closeHandle(): void {
+  private closeHandle(): Promise<void> | undefined {
     const handle = this.handle;
     this.handle = undefined;
-    closeQuietly(handle);
+    return closeQuietly(handle);
   }
 
   private finish(outcome: Outcome): void {
@@ -191,7 +202,7 @@ class UploadRun<Source> implements Job {
     this.phase = 'done';
     clearTimeout(this.deadline);
     clearTimeout(this.retryTimer);
-    this.closeHandle();
+    const stopping = this.closeHandle();
     if (outcome.ok) {
       this.dispatchHeaders(outcome.result.header);
       this.progressListeners.emit(this.reducer.final(outcome.totalBytes));
@@ -200,8 +211,20 @@ class UploadRun<Source> implements Job {
     this.headersListeners.clear();
     this.engine.live.delete(this);
     later(() => this.deliver(outcome));
-    // Freed only now: an upload this starts that ends at once is delivered after this one.
-    if (wasRunning) this.engine.scheduler.release();
+    // Freed only now: an upload this starts that ends at once is delivered after this one. A transfer the
+    // platform goes on with keeps the place until it stops.
+    if (!wasRunning) return;
+    if (!stopping) {
+      this.engine.scheduler.release();
+      return;
+    }
+    const engine = this.engine;
+    engine.draining++;
+    const free = (): void => {
+      engine.draining--;
+      engine.scheduler.release();
+    };
+    stopping.then(free, free);
   }
 
   private deliver(outcome: Outcome): void {
@@ -220,6 +243,8 @@ class UploadRun<Source> implements Job {
 
 interface EngineState<Source> {
   readonly transport: Transport<Source>;
+  /** Ended tasks whose platform transfer has not stopped yet. */
+  draining: number;
   readonly scheduler: Scheduler;
   readonly live: Set<UploadRun<Source>>;
 }
@@ -255,7 +280,12 @@ export function createUploadEngine<Source, Options>(
   rules: SourceRules<Source>,
   transport: Transport<Source>,
 ): UploadEngine<Options> {
-  const state: EngineState<Source> = { transport, scheduler: new Scheduler(DEFAULT_MAX_CONCURRENT), live: new Set() };
+  const state: EngineState<Source> = {
+    transport,
+    scheduler: new Scheduler(DEFAULT_MAX_CONCURRENT),
+    live: new Set(),
+    draining: 0,
+  };
 
   function uploadFile(options: Options): UploadTaskPromise {
     // A getter on the options that throws makes a bad option, not an exception out of uploadFile.
@@ -316,7 +346,13 @@ export function createUploadEngine<Source, Options>(
 
   function stats(): EngineStats {
     const s = state.scheduler.stats;
-    return { live: state.live.size, running: s.running, waiting: s.waiting, limit: s.limit };
+    return {
+      live: state.live.size,
+      running: s.running - state.draining,
+      waiting: s.waiting,
+      draining: state.draining,
+      limit: s.limit,
+    };
   }
 
   return { uploadFile, configure, stats };

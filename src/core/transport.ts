@@ -32,8 +32,13 @@ export interface TransportHandle {
   /**
    * Called exactly once when the task ends, whatever ended it: stop any transfer still running and
    * release every platform resource. Must not throw and must not report anything afterwards.
+   *
+   * Where the platform cannot stop at once (an @ohos.net.http request sends its body on after destroy()),
+   * return a promise that settles when it has stopped; it must settle (a time limit of the platform's at
+   * the latest). Until then the upload keeps its place among the `maxConcurrent` running ones, so that
+   * never more than that many use the network, whatever was aborted.
    */
-  close(): void;
+  close(): void | Promise<void>;
 }
 
 export interface Transport<Source> {

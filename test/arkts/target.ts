@@ -59,6 +59,7 @@ export function arktsTarget(server: UploadServer, backend: ArkTsBackend): Source
       return {
         libraryTasks: s.live,
         running: s.running,
+        draining: s.draining,
         waiting: s.waiting,
         agentTasks: e.agentTasks,
         uploadFileTasks: e.uploadTasks,

@@ -152,6 +152,7 @@ export function bridgeTarget(side: BridgePage, server: UploadServer): SourceTarg
         pageWaiting: page.waiting,
         bridgeUploads: bridge.activeUploads,
         nativeTasks: nativeStats.live,
+        nativeDraining: nativeStats.draining,
         agentTasks: e.agentTasks,
         uploadFileTasks: e.uploadTasks,
         httpRequests: e.httpRequests,

@@ -554,7 +554,7 @@ describe('abort()', () => {
     const third = watch(engine.uploadFile, uploadOptions({ url: url(3) }));
     second.task.abort();
     second.task.abort();
-    expect(engine.stats()).toEqual({ live: 2, running: 1, waiting: 1, limit: 1 });
+    expect(engine.stats()).toEqual({ live: 2, running: 1, waiting: 1, draining: 0, limit: 1 });
     await flush();
     expectFailure(second, 'uploadFile:fail abort');
     expect(second.kinds).toEqual(['fail', 'complete', 'rejected']);
@@ -564,7 +564,7 @@ describe('abort()', () => {
     await flush();
     expect(first.kinds.slice(-1)).toEqual(['resolved']);
     expect(third.kinds.slice(-1)).toEqual(['resolved']);
-    expect(engine.stats()).toEqual({ live: 0, running: 0, waiting: 0, limit: 1 });
+    expect(engine.stats()).toEqual({ live: 0, running: 0, waiting: 0, draining: 0, limit: 1 });
   });
 
   const phases: Array<{ name: string; report(attempt: ScriptedAttempt): void; seen: string }> = [
@@ -639,7 +639,7 @@ describe('the queue', () => {
     engine.configure({ maxConcurrent: 2 });
     const seen = [0, 1, 2, 3, 4].map((n) => watch(engine.uploadFile, uploadOptions({ url: url(n) })));
     expect(started(transport)).toEqual([url(0), url(1)]);
-    expect(engine.stats()).toEqual({ live: 5, running: 2, waiting: 3, limit: 2 });
+    expect(engine.stats()).toEqual({ live: 5, running: 2, waiting: 3, draining: 0, limit: 2 });
     transport.attempts[1].respond();
     expect(started(transport)).toEqual([url(0), url(1), url(2)]);
     transport.attempts[0].fail('offline');
@@ -650,10 +650,35 @@ describe('the queue', () => {
     const bad = watch(engine.uploadFile, uploadOptions({ url: 'ftp://example.com/' }));
     await flush();
     expect(bad.kinds).toEqual(['fail', 'complete', 'rejected']);
-    expect(engine.stats()).toEqual({ live: 2, running: 2, waiting: 0, limit: 2 });
+    expect(engine.stats()).toEqual({ live: 2, running: 2, waiting: 0, draining: 0, limit: 2 });
     transport.attempts[3].respond();
     transport.attempts[4].respond();
-    expect(engine.stats()).toEqual({ live: 0, running: 0, waiting: 0, limit: 2 });
+    expect(engine.stats()).toEqual({ live: 0, running: 0, waiting: 0, draining: 0, limit: 2 });
+  });
+
+  it('an ended upload whose platform goes on after close() keeps its place until it stops; its outcome does not wait', async () => {
+    const { engine, transport } = scriptedEngine();
+    engine.configure({ maxConcurrent: 1 });
+    const first = watch(engine.uploadFile, uploadOptions({ url: url(0) }));
+    const second = watch(engine.uploadFile, uploadOptions({ url: url(1) }));
+    let stopped!: () => void;
+    transport.attempts[0].stopping = new Promise<void>((resolve) => {
+      stopped = resolve;
+    });
+    first.task.abort();
+    await flush();
+    expect(first.kinds).toEqual(['fail', 'complete', 'rejected']);
+    expect(started(transport)).toEqual([url(0)]);
+    expect(engine.stats()).toEqual({ live: 1, running: 0, waiting: 1, draining: 1, limit: 1 });
+    stopped();
+    await flush();
+    expect(started(transport)).toEqual([url(0), url(1)]);
+    expect(engine.stats()).toEqual({ live: 1, running: 1, waiting: 0, draining: 0, limit: 1 });
+    // A platform that fails to stop cleanly frees the place too.
+    transport.attempts[1].stopping = Promise.reject(new Error('gone'));
+    second.task.abort();
+    await flush();
+    expect(engine.stats()).toEqual({ live: 0, running: 0, waiting: 0, draining: 0, limit: 1 });
   });
 
   it('delivers the outcomes in the order they happened, also when the next upload ends as it starts', async () => {
@@ -671,7 +696,7 @@ describe('the queue', () => {
   it('lets 10 run by default; raising the limit starts waiting uploads at once, lowering it stops none', () => {
     const { engine, transport } = scriptedEngine();
     for (let n = 0; n < 12; n++) watch(engine.uploadFile, uploadOptions({ url: url(n) }));
-    expect(engine.stats()).toEqual({ live: 12, running: 10, waiting: 2, limit: 10 });
+    expect(engine.stats()).toEqual({ live: 12, running: 10, waiting: 2, draining: 0, limit: 10 });
     engine.configure({ maxConcurrent: 11 });
     expect(transport.attempts).toHaveLength(11);
     engine.configure({ maxConcurrent: 1 });
@@ -714,7 +739,7 @@ describe('what is left behind', () => {
     const queued = watch(engine.uploadFile, uploadOptions());
     const next = watch(engine.uploadFile, uploadOptions());
     watch(engine.uploadFile, { url: 'https://example.com/upload' });
-    expect(engine.stats()).toEqual({ live: 4, running: 2, waiting: 2, limit: 2 });
+    expect(engine.stats()).toEqual({ live: 4, running: 2, waiting: 2, draining: 0, limit: 2 });
     transport.attempts[1].fail('offline', true);
     queued.task.abort();
     transport.attempts[0].respond();
@@ -727,7 +752,7 @@ describe('what is left behind', () => {
       'rejected',
       'rejected',
     ]);
-    expect(engine.stats()).toEqual({ live: 0, running: 0, waiting: 0, limit: 2 });
+    expect(engine.stats()).toEqual({ live: 0, running: 0, waiting: 0, draining: 0, limit: 2 });
     expect(vi.getTimerCount()).toBe(0);
   });
 

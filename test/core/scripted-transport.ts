@@ -45,6 +45,8 @@ export class ScriptedAttempt implements TransportHandle {
   closes = 0;
   /** Runs inside close(), after it is counted: to make close() throw, or report from inside it. */
   whileClosing: ((attempt: ScriptedAttempt) => void) | undefined;
+  /** What close() returns: a promise stands for a platform that goes on after close() until it settles. */
+  stopping: Promise<void> | undefined;
 
   constructor(
     readonly index: number,
@@ -53,10 +55,11 @@ export class ScriptedAttempt implements TransportHandle {
     private readonly log: string[],
   ) {}
 
-  close(): void {
+  close(): void | Promise<void> {
     this.closes++;
     this.log.push(`close ${this.index}`);
     this.whileClosing?.(this);
+    return this.stopping;
   }
 
   progress(sent: number, total: number): this {
