@@ -2,10 +2,12 @@
 // guarded behaviour from src/ (every guard of it, where there are two), runs the tests that should
 // catch it, and expects them to FAIL.
 // Where a unit test (test/core, over a scripted transport) catches the mutation, it is the test run: seconds,
-// not a real-HTTP suite. The source is restored after each run. Not part of npm test (it runs the suites many times).
+// not a real-HTTP suite. The source is restored after each run. Not part of npm test (it runs the suites many times);
+// npm run lint runs it with --applies, which only checks that every mutation still finds the code it mutates.
 //
 //   node scripts/check-mutations.mjs            all mutations
 //   node scripts/check-mutations.mjs symlink    the ones whose name contains "symlink"
+//   node scripts/check-mutations.mjs --applies  every mutation's code is still there (no test is run)
 import { spawnSync } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
 
@@ -64,8 +66,8 @@ const mutations = [
   {
     name: "queue: the next upload starts before this one's outcome is queued",
     file: 'src/core/engine.ts',
-    from: '    later(() => this.deliver(outcome));\n    // Freed only now: an upload this starts that ends at once is delivered after this one.\n    if (wasRunning) this.engine.scheduler.release();',
-    to: '    if (wasRunning) this.engine.scheduler.release();\n    later(() => this.deliver(outcome));',
+    from: '    later(() => this.deliver(outcome));\n    // Freed only now:',
+    to: '    if (wasRunning) this.engine.scheduler.release();\n    later(() => this.deliver(outcome));\n    // Freed only now:',
     tests: ['test/core/engine.test.ts', '-t', 'in the order they happened'],
   },
   {
@@ -143,8 +145,8 @@ const mutations = [
   {
     name: 'close once: a closed handle is kept, and closed again at the outcome',
     file: 'src/core/engine.ts',
-    from: '    this.handle = undefined;\n    closeQuietly(handle);',
-    to: '    closeQuietly(handle);',
+    from: '    this.handle = undefined;\n    return closeQuietly(handle);',
+    to: '    return closeQuietly(handle);',
     tests: ['test/core/engine.test.ts', '-t', 'exactly once for every attempt'],
   },
   {
@@ -256,15 +258,15 @@ const mutations = [
   {
     name: 'bridge: iframes may call',
     file: 'src/arkts/bridge-host.ts',
-    from: "top === '' || frame !== top) return UNKNOWN;",
-    to: "top === '') return UNKNOWN;",
+    from: '      withoutFragment(frame) !== withoutFragment(top)\n',
+    to: '      false\n',
     tests: ['test/bridge/bridge-security.test.ts', '-t', 'iframe'],
   },
   {
     name: 'bridge: an iframe in a page of another origin is answered',
     file: 'src/arkts/bridge-host.ts',
-    from: "top === '' || frame !== top) return UNKNOWN;",
-    to: "top === '' || (frame !== top && this.allowedOrigin(originOf(top)))) return UNKNOWN;",
+    from: '      withoutFragment(frame) !== withoutFragment(top)\n',
+    to: '      (withoutFragment(frame) !== withoutFragment(top) && this.allowedOrigin(originOf(top)))\n',
     tests: ['test/bridge/bridge-fail-closed.test.ts', '-t', 'an iframe in it'],
   },
   {
@@ -449,10 +451,63 @@ const mutations = [
     to: '  const empty = undefined;',
     tests: ['test/arkts/http.test.ts', '-t', 'cannot send'],
   },
+  {
+    name: 'bridge: set-cookie headers reach the page',
+    file: 'src/arkts/bridge-host.ts',
+    from: "  if (!('set-cookie' in header) && !('set-cookie2' in header)) return header;",
+    to: '  return header;',
+    tests: ['test/bridge/bridge-security.test.ts', '-t', 'no set-cookie'],
+  },
+  {
+    name: 'bridge: a call is compared with the top page fragment and all',
+    file: 'src/arkts/bridge-host.ts',
+    from: 'withoutFragment(frame) !== withoutFragment(top)',
+    to: 'frame !== top',
+    tests: ['test/bridge/bridge-security.test.ts', '-t', 'hash router'],
+  },
+  {
+    name: "bridge: ArkWeb's data folder may be uploaded by pages",
+    file: 'src/arkts/bridge-host.ts',
+    from: '    if (ARKWEB_DATA.test(path)) {',
+    to: '    if (ARKWEB_DATA.test(path) && false) {',
+    tests: ['test/bridge/bridge-security.test.ts', '-t', "ArkWeb's own data"],
+  },
+  {
+    name: "bridge: pages' uploads share the app's queue",
+    file: 'src/arkts/upload.ts',
+    replace: [
+      [
+        'export function createArkTsEngine(): UploadEngine<ArkTsUploadFileOptions> {\n  return createUploadEngine',
+        'let shared: UploadEngine<ArkTsUploadFileOptions> | undefined;\nexport function createArkTsEngine(): UploadEngine<ArkTsUploadFileOptions> {\n  shared ??= createUploadEngine',
+      ],
+      ['(arktsSourceRules, arktsTransport);\n}', '(arktsSourceRules, arktsTransport);\n  return shared;\n}'],
+    ],
+    tests: ['test/bridge/bridge-security.test.ts', '-t', 'queue of their own'],
+  },
+  {
+    name: 'queue: an aborted upload the platform still sends frees its place at once',
+    file: 'src/core/engine.ts',
+    from: '    if (!stopping) {\n      this.engine.scheduler.release();',
+    to: '    if (true) {\n      this.engine.scheduler.release();',
+    tests: ['test/core/engine.test.ts', '-t', 'keeps its place until it stops'],
+  },
 ];
 
-const only = process.argv[2];
+const appliesOnly = process.argv[2] === '--applies';
+const only = appliesOnly ? undefined : process.argv[2];
 let failures = 0;
+if (appliesOnly) {
+  for (const m of mutations) {
+    const text = readFileSync(m.file, 'utf8');
+    for (const [from] of m.replace ?? [[m.from, m.to]]) {
+      if (text.includes(from)) continue;
+      console.error(`check-mutations: "${m.name}" no longer finds the code it mutates in ${m.file}`);
+      failures++;
+    }
+  }
+  if (failures === 0) console.log(`check-mutations: all ${mutations.length} mutations find the code they mutate`);
+  process.exit(failures ? 1 : 0);
+}
 for (const m of mutations.filter((x) => !only || x.name.includes(only))) {
   const original = readFileSync(m.file, 'utf8');
   const replace = m.replace ?? [[m.from, m.to]];

@@ -57,13 +57,17 @@ export class PlaywrightWebview {
       for (const method of methods) {
         if (this.exposed.has(`${name}.${method}`)) continue;
         this.exposed.add(`${name}.${method}`);
-        await this.page.exposeBinding(`__arkweb_${name}_${method}`, (source, ...args: unknown[]) => {
-          if (this.removed.has(name)) return undefined;
-          this.proxyCalls++;
-          this.lastFrameUrl = source.frame.url();
-          const result = target[method](...args);
-          return asyncMethodList.includes(method) ? undefined : result;
-        });
+        await this.page.exposeBinding(
+          `__arkweb_${name}_${method}`,
+          (source, callerUrl: unknown, ...args: unknown[]) => {
+            if (this.removed.has(name)) return undefined;
+            this.proxyCalls++;
+            // The calling frame's URL when it called, as the page had it, not as it is by the time Node hears.
+            this.lastFrameUrl = typeof callerUrl === 'string' ? callerUrl : source.frame.url();
+            const result = target[method](...args);
+            return asyncMethodList.includes(method) ? undefined : result;
+          },
+        );
       }
       await this.page.addInitScript(
         ({ proxyName, proxyMethods }) => {
@@ -75,7 +79,8 @@ export class PlaywrightWebview {
               `__arkweb_${proxyName}_${m}`
             ];
             proxy[m] = (...args: unknown[]) => {
-              chain = chain.then(() => binding(...args)).catch(() => undefined);
+              const callerUrl = location.href;
+              chain = chain.then(() => binding(callerUrl, ...args)).catch(() => undefined);
             };
           }
           (window as unknown as Record<string, unknown>)[proxyName] = proxy;

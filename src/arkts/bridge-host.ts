@@ -19,11 +19,12 @@ import type { webview } from '@kit.ArkWeb';
 import { deliveryScript, parsePageMessage, PROTOCOL_VERSION, PROXY_NAME } from '../bridge/protocol';
 import type { NativeMessage, PageMessage, StartOptions } from '../bridge/protocol';
 import { describeThrown, failMsg, logError, Reason } from '../core/errors';
-import type { FormDataValue, UploadTask, UploadTaskPromise } from '../core/types';
+import type { EngineStats } from '../core/engine';
+import type { FormDataValue, HeaderRecord, UploadTask, UploadTaskPromise } from '../core/types';
 import { resolveContext } from './context';
 import { ENOENT, isUserFileUri, normalizePath, sandboxPathOf } from './files';
 import { COPY_DIR } from './staging';
-import { uploadFile } from './upload';
+import { createArkTsEngine } from './upload';
 
 export interface UploadBridgeOptions {
   /**
@@ -49,7 +50,10 @@ export interface UploadBridgeOptions {
   refresh?: boolean;
   /** Uploads one page may have unfinished at once; more are refused. Default 200. */
   maxUploadsPerPage?: number;
-  /** Called with each native task the bridge starts, before any of its events (logging, metrics). */
+  /**
+   * Called with each native task the bridge starts, before any of its events (logging, metrics). Listen to
+   * it; do not take its listeners off (offProgressUpdate()): the page's events come from them.
+   */
   onUpload?: (task: UploadTask, info: { filePath: string; url: string }) => void;
 }
 
@@ -63,6 +67,11 @@ export interface UploadBridge {
   detach(): void;
   /** Uploads started by pages and not finished yet. */
   readonly activeUploads: number;
+  /**
+   * The bridge's own upload queue: pages' uploads run apart from the app's (uploadStats()), at most 10 at
+   * once, so that a page cannot hold the app's own uploads back.
+   */
+  stats(): EngineStats;
 }
 
 interface Entry {
@@ -83,6 +92,31 @@ interface Entry {
 const AUTHORITY = /^(?:[a-z0-9._~%!$&'()*+,;=:-]*@)?(\[[0-9a-f:.]+\]|[a-z0-9._~%!$&'()*+,;=-]*)(?::(\d*))?$/;
 
 /** `scheme://host[:port]`, lower-cased, default ports dropped; undefined when there is none it can read. */
+/**
+ * Response headers as a page may see them: without `set-cookie` and `set-cookie2`, which the Fetch standard
+ * never exposes to a page's script (its "forbidden response-header names": XMLHttpRequest's
+ * getAllResponseHeaders() leaves them out), so that a cookie set by the upload server, an HttpOnly session
+ * cookie among them, does not reach the page's script over the bridge either.
+ */
+export function pageHeaders(header: HeaderRecord): HeaderRecord {
+  if (!('set-cookie' in header) && !('set-cookie2' in header)) return header;
+  const out: HeaderRecord = {};
+  for (const name of Object.keys(header)) if (name !== 'set-cookie' && name !== 'set-cookie2') out[name] = header[name];
+  return out;
+}
+
+/**
+ * ArkWeb's data folder: `web/` in the application's cacheDir (`/data/storage/el2/base/cache/web`, the
+ * cookie database at `.../web/Cookies`), on any storage area.
+ */
+const ARKWEB_DATA = /^\/data\/storage\/el\d+\/base\/cache\/web(\/|$)/;
+
+/** A URL without its `#fragment`. */
+function withoutFragment(url: string): string {
+  const hash = url.indexOf('#');
+  return hash < 0 ? url : url.slice(0, hash);
+}
+
 export function originOf(url: string): string | undefined {
   const m = /^([a-z][a-z0-9+.-]*):\/\/([^/?#]*)/i.exec(url);
   if (!m) return undefined;
@@ -150,6 +184,7 @@ class BridgeHost implements UploadBridge {
   private readonly origins: Set<string>;
   private readonly dirs: string[];
   private readonly entries = new Map<string, Entry>();
+  private readonly engine = createArkTsEngine();
   private readonly maxPerPage: number;
   /** The page id of the latest accepted upload (a sign of page loads where onPageBegin is not forwarded). */
   private page: string | undefined;
@@ -175,6 +210,10 @@ class BridgeHost implements UploadBridge {
 
   get activeUploads(): number {
     return this.entries.size;
+  }
+
+  stats(): EngineStats {
+    return this.engine.stats();
   }
 
   onPageBegin(url: string): void {
@@ -203,7 +242,9 @@ class BridgeHost implements UploadBridge {
   /**
    * Only the top document may call: answers can only reach it (runJavaScript runs in the top page). A call
    * whose frame is not the top page's URL, or that the controller cannot place (it throws, or answers ''
-   * as it does once it has lost its web instance), is an unknown caller.
+   * as it does once it has lost its web instance), is an unknown caller. The URLs are compared without
+   * their fragments: the calling frame's URL is the one it had when it called, the top page's the one it
+   * has now, and a page that routes by its fragment (a hash router) changes it between the two.
    */
   private callerOf(): Caller {
     let top: string;
@@ -214,7 +255,14 @@ class BridgeHost implements UploadBridge {
     } catch (err) {
       return UNKNOWN;
     }
-    if (typeof top !== 'string' || top === '' || frame !== top) return UNKNOWN;
+    if (
+      typeof top !== 'string' ||
+      top === '' ||
+      typeof frame !== 'string' ||
+      withoutFragment(frame) !== withoutFragment(top)
+    ) {
+      return UNKNOWN;
+    }
     const origin = originOf(top);
     return this.allowedOrigin(origin) ? ALLOWED : { kind: 'other', origin };
   }
@@ -369,6 +417,13 @@ class BridgeHost implements UploadBridge {
         `filePath "${filePath}" is in a ${COPY_DIR} folder, where the library keeps its temporary copies: pages may not upload from it`,
       );
     }
+    // ArkWeb keeps the WebView's own data (its cookie database among it) under the application's cacheDir:
+    // no page may upload it, whatever allowedPaths says (docs/platform/ohos.web.webview.md).
+    if (ARKWEB_DATA.test(path)) {
+      throw new Error(
+        `filePath "${filePath}" is in ArkWeb's data folder (cookies, storage of the WebView): pages may not upload from it`,
+      );
+    }
     let current = dir;
     for (const segment of path.slice(dir.length + 1).split('/')) {
       current = `${current}/${segment}`;
@@ -394,7 +449,7 @@ class BridgeHost implements UploadBridge {
   private run(entry: Entry, key: string, o: StartOptions, context: common.Context): void {
     const formData: Record<string, FormDataValue> = {};
     for (const f of o.formData) formData[f.name] = f.value;
-    const task = uploadFile({
+    const task = this.engine.uploadFile({
       url: o.url,
       filePath: o.filePath,
       name: o.name,
@@ -413,7 +468,7 @@ class BridgeHost implements UploadBridge {
       if (live()) this.send({ ...base, type: 'progress', sent: u.totalBytesSent, total: u.totalBytesExpectedToSend });
     });
     task.onHeadersReceived((h) => {
-      if (live()) this.send({ ...base, type: 'headers', header: h.header });
+      if (live()) this.send({ ...base, type: 'headers', header: pageHeaders(h.header) });
     });
     if (this.options.onUpload) {
       try {
@@ -430,7 +485,7 @@ class BridgeHost implements UploadBridge {
           ...base,
           type: 'success',
           statusCode: res.statusCode,
-          header: res.header,
+          header: pageHeaders(res.header),
           data: res.data,
           totalBytes: entry.total,
         });

@@ -2,7 +2,7 @@
 import { request } from '@kit.BasicServicesKit';
 import { http } from '@kit.NetworkKit';
 import { createUploadEngine } from '../core/engine';
-import type { EngineStats } from '../core/engine';
+import type { EngineStats, UploadEngine } from '../core/engine';
 import { baseName } from '../core/mime';
 import { checkPathString } from '../core/options';
 import type { SourceRules, UploadRequest } from '../core/options';
@@ -58,7 +58,15 @@ const arktsTransport: Transport<ArkTsSource> = {
   start: (req, sink) => transportFor(req).start(req, sink),
 };
 
-const engine = createUploadEngine<ArkTsSource, ArkTsUploadFileOptions>(arktsSourceRules, arktsTransport);
+/**
+ * An ArkTS upload engine with a queue of its own (at most 10 at once; configure() sets the library's), on
+ * the backend configure() chose. The hybrid bridge runs pages' uploads on one, apart from the app's own.
+ */
+export function createArkTsEngine(): UploadEngine<ArkTsUploadFileOptions> {
+  return createUploadEngine<ArkTsSource, ArkTsUploadFileOptions>(arktsSourceRules, arktsTransport);
+}
+
+const engine = createArkTsEngine();
 
 /** Starts an upload; returns at once the task, which is also a promise of the result. */
 export function uploadFile(options: ArkTsUploadFileOptions): UploadTaskPromise {

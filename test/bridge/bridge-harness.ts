@@ -144,7 +144,8 @@ export function bridgeTarget(side: BridgePage, server: UploadServer): SourceTarg
     takeUnhandledRejections: () => harness.takeUnhandledRejections(),
     async leaks() {
       const page = await harness.uploadStats();
-      const nativeStats = uploadStats();
+      const nativeStats = bridge.stats();
+      const appStats = uploadStats();
       const e = emulationStats();
       return {
         pageTasks: page.live,
@@ -153,6 +154,7 @@ export function bridgeTarget(side: BridgePage, server: UploadServer): SourceTarg
         bridgeUploads: bridge.activeUploads,
         nativeTasks: nativeStats.live,
         nativeDraining: nativeStats.draining,
+        appTasks: appStats.live,
         agentTasks: e.agentTasks,
         uploadFileTasks: e.uploadTasks,
         httpRequests: e.httpRequests,

@@ -137,6 +137,31 @@ describe('paths', () => {
     }
   });
 
+  it("ArkWeb's own data (the WebView's cookie database) is refused, even where the application's cacheDir is allowed", async () => {
+    const appCache = '/data/storage/el2/base/cache';
+    const wide = await startBridgePage({ allowedPaths: [appCache] });
+    try {
+      await sandbox.writeFile(`${appCache}/web/Cookies`, 'session cookies of every site');
+      for (const filePath of [`${appCache}/web/Cookies`, `${appCache}/other/../web/Cookies`]) {
+        const id = uniqueId('cookie-db');
+        const r = await wide.harness.run({ options: { url: urlFor(server, { id }), filePath, name: 'file' } });
+        expect(errMsgOf(r), filePath).toBe(
+          `uploadFile:fail refused by the native bridge: filePath "${filePath}" is in ArkWeb's data folder (cookies, storage of the WebView): pages may not upload from it`,
+        );
+        expect(server.byId(id)).toEqual([]);
+      }
+      // Beside it, the application's cache is the app's to allow.
+      const own = `${appCache}/web-exports/report.txt`;
+      const sha256 = await sandbox.writeFile(own, 'an export the app allows');
+      const id = uniqueId('app-cache');
+      const r = await wide.harness.run({ options: { url: urlFor(server, { id }), filePath: own, name: 'file' } });
+      expect(errMsgOf(r)).toBeUndefined();
+      expect((await server.waitFor((x) => x.id === id && x.responded)).summary?.files[0]?.sha256).toBe(sha256);
+    } finally {
+      await wide.harness.close();
+    }
+  });
+
   it('a file inside an allowed directory uploads, in every path form', async () => {
     const file = await nativeFile(5000, 'inside.bin');
     const rel = file.filePath.slice(`${context.cacheDir}/`.length);
@@ -288,6 +313,68 @@ describe('messages', () => {
   });
 });
 
+describe('what a page is told', () => {
+  it('no set-cookie: a cookie the upload server sets does not reach the page, as XMLHttpRequest keeps it from pages', async () => {
+    const side = await startBridgePage();
+    try {
+      const file = await nativeFile(1000);
+      const id = uniqueId('cookie');
+      const r = await side.harness.run({
+        options: {
+          url: urlFor(server, { id, 'header.Set-Cookie': 'sid=secret; HttpOnly', 'header.X-Kept': 'yes' }),
+          filePath: file.filePath,
+          name: 'file',
+        },
+      });
+      const success = r.events.find((e) => e.kind === 'success');
+      const headers = r.events.find((e) => e.kind === 'headers');
+      if (success?.kind !== 'success' || headers?.kind !== 'headers') throw new Error(`no success: ${errMsgOf(r)}`);
+      expect(success.result.header['x-kept']).toBe('yes');
+      expect(success.result.header).not.toHaveProperty('set-cookie');
+      expect(headers.header).not.toHaveProperty('set-cookie');
+      // The server did send it: an ArkTS upload of the same file sees it.
+      configure({ context, backend: 'agent' });
+      const native = await uploadFile({
+        url: urlFor(server, { 'header.Set-Cookie': 'sid=secret; HttpOnly' }),
+        filePath: file.filePath,
+        name: 'file',
+      });
+      expect(native.header['set-cookie']).toBe('sid=secret; HttpOnly');
+    } finally {
+      await side.harness.close();
+    }
+  });
+});
+
+describe('queues', () => {
+  it("pages' uploads run in a queue of their own: a page cannot hold the app's own uploads back", async () => {
+    const side = await startBridgePage();
+    configure({ context, backend: 'agent', maxConcurrent: 1 });
+    try {
+      const file = await nativeFile(8 * 1024 * 1024);
+      const pageId = uniqueId('page-slow');
+      const page = side.harness.run({
+        options: {
+          url: urlFor(server, { id: pageId, readBps: 2 * 1024 * 1024 }),
+          filePath: file.filePath,
+          name: 'file',
+        },
+      });
+      await server.waitFor((x) => x.id === pageId && x.bytesReceived > 0, 5000);
+      const appId = uniqueId('app-own');
+      const own = await uploadFile({ url: urlFor(server, { id: appId }), filePath: file.filePath, name: 'file' });
+      expect(own.statusCode).toBe(200);
+      // The app's upload was done while the page's was still on the wire.
+      expect(server.byId(pageId)[0]?.responded).toBe(false);
+      expect(side.bridge.stats()).toMatchObject({ live: 1, running: 1 });
+      expect(errMsgOf(await page)).toBeUndefined();
+    } finally {
+      configure({ maxConcurrent: 10 });
+      await side.harness.close();
+    }
+  });
+});
+
 describe('frames and navigation', () => {
   it('a call from an iframe, even of an allowed origin, gets nothing', async () => {
     const side = await startBridgePage();
@@ -315,6 +402,25 @@ describe('frames and navigation', () => {
       await new Promise((r) => setTimeout(r, 500));
       expect(server.byId(id)).toEqual([]);
       expect(await replies(side, 0)).toEqual([]);
+    } finally {
+      await side.harness.close();
+    }
+  });
+
+  it('a page that changes its fragment as it calls (a hash router) is answered: its upload arrives', async () => {
+    const side = await startBridgePage();
+    try {
+      await captureReplies(side);
+      const file = await nativeFile(1000);
+      const id = uniqueId('hash-route');
+      const text = startMessage('hashpage', 't1', startOptions(file.filePath, urlFor(server, { id })));
+      await side.harness.page.evaluate((t) => {
+        (window as unknown as { __harmonyUploadNative: { post(m: string): void } }).__harmonyUploadNative.post(t);
+        location.hash = '#/next-page';
+      }, text);
+      const rec = await server.waitFor((x) => x.id === id && x.responded, 5000);
+      expect(rec.summary?.files[0]?.sha256).toBe(file.sha256);
+      await expect.poll(async () => (await replies(side, 0)).map((m) => m.type)).toContain('success');
     } finally {
       await side.harness.close();
     }
