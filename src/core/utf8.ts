@@ -1,7 +1,8 @@
 /**
- * UTF-8 to string with U+FFFD for each invalid sequence, as the WHATWG decoder (and so
- * XMLHttpRequest.responseText) does, so a body that is not valid UTF-8 reads the same on every target.
- * The ArkTS runtime has no TextDecoder global, hence this small decoder.
+ * UTF-8 to string as the WHATWG Encoding standard's "UTF-8 decode" does it (and so
+ * XMLHttpRequest.responseText): a leading byte order mark is dropped, and each invalid sequence becomes
+ * U+FFFD, so a body reads the same on every target. The ArkTS runtime has no TextDecoder global, hence this
+ * small decoder.
  */
 const REPLACEMENT = 0xfffd;
 
@@ -19,7 +20,8 @@ export function decodeUtf8(buffer: ArrayBuffer): string {
       units = [];
     }
   };
-  let i = 0;
+  // A byte order mark (EF BB BF) first is not part of the text.
+  let i = bytes.length >= 3 && bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf ? 3 : 0;
   while (i < bytes.length) {
     const b = bytes[i];
     if (b < 0x80) {

@@ -26,6 +26,20 @@ describe('decodeUtf8 (the same text XMLHttpRequest.responseText gives)', () => {
     for (const c of cases) expect(decodeUtf8(bytes(...c)), c.join(',')).toBe(decoder.decode(new Uint8Array(c)));
   });
 
+  it('drops a leading byte order mark, and only a leading one, as the WHATWG decoder does', () => {
+    const decoder = new TextDecoder('utf-8');
+    for (const c of [
+      [0xef, 0xbb, 0xbf, 0x7b, 0x7d],
+      [0xef, 0xbb, 0xbf],
+      [0xef, 0xbb, 0xbf, 0xef, 0xbb, 0xbf, 0x61],
+      [0x61, 0xef, 0xbb, 0xbf],
+      [0xef, 0xbb],
+    ]) {
+      expect(decodeUtf8(bytes(...c)), c.join(',')).toBe(decoder.decode(new Uint8Array(c)));
+    }
+    expect(JSON.parse(decodeUtf8(bytes(0xef, 0xbb, 0xbf, 0x7b, 0x7d)))).toEqual({});
+  });
+
   it('handles a large body', () => {
     const text = 'x€'.repeat(100000);
     const buf = Buffer.from(text, 'utf8');
