@@ -89,7 +89,7 @@ export const agentTasks = new Map<string, LiveAgentTask>();
 export const openSockets = new Set<Socket>();
 
 /** The `@ohos.file.fs` calls the emulation can be told to fail (control.ts, `failFileCall`). */
-export type FileIoCall = 'access' | 'copyFile' | 'lstat' | 'mkdir' | 'rmdir' | 'stat' | 'unlink';
+export type FileIoCall = 'access' | 'copyFile' | 'listFile' | 'lstat' | 'mkdir' | 'rmdir' | 'stat' | 'unlink';
 
 /** Injected failures: the BusinessError code each `<call> <normalised sandbox path>` fails with. */
 export const fileFaults = new Map<string, number>();

@@ -491,6 +491,13 @@ const mutations = [
     to: '    if (true) {\n      this.engine.scheduler.release();',
     tests: ['test/core/engine.test.ts', '-t', 'keeps its place until it stops'],
   },
+  {
+    name: 'leaks: the copies an earlier process left behind are never deleted',
+    file: 'src/arkts/staging.ts',
+    from: '  await sweepOnce(cacheDir);',
+    to: '  void sweepOnce;',
+    tests: ['test/arkts/staging.test.ts', '-t', 'left-over'],
+  },
 ];
 
 const appliesOnly = process.argv[2] === '--applies';

@@ -24,6 +24,7 @@ import {
   access as accessReal,
   lstat as lstatReal,
   mkdir as mkdirReal,
+  readdir as readdirReal,
   rm as rmReal,
   stat as statReal,
   unlink as unlinkReal,
@@ -207,6 +208,20 @@ export async function mkdir(path: string, recursion = false): Promise<void> {
 }
 
 /**
+ * The names of a directory's entries (`fs.listFile(path)`; without options: not recursive, every entry).
+ * A path that is not a directory is 13900018 Not a directory, a missing one 13900002.
+ */
+export async function listFile(path: string, options?: { recursion?: boolean; listNum?: number }): Promise<string[]> {
+  injectedFault('listFile', path);
+  if (options?.recursion) throw fileIoError('EINVAL');
+  const real = existingRealPath(path);
+  const st = await nodeCall(() => lstatReal(real));
+  if (!st.isDirectory()) throw fileIoError('ENOTDIR');
+  const names = await nodeCall(() => readdirReal(real));
+  return options?.listNum ? names.slice(0, options.listNum) : names;
+}
+
+/**
  * Deletes a directory and everything in it ("删除整个目录", js-apis-file-fs.md `fs.rmdir`); a path that is not
  * a directory is 13900018 Not a directory.
  */
@@ -236,6 +251,7 @@ const fileIo: typeof FileIoModule = {
   access,
   close,
   copyFile,
+  listFile,
   lstat,
   mkdir,
   open,

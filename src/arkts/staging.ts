@@ -5,11 +5,17 @@
  * a folder of its own, `<cacheDir>/harmony-upload-task/<unique>/`, is made with the file API (copyFile
  * streams it: the file is never read into JS memory) and is deleted, folder and all, by `release()`.
  * Nothing else is ever written there, so a page over the bridge is refused any path inside it.
+ *
+ * A process that ends in the middle of an upload (the app killed, a crash) cannot delete its copy; the
+ * next process does, the first time it makes one in that cacheDir: each folder is named after the start
+ * of the process that made it, and a folder of a process started more than a minute before this one, not
+ * written to for an hour, is deleted (an app's other process may still be uploading from a younger one).
  */
 import { fileIo } from '@kit.CoreFileKit';
 import type { common } from '@kit.AbilityKit';
-import { logError } from '../core/errors';
+import { describeThrown, logError } from '../core/errors';
 import { closeFile, normalizePath, unreadable } from './files';
+import { UploadFailure } from './platform-errors';
 import type { LocalFile } from './files';
 
 /** The folder in cacheDir for the library's temporary copies. */
@@ -18,6 +24,15 @@ export const COPY_DIR = 'harmony-upload-task';
 const EEXIST = 13900015;
 
 let copies = 0;
+/** When this process loaded the library, in base 36: the first part of each of its folders' names. */
+const RUN_STARTED = Date.now();
+const RUN = RUN_STARTED.toString(36);
+/** Folders of processes started this long before this one may be left-overs; closer ones may be another copy of the library. */
+const EARLIER_RUN_MS = 60000;
+/** ... and they are, once not written to for this long (Stat.mtime is in seconds). */
+const LEFT_OVER_AFTER_S = 3600;
+/** The cacheDirs whose left-overs are being, or have been, swept by this process. */
+const swept = new Map<string, Promise<void>>();
 
 export interface StagedCopy {
   /** The copy's absolute sandbox path. */
@@ -48,6 +63,30 @@ function removeCopy(path: string, dir: string): void {
     .catch((err: unknown) => logError(`could not delete the temporary copy ${dir}:`, err));
 }
 
+/** Deletes, once per process and cacheDir, the folders earlier processes left in `<cacheDir>/harmony-upload-task/`. */
+function sweepOnce(cacheDir: string): Promise<void> {
+  let sweeping = swept.get(cacheDir);
+  if (!sweeping) {
+    sweeping = sweepLeftOvers(`${cacheDir}/${COPY_DIR}`).catch((err: unknown) => {
+      logError(`could not delete the temporary copies left in ${cacheDir}/${COPY_DIR}:`, err);
+    });
+    swept.set(cacheDir, sweeping);
+  }
+  return sweeping;
+}
+
+async function sweepLeftOvers(root: string): Promise<void> {
+  if (!(await fileIo.access(root))) return;
+  for (const folder of await fileIo.listFile(root)) {
+    const started = Number.parseInt(folder.split('-')[0], 36);
+    if (!(started < RUN_STARTED - EARLIER_RUN_MS)) continue;
+    const dir = `${root}/${folder}`;
+    if ((await fileIo.stat(dir)).mtime > Date.now() / 1000 - LEFT_OVER_AFTER_S) continue;
+    for (const name of await fileIo.listFile(dir)) await fileIo.unlink(`${dir}/${name}`);
+    await fileIo.rmdir(dir);
+  }
+}
+
 /**
  * Copies `from` (a sandbox path, or an open file's descriptor) to `<cacheDir>/harmony-upload-task/<unique>/<name>`.
  * `stillWanted` is asked after each step: when the upload ended meanwhile, whatever was made is deleted
@@ -58,9 +97,11 @@ export async function stageCopy(
   from: string | number,
   name: string,
   stillWanted: () => boolean,
+  label: string = String(from),
 ): Promise<StagedCopy | undefined> {
   const cacheDir = normalizePath(context.cacheDir) ?? context.cacheDir;
-  const unique = `${Date.now().toString(36)}-${++copies}`;
+  await sweepOnce(cacheDir);
+  const unique = `${RUN}-${++copies}`;
   const dir = `${cacheDir}/${COPY_DIR}/${unique}`;
   const path = `${dir}/${name}`;
   let released = false;
@@ -78,7 +119,10 @@ export async function stageCopy(
     if (stillWanted()) await fileIo.copyFile(from, path);
   } catch (err) {
     copy.release();
-    throw err;
+    if (err instanceof UploadFailure) throw err;
+    const { code, message } = (err ?? {}) as { code?: unknown; message?: unknown };
+    const text = typeof code === 'number' && typeof message === 'string' ? `${code} ${message}` : describeThrown(err);
+    throw new UploadFailure(`cannot copy ${label} to a temporary file in cacheDir (${text})`);
   }
   if (stillWanted()) return copy;
   copy.release();
@@ -96,7 +140,7 @@ export async function stageFile(
   name: string,
   stillWanted: () => boolean,
 ): Promise<StagedCopy | undefined> {
-  if (!file.userFile) return stageCopy(context, file.path, name, stillWanted);
+  if (!file.userFile) return stageCopy(context, file.path, name, stillWanted, file.filePath);
   let opened: fileIo.File;
   try {
     opened = await fileIo.open(file.path, fileIo.OpenMode.READ_ONLY);
@@ -104,7 +148,7 @@ export async function stageFile(
     throw unreadable(file.filePath, err);
   }
   try {
-    return await stageCopy(context, opened.fd, name, stillWanted);
+    return await stageCopy(context, opened.fd, name, stillWanted, file.filePath);
   } finally {
     closeFile(opened);
   }

@@ -6,6 +6,7 @@ declare module '@ohos.file.fs' {
     export { access };
     export { close };
     export { copyFile };
+    export { listFile };
     export { lstat };
     export { mkdir };
     export { open };
@@ -13,6 +14,7 @@ declare module '@ohos.file.fs' {
     export { stat };
     export { unlink };
     export type { File };
+    export type { ListFileOptions };
     export type { Stat };
     export { AccessModeType };
     export { OpenMode };
@@ -26,6 +28,7 @@ declare module '@ohos.file.fs' {
   function access(path: string, mode?: AccessModeType): Promise<boolean>;
   function close(file: number | File): Promise<void>;
   function copyFile(src: string | number, dest: string | number, mode?: number): Promise<void>;
+  function listFile(path: string, options?: ListFileOptions): Promise<string[]>;
   function lstat(path: string): Promise<Stat>;
   function mkdir(path: string, recursion: boolean): Promise<void>;
   function open(path: string, mode?: number): Promise<File>;
@@ -33,6 +36,11 @@ declare module '@ohos.file.fs' {
   function stat(file: string | number): Promise<Stat>;
   function unlink(path: string): Promise<void>;
   function unlink(path: string, callback: AsyncCallback<void>): void;
+
+  interface ListFileOptions {
+    recursion?: boolean;
+    listNum?: number;
+  }
 
   interface File {
     readonly fd: number;

@@ -1,0 +1,67 @@
+/**
+ * The temporary copies (src/arkts/staging.ts) through the emulation to the real server: what an earlier
+ * process left behind is deleted the first time this one makes a copy, and a copy that cannot be made says
+ * so. This file's process makes no copy before the first test, so its first upload is the first staging.
+ */
+import { utimesSync } from 'node:fs';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { configure, uploadFile } from '../../src/arkts/index';
+import { COPY_DIR } from '../../src/arkts/staging';
+import { configureEmulation, failFileCall, resetEmulation } from '../../emulator/control';
+import { getSandbox } from '../../emulator/sandbox';
+import { startUploadServer } from '../../server/upload-server';
+import type { UploadServer } from '../../server/types';
+
+let server: UploadServer;
+const sandbox = getSandbox();
+const context = sandbox.createContext();
+const copies = `${context.cacheDir}/${COPY_DIR}`;
+
+beforeAll(async () => {
+  server = await startUploadServer();
+  configureEmulation({ progressIntervalMs: 100 });
+});
+afterAll(async () => {
+  await resetEmulation();
+  await server.close();
+});
+
+/** A folder as a process started `startedAgoMs` ago leaves it, its copy last written `writtenAgoS` ago. */
+async function leftOver(startedAgoMs: number, writtenAgoS: number): Promise<string> {
+  const folder = `${(Date.now() - startedAgoMs).toString(36)}-1`;
+  await sandbox.writeFile(`${copies}/${folder}/file.upload`, { size: 64 * 1024, seed: 1 });
+  const when = Date.now() / 1000 - writtenAgoS;
+  for (const path of [`${copies}/${folder}/file.upload`, `${copies}/${folder}`]) {
+    utimesSync(sandbox.realPath(path) ?? '', when, when);
+  }
+  return folder;
+}
+
+describe('temporary copies', () => {
+  it("an earlier process's left-over copies are deleted at this one's first copy; young ones are kept", async () => {
+    const crashed = await leftOver(3 * 3600 * 1000, 2 * 3600);
+    const otherProcess = await leftOver(2 * 3600 * 1000, 60);
+    const sameStart = await leftOver(1000, 2 * 3600);
+    expect(sandbox.list(copies)).toEqual([crashed, otherProcess, sameStart].sort());
+    configure({ context, backend: 'uploadFile' });
+    const filePath = `${context.filesDir}/staging/photo.jpg`;
+    const sha256 = await sandbox.writeFile(filePath, { size: 200 * 1024, seed: 2 });
+    const res = await uploadFile({ url: server.uploadUrl, filePath, name: 'file' });
+    expect(JSON.parse(res.data).files[0].sha256).toBe(sha256);
+    // The crashed process's copy is gone; one written a minute ago, or by a process started with this one
+    // (another copy of the library), may still be in use.
+    await expect.poll(() => sandbox.list(copies)).toEqual([otherProcess, sameStart].sort());
+  });
+
+  it('a copy that cannot be made fails with what went wrong, and leaves nothing', async () => {
+    configure({ context, backend: 'uploadFile' });
+    const filePath = `${context.filesDir}/staging/too-big.bin`;
+    await sandbox.writeFile(filePath, { size: 1024, seed: 3 });
+    const before = sandbox.list(copies);
+    failFileCall('copyFile', filePath, 13900025);
+    await expect(uploadFile({ url: server.uploadUrl, filePath, name: 'file' })).rejects.toEqual({
+      errMsg: `uploadFile:fail cannot copy ${filePath} to a temporary file in cacheDir (13900025 No space left on device)`,
+    });
+    await expect.poll(() => sandbox.list(copies)).toEqual(before);
+  });
+});
