@@ -75,17 +75,14 @@ export function uploadFile(options: ArkTsUploadFileOptions): UploadTaskPromise {
 
 /** Sets library-wide defaults: the context, the concurrency cap (default 10), the backend. */
 export function configure(settings: ArkTsSettings): void {
-  if ('context' in settings) setDefaultContext(settings.context);
-  if (settings.backend !== undefined) {
-    const known: readonly ArkTsBackend[] = ['auto', 'http', 'agent', 'uploadFile'];
-    if (!known.includes(settings.backend)) {
-      throw new RangeError(
-        `backend should be 'auto', 'http', 'agent' or 'uploadFile', got ${String(settings.backend)}`,
-      );
-    }
-    backend = settings.backend;
+  // Everything is checked before anything is applied: a setting that throws changes nothing.
+  const known: readonly ArkTsBackend[] = ['auto', 'http', 'agent', 'uploadFile'];
+  if (settings.backend !== undefined && !known.includes(settings.backend)) {
+    throw new RangeError(`backend should be 'auto', 'http', 'agent' or 'uploadFile', got ${String(settings.backend)}`);
   }
   engine.configure(settings);
+  if ('context' in settings) setDefaultContext(settings.context);
+  if (settings.backend !== undefined) backend = settings.backend;
 }
 
 /** Uploads not finished yet, running and waiting: for diagnostics and leak checks. */

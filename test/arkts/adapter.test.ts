@@ -248,6 +248,20 @@ describe('choice of engine', () => {
       "backend should be 'auto', 'http', 'agent' or 'uploadFile', got curl",
     );
   });
+
+  it('a configure() that throws changes nothing: the context and the backend it was given are not applied', async () => {
+    configure({ context, backend: 'agent' });
+    expect(() => configure({ context: undefined, backend: 'uploadFile', maxConcurrent: 0 })).toThrow(
+      'maxConcurrent should be an integer >= 1, got 0',
+    );
+    const path = `${context.filesDir}/configure-kept.bin`;
+    await sandbox.writeFile(path, { size: 8 * 1024 * 1024, seed: 4 });
+    const { url } = urlWith('configure-kept', { readBps: 4 * 1024 * 1024 });
+    const task = uploadFile({ url, filePath: path, name: 'file' });
+    // Still request.agent (request.uploadFile would have made a copy of a file outside cacheDir): one agent task.
+    await expect.poll(() => emulationStats().agentTasks, { timeout: 5000 }).toBe(1);
+    expect((await task).statusCode).toBe(200);
+  });
 });
 
 describe('platform tasks are removed', () => {
