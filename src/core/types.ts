@@ -62,7 +62,11 @@ export interface UploadFileOptions<Source = string> {
   header?: Record<string, string | number | boolean>;
   /** Extra multipart fields. */
   formData?: Record<string, FormDataValue>;
-  /** Milliseconds from the start of the transfer until `uploadFile:fail timeout`; default 60000. */
+  /**
+   * Milliseconds until `uploadFile:fail timeout`, counted from the moment the upload leaves the queue (the
+   * file's check and any temporary copy included); default 60000. Over the bridge, the native side counts
+   * it again from its own queue.
+   */
   timeout?: number;
   /** The file name sent in the multipart part; default the last segment of filePath. */
   fileName?: string;

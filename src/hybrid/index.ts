@@ -3,7 +3,7 @@
  *
  * Web data (Blob, File, blob: and data: URLs) is uploaded from the page itself with XMLHttpRequest; a
  * native file path goes over the bridge to the native side (attachUploadBridge in the ArkTS container),
- * which uploads it with @ohos.request. Both ways run on the one core, so the events and results are the
+ * which uploads it with the ArkTS engines (@ohos.net.http, @ohos.request). Both ways run on the one core, so the events and results are the
  * same as on the ArkTS target.
  */
 import { createUploadEngine } from '../core/engine';
