@@ -74,20 +74,31 @@ export function arktsTarget(server: UploadServer, backend: ArkTsBackend): Source
   };
 }
 
+export interface ArktsTargetOptions {
+  /** The engine the adapter uploads with (default request.agent, as on the bridge's native side). */
+  backend?: ArkTsBackend;
+}
+
+/** What useArktsTarget fills in. */
+export interface ArktsSuite {
+  target: SourceTarget;
+  server: UploadServer;
+}
+
 /**
  * A describe block's ArkTS target: a fresh server, the emulation with progress every 100 ms (devices:
  * 1000 ms; shorter keeps the suites fast), torn down afterwards. Filled in by beforeAll.
  */
-export function useArktsTarget(backend: ArkTsBackend): { target: SourceTarget; server: UploadServer } {
-  const holder = {} as { target: SourceTarget; server: UploadServer };
+export function useArktsTarget(options: ArktsTargetOptions = {}): ArktsSuite {
+  const suite = {} as ArktsSuite;
   beforeAll(async () => {
-    holder.server = await startUploadServer();
+    suite.server = await startUploadServer();
     configureEmulation({ progressIntervalMs: 100 });
-    holder.target = arktsTarget(holder.server, backend);
+    suite.target = arktsTarget(suite.server, options.backend ?? 'agent');
   });
   afterAll(async () => {
     await resetEmulation();
-    await holder.server?.close();
+    await suite.server?.close();
   });
-  return holder;
+  return suite;
 }
