@@ -5,14 +5,14 @@
 import { COPY_DIR } from '../../src/arkts/staging';
 import { configure, uploadFile, uploadStats } from '../../src/arkts/index';
 import type { ArkTsBackend } from '../../src/arkts/types';
-import { afterAll, beforeAll } from 'vitest';
-import type { TargetFile } from '../contract/cases';
+import { useSuite } from '../contract/cases';
+import type { TargetFile, TargetSuite } from '../contract/cases';
 import { runScenario } from '../contract/driver';
 import type { SourceTarget } from '../contract/sources';
-import { configureEmulation, emulationStats, resetEmulation } from '../../emulator/control';
+import { emulationStats } from '../../emulator/control';
 import { getSandbox } from '../../emulator/sandbox';
-import { startUploadServer } from '../../server/upload-server';
 import type { UploadServer } from '../../server/types';
+import { startEmulatedDevice, stopEmulatedDevice } from './device';
 import { emulatedSources } from './source-files';
 
 let files = 0;
@@ -21,7 +21,7 @@ process.on('unhandledRejection', () => {
   unhandled++;
 });
 
-export function arktsTarget(server: UploadServer, backend: ArkTsBackend): SourceTarget {
+function arktsTarget(server: UploadServer, backend: ArkTsBackend): SourceTarget {
   const sandbox = getSandbox();
   const context = sandbox.createContext();
   configure({ context, backend });
@@ -80,25 +80,15 @@ export interface ArktsTargetOptions {
 }
 
 /** What useArktsTarget fills in. */
-export interface ArktsSuite {
-  target: SourceTarget;
-  server: UploadServer;
-}
+export type ArktsSuite = TargetSuite<SourceTarget>;
 
-/**
- * A describe block's ArkTS target: a fresh server, the emulation with progress every 100 ms (devices:
- * 1000 ms; shorter keeps the suites fast), torn down afterwards. Filled in by beforeAll.
- */
+/** A describe block's ArkTS target, on an emulated device of its own (startEmulatedDevice). */
 export function useArktsTarget(options: ArktsTargetOptions = {}): ArktsSuite {
-  const suite = {} as ArktsSuite;
-  beforeAll(async () => {
-    suite.server = await startUploadServer();
-    configureEmulation({ progressIntervalMs: 100 });
-    suite.target = arktsTarget(suite.server, options.backend ?? 'agent');
+  return useSuite<ArktsSuite>({
+    async start(suite) {
+      suite.server = await startEmulatedDevice();
+      suite.target = arktsTarget(suite.server, options.backend ?? 'agent');
+    },
+    stop: (suite) => stopEmulatedDevice(suite.server),
   });
-  afterAll(async () => {
-    await resetEmulation();
-    await suite.server?.close();
-  });
-  return suite;
 }

@@ -4,7 +4,7 @@
  * Each case drives uploads through runScenario (driver.ts) and checks what a user would notice:
  * the bytes the server received, the events in the order they were seen, the exact errMsg.
  */
-import { expect } from 'vitest';
+import { afterAll, beforeAll, expect } from 'vitest';
 import type { UploadRecord, UploadServer } from '../../server/types';
 import type { Recording, Scenario } from './driver';
 import { eventOf, expectFailure, expectSuccess, headersOf, kinds, progressOf } from './recording';
@@ -49,6 +49,26 @@ export interface ContractTarget {
   takeUnhandledRejections(): Promise<number>;
   /** Every resource count that must return to zero when no upload runs (tasks, listeners, sockets, files). */
   leaks(): Promise<Record<string, number>>;
+}
+
+/** What every use<Target>() hook returns: the target and its upload server, and what else the target is made of. */
+export interface TargetSuite<T extends ContractTarget = ContractTarget> {
+  target: T;
+  server: UploadServer;
+}
+
+/**
+ * Registers a describe block's hooks for a target: `start` fills the suite in (beforeAll); `stop` tears
+ * down what was started (afterAll), also after a `start` that failed part way. Returns the suite.
+ */
+export function useSuite<S extends TargetSuite>(hooks: {
+  start(suite: S): Promise<void>;
+  stop(suite: Partial<S>): Promise<void>;
+}): S {
+  const suite = {} as S;
+  beforeAll(() => hooks.start(suite));
+  afterAll(() => hooks.stop(suite));
+  return suite;
 }
 
 export interface ContractCase {
