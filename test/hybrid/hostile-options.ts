@@ -2,7 +2,7 @@
  * Hostile options for the page's uploadFile, property-based (fast-check): generated in Node, they cross
  * into the page as JSON. The property: whatever they hold, no throw, no hang, a success or a clear
  * `uploadFile:fail ...`, fail and complete once each, and an upload beside them intact. Run on the page
- * path and over the bridge (test/hybrid/hostile.test.ts).
+ * path (test/hybrid/hostile.test.ts) and over the bridge (test/bridge/hostile.test.ts).
  */
 import fc from 'fast-check';
 import { expect } from 'vitest';

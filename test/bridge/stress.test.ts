@@ -1,7 +1,7 @@
 /** Abort storms, load and leaks over the bridge. */
 import { describe, it } from 'vitest';
 import { stressCases } from '../contract/stress';
-import { useBridgeTarget } from './bridge-harness';
+import { useBridgeTarget } from './target';
 
 describe('load and aborts over the bridge', () => {
   const suite = useBridgeTarget();
