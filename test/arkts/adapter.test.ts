@@ -2,7 +2,7 @@
  * What is particular to the ArkTS target: the filePath forms, the application context, the choice of
  * engine, and the platform's own errors, each through the emulation to the real server.
  */
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { request } from '@kit.BasicServicesKit';
 import { http } from '@kit.NetworkKit';
 import { configure, uploadFile } from '../../src/arkts/index';
@@ -10,24 +10,18 @@ import { COPY_DIR } from '../../src/arkts/staging';
 import type { ArkTsBackend } from '../../src/arkts/types';
 import type { UploadFileSuccessResult } from '../../src/core/types';
 import { BUNDLE_NAME, getSandbox } from '../../emulator/sandbox';
-import { configureEmulation, emulationStats, resetEmulation } from '../../emulator/control';
+import { configureEmulation, emulationStats } from '../../emulator/control';
 import { runScenario } from '../contract/driver';
-import type { RecordedEvent, Recording } from '../contract/driver';
+import type { Recording } from '../contract/driver';
+import { eventOf, kinds } from '../contract/recording';
 import { startUploadServer } from '../../server/upload-server';
-import type { UploadServer, UploadSummary } from '../../server/types';
+import type { UploadSummary } from '../../server/types';
+import { useArktsTarget } from './target';
 
-let server: UploadServer;
+const suite = useArktsTarget();
 const sandbox = getSandbox();
 const context = sandbox.createContext();
 
-beforeAll(async () => {
-  server = await startUploadServer();
-  configureEmulation({ progressIntervalMs: 100 });
-});
-afterAll(async () => {
-  await resetEmulation();
-  await server.close();
-});
 afterEach(() => configure({ context, backend: 'auto' }));
 
 let ids = 0;
@@ -38,18 +32,7 @@ function urlWith(label: string, params: Record<string, string | number> = {}): {
     id,
     ...Object.fromEntries(Object.entries(params).map(([k, v]) => [k, String(v)])),
   });
-  return { id, url: `${server.uploadUrl}?${query.toString()}` };
-}
-
-/** What a listener and the callbacks saw, in order, without the progress events. */
-function seen(r: Recording): string[] {
-  return r.events.filter((e) => e.kind !== 'progress' && e.kind !== 'returned').map((e) => e.kind);
-}
-
-function eventOf<K extends RecordedEvent['kind']>(r: Recording, kind: K): Extract<RecordedEvent, { kind: K }> {
-  const event = r.events.find((e) => e.kind === kind);
-  if (event === undefined) throw new Error(`no ${kind} event in ${JSON.stringify(seen(r))}`);
-  return event as Extract<RecordedEvent, { kind: K }>;
+  return { id, url: `${suite.server.uploadUrl}?${query.toString()}` };
 }
 
 async function expectArrived(res: UploadFileSuccessResult, sha256: string): Promise<void> {
@@ -67,14 +50,14 @@ describe.each(['http', 'agent', 'uploadFile'] as const)('filePath forms on %s', 
   it('a sandbox path under filesDir', async () => {
     const path = `${context.filesDir}/forms/${backend}-plain.bin`;
     const sha = await sandbox.writeFile(path, { size: 70000, seed: 1 });
-    await expectArrived(await uploadFile({ url: server.uploadUrl, filePath: path, name: 'file' }), sha);
+    await expectArrived(await uploadFile({ url: suite.server.uploadUrl, filePath: path, name: 'file' }), sha);
   });
 
   it('a file:// URI of the app, percent-encoded', async () => {
     const path = `${context.filesDir}/forms/${backend} with space.bin`;
     const sha = await sandbox.writeFile(path, { size: 5000, seed: 2 });
     const uri = `file://${BUNDLE_NAME}${path.split('/').map(encodeURIComponent).join('/')}`;
-    const res = await uploadFile({ url: server.uploadUrl, filePath: uri, name: 'file' });
+    const res = await uploadFile({ url: suite.server.uploadUrl, filePath: uri, name: 'file' });
     await expectArrived(res, sha);
     expect((JSON.parse(res.data) as UploadSummary).files[0].filename).toBe(`${backend} with space.bin`);
   });
@@ -83,7 +66,7 @@ describe.each(['http', 'agent', 'uploadFile'] as const)('filePath forms on %s', 
     const rel = `forms/${backend}-cached.bin`;
     const sha = await sandbox.writeFile(`${context.cacheDir}/${rel}`, { size: 9 * 1024 * 1024, seed: 3 });
     const task = uploadFile({
-      url: `${server.uploadUrl}?readBps=${8 * 1024 * 1024}`,
+      url: `${suite.server.uploadUrl}?readBps=${8 * 1024 * 1024}`,
       filePath: `internal://cache/${rel}`,
       name: 'file',
     });
@@ -98,7 +81,11 @@ describe.each(['http', 'agent', 'uploadFile'] as const)('filePath forms on %s', 
   it('a file outside cacheDir is copied for request.uploadFile, and the copy is deleted afterwards', async () => {
     const path = `${context.filesDir}/forms/${backend}-copied.bin`;
     const sha = await sandbox.writeFile(path, { size: 9 * 1024 * 1024, seed: 4 });
-    const task = uploadFile({ url: `${server.uploadUrl}?readBps=${8 * 1024 * 1024}`, filePath: path, name: 'file' });
+    const task = uploadFile({
+      url: `${suite.server.uploadUrl}?readBps=${8 * 1024 * 1024}`,
+      filePath: path,
+      name: 'file',
+    });
     let copiesSeen = 0;
     task.onProgressUpdate(() => {
       copiesSeen = Math.max(copiesSeen, sandbox.list(`${context.cacheDir}/${COPY_DIR}`).length);
@@ -129,7 +116,7 @@ describe.each(['http', 'agent', 'uploadFile'] as const)('filePath forms on %s', 
     ].map((filePath) => [filePath, `uploadFile:fail invalid filePath "${filePath}": ${INVALID_HINT}`]),
     ['/etc/passwd', 'uploadFile:fail file not found: /etc/passwd'],
   ])('refuses %s', async (filePath, errMsg) => {
-    await expect(uploadFile({ url: server.uploadUrl, filePath, name: 'file' })).rejects.toEqual({ errMsg });
+    await expect(uploadFile({ url: suite.server.uploadUrl, filePath, name: 'file' })).rejects.toEqual({ errMsg });
   });
 
   it('refuses a file:// URI of another app, naming why, even when this app has a file at that path; nothing is sent', async () => {
@@ -140,7 +127,7 @@ describe.each(['http', 'agent', 'uploadFile'] as const)('filePath forms on %s', 
     await expect(uploadFile({ url, filePath: uri, name: 'file' })).rejects.toEqual({
       errMsg: `uploadFile:fail invalid filePath "${uri}": only file:// URIs of this app (file://${BUNDLE_NAME}/...) or of the media library (file://media/...) can be uploaded, not of "com.someone.else"`,
     });
-    expect(server.byId(id)).toHaveLength(0);
+    expect(suite.server.byId(id)).toHaveLength(0);
   });
 
   it('a file://media/ URI is looked up in the media library, never in the sandbox at its path', async () => {
@@ -151,7 +138,7 @@ describe.each(['http', 'agent', 'uploadFile'] as const)('filePath forms on %s', 
     await expect(uploadFile({ url, filePath: uri, name: 'file' })).rejects.toEqual({
       errMsg: `uploadFile:fail file not found: ${uri}`,
     });
-    expect(server.byId(id)).toHaveLength(0);
+    expect(suite.server.byId(id)).toHaveLength(0);
   });
 
   it('a context without a bundle name (no applicationInfo) still takes a file:// URI by its path', async () => {
@@ -160,7 +147,7 @@ describe.each(['http', 'agent', 'uploadFile'] as const)('filePath forms on %s', 
     const bare = { ...context, applicationInfo: undefined } as unknown as typeof context;
     await expectArrived(
       await uploadFile({
-        url: server.uploadUrl,
+        url: suite.server.uploadUrl,
         filePath: `file://${BUNDLE_NAME}${path}`,
         name: 'file',
         context: bare,
@@ -170,9 +157,11 @@ describe.each(['http', 'agent', 'uploadFile'] as const)('filePath forms on %s', 
   });
 
   it('a directory is not a file', async () => {
-    await expect(uploadFile({ url: server.uploadUrl, filePath: context.filesDir, name: 'file' })).rejects.toEqual({
-      errMsg: `uploadFile:fail not a file: ${context.filesDir}`,
-    });
+    await expect(uploadFile({ url: suite.server.uploadUrl, filePath: context.filesDir, name: 'file' })).rejects.toEqual(
+      {
+        errMsg: `uploadFile:fail not a file: ${context.filesDir}`,
+      },
+    );
   });
 });
 
@@ -181,11 +170,11 @@ describe('the application context', () => {
     configure({ context: undefined });
     const path = `${context.filesDir}/ctx.bin`;
     await sandbox.writeFile(path, 'x');
-    await expect(uploadFile({ url: server.uploadUrl, filePath: path, name: 'file' })).rejects.toEqual({
+    await expect(uploadFile({ url: suite.server.uploadUrl, filePath: path, name: 'file' })).rejects.toEqual({
       errMsg:
         'uploadFile:fail no application context: call configure({ context }) once (for example with this.context in your UIAbility), or pass { context } to uploadFile',
     });
-    const res = await uploadFile({ url: server.uploadUrl, filePath: path, name: 'file', context });
+    const res = await uploadFile({ url: suite.server.uploadUrl, filePath: path, name: 'file', context });
     expect(res.statusCode).toBe(200);
   });
 
@@ -194,7 +183,11 @@ describe('the application context', () => {
     const holder = globalThis as { getContext?: () => unknown };
     holder.getContext = () => context;
     try {
-      const res = await uploadFile({ url: server.uploadUrl, filePath: `${context.filesDir}/ctx.bin`, name: 'file' });
+      const res = await uploadFile({
+        url: suite.server.uploadUrl,
+        filePath: `${context.filesDir}/ctx.bin`,
+        name: 'file',
+      });
       expect(res.statusCode).toBe(200);
     } finally {
       delete holder.getContext;
@@ -204,7 +197,7 @@ describe('the application context', () => {
   it('a per-call context that is not a Context is a parameter error', async () => {
     const bad = { cacheDir: 3 } as unknown as typeof context;
     await expect(
-      uploadFile({ url: server.uploadUrl, filePath: `${context.filesDir}/ctx.bin`, name: 'file', context: bad }),
+      uploadFile({ url: suite.server.uploadUrl, filePath: `${context.filesDir}/ctx.bin`, name: 'file', context: bad }),
     ).rejects.toEqual({
       errMsg: 'uploadFile:fail parameter error: parameter.context should be an application Context (with cacheDir)',
     });
@@ -229,12 +222,12 @@ describe('choice of engine', () => {
     await sandbox.writeFile(path, 'auto');
     configure({ backend: 'auto' });
     const notFound = await uploadFile({
-      url: `${server.uploadUrl}?status=404&body=gone`,
+      url: `${suite.server.uploadUrl}?status=404&body=gone`,
       filePath: path,
       name: 'file',
     });
     expect(notFound).toMatchObject({ statusCode: 404, data: 'gone' });
-    const created = `${server.uploadUrl}?status=201`;
+    const created = `${suite.server.uploadUrl}?status=201`;
     await without(http, 'createHttp', async () => {
       expect((await uploadFile({ url: created, filePath: path, name: 'file' })).statusCode).toBe(201);
       await without(request, 'agent', async () => {
@@ -279,7 +272,7 @@ describe('platform tasks are removed', () => {
       return task;
     };
     try {
-      const res = await uploadFile({ url: server.uploadUrl, filePath: path, name: 'file' });
+      const res = await uploadFile({ url: suite.server.uploadUrl, filePath: path, name: 'file' });
       expect(res.statusCode).toBe(200);
       await expect.poll(() => emulationStats().agentTasks).toBe(0);
     } finally {
@@ -293,7 +286,7 @@ describe('platform errors become readable reasons', () => {
     const path = `${context.filesDir}/long.bin`;
     await sandbox.writeFile(path, 'x');
     configure({ backend: 'agent' });
-    const url = `${server.uploadUrl}?pad=${'a'.repeat(2100)}`;
+    const url = `${suite.server.uploadUrl}?pad=${'a'.repeat(2100)}`;
     const err = (await uploadFile({ url, filePath: path, name: 'file' }).catch((e: unknown) => e)) as {
       errMsg: string;
     };
@@ -346,8 +339,8 @@ describe('request.agent: statuses without a reason phrase (no response event)', 
     'a %i on firmware that does not name it: one clear failure, not retried, the file sent once',
     async (status) => {
       const { id, r } = await upload(`old-${status}`, { status, body: 'origin down' }, { count: 2, backoff: 10 });
-      expect(server.byId(id)).toHaveLength(1);
-      expect(seen(r)).toEqual(['fail', 'complete', 'rejected']);
+      expect(suite.server.byId(id)).toHaveLength(1);
+      expect(kinds(r, { except: ['progress', 'returned'] })).toEqual(['fail', 'complete', 'rejected']);
       expect(eventOf(r, 'fail').result.errMsg).toBe(
         'uploadFile:fail http error: the server answered with an error status; request.agent does not say which (17 Http protocol error)',
       );
@@ -360,8 +353,8 @@ describe('request.agent: statuses without a reason phrase (no response event)', 
     async (status) => {
       configureEmulation({ statusInProtocolError: true });
       const { id, r } = await upload(`new-${status}`, { status, body: 'origin down' }, { count: 2, backoff: 10 });
-      expect(server.byId(id)).toHaveLength(1);
-      expect(seen(r)).toEqual(['headers', 'success', 'complete', 'resolved']);
+      expect(suite.server.byId(id)).toHaveLength(1);
+      expect(kinds(r, { except: ['progress', 'returned'] })).toEqual(['headers', 'success', 'complete', 'resolved']);
       expect(eventOf(r, 'success').result).toEqual({
         statusCode: status,
         data: '',
@@ -376,7 +369,7 @@ describe('request.agent: statuses without a reason phrase (no response event)', 
     async (nestedExtras) => {
       configureEmulation({ nestedExtras });
       const { r } = await upload(`ok-299-${nestedExtras}`, { status: 299, body: 'fine', 'header.X-Marker': 'here' });
-      expect(seen(r)).toEqual(['headers', 'success', 'complete', 'resolved']);
+      expect(kinds(r, { except: ['progress', 'returned'] })).toEqual(['headers', 'success', 'complete', 'resolved']);
       const result = eventOf(r, 'success').result;
       expect(result).toMatchObject({ statusCode: 200, data: 'fine', errMsg: 'uploadFile:ok' });
       expect(result.header).toMatchObject({
@@ -392,7 +385,7 @@ describe('request.agent: statuses without a reason phrase (no response event)', 
 
   it('a connection closed after the body, before any answer (reason 14 "Request error"), is still retried as asked', async () => {
     const { id, r } = await upload('request-error', { largeHeadersBytes: 1024 * 1024 }, { count: 2, backoff: 10 });
-    expect(server.byId(id)).toHaveLength(3);
+    expect(suite.server.byId(id)).toHaveLength(3);
     expect(eventOf(r, 'fail').result.errMsg).toBe('uploadFile:fail http protocol error (Request error)');
   });
 });
@@ -410,8 +403,8 @@ describe('request.uploadFile: a 3xx/4xx/5xx on firmware that names the status in
       options: { url, filePath: path, name: 'file', retry: { count: 2, backoff: 10 } },
       settleMs: 300,
     });
-    expect(seen(r)).toEqual(['headers', 'success', 'complete', 'resolved']);
+    expect(kinds(r, { except: ['progress', 'returned'] })).toEqual(['headers', 'success', 'complete', 'resolved']);
     expect(eventOf(r, 'success').result).toEqual({ statusCode: status, data: '', header: {}, errMsg: 'uploadFile:ok' });
-    expect(server.byId(id)).toHaveLength(1);
+    expect(suite.server.byId(id)).toHaveLength(1);
   });
 });

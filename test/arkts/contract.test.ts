@@ -4,6 +4,6 @@ import { contractCases } from '../contract/cases';
 import { useArktsTarget } from './target';
 
 describe.each(['http', 'agent', 'uploadFile'] as const)('ArkTS target on %s', (backend) => {
-  const suite = useArktsTarget(backend);
+  const suite = useArktsTarget({ backend });
   for (const c of contractCases) it(c.name, () => c.run(suite.target));
 });

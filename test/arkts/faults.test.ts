@@ -18,6 +18,6 @@ const profiles: Record<'http' | 'agent' | 'uploadFile', FaultProfile> = {
 };
 
 describe.each(['http', 'agent', 'uploadFile'] as const)('faults on %s', (backend) => {
-  const suite = useArktsTarget(backend);
+  const suite = useArktsTarget({ backend });
   for (const c of faultCases(() => profiles[backend])) it(c.name, () => c.run(suite.target));
 });

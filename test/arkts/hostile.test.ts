@@ -5,28 +5,22 @@
  */
 import { inspect } from 'node:util';
 import fc from 'fast-check';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { configure, uploadFile, uploadStats } from '../../src/arkts/index';
 import type { UploadFileCompleteResult, UploadFileSuccessResult } from '../../src/core/types';
-import { configureEmulation, emulationStats, resetEmulation } from '../../emulator/control';
+import { emulationStats } from '../../emulator/control';
 import { getSandbox } from '../../emulator/sandbox';
-import { startUploadServer } from '../../server/upload-server';
-import type { UploadServer, UploadSummary } from '../../server/types';
+import type { UploadSummary } from '../../server/types';
+import { useArktsTarget } from './target';
 
-let server: UploadServer;
+const suite = useArktsTarget();
 const sandbox = getSandbox();
 const context = sandbox.createContext();
 const goodPath = `${context.filesDir}/hostile/good.bin`;
 let goodSha = '';
 
 beforeAll(async () => {
-  server = await startUploadServer();
-  configureEmulation({ progressIntervalMs: 100 });
   goodSha = await sandbox.writeFile(goodPath, { size: 2048, seed: 9 });
-});
-afterAll(async () => {
-  await resetEmulation();
-  await server.close();
 });
 
 interface Observed {
@@ -110,7 +104,7 @@ describe.each(['http', 'agent'] as const)('hostile options on the ArkTS target o
     const canaryPath = `${context.filesDir}/hostile/canary.bin`;
     const canarySha = await sandbox.writeFile(canaryPath, { size: 12 * 1024 * 1024, seed: 10 });
     const canary = uploadFile({
-      url: `${server.uploadUrl}?readBps=${2 * 1024 * 1024}`,
+      url: `${suite.server.uploadUrl}?readBps=${2 * 1024 * 1024}`,
       filePath: canaryPath,
       name: 'canary',
       timeout: 60000,
@@ -124,7 +118,7 @@ describe.each(['http', 'agent'] as const)('hostile options on the ArkTS target o
             weight: 6,
             arbitrary: fc.record(
               {
-                url: fieldOrHostile(server.uploadUrl),
+                url: fieldOrHostile(suite.server.uploadUrl),
                 filePath: fieldOrHostile(goodPath),
                 name: fieldOrHostile('file'),
                 header: fc.oneof(
@@ -178,7 +172,13 @@ describe.each(['http', 'agent'] as const)('hostile options on the ArkTS target o
         }),
         fc.dictionary(hostileString, hostileValue, { maxKeys: 4 }),
         async (header, formData) => {
-          const seen = await observe({ url: server.uploadUrl, filePath: goodPath, name: 'file', header, formData });
+          const seen = await observe({
+            url: suite.server.uploadUrl,
+            filePath: goodPath,
+            name: 'file',
+            header,
+            formData,
+          });
           expect(seen.threw).toBeUndefined();
           expect(seen.outcome).not.toBe('hang');
           if (seen.outcome === 'fail')
@@ -212,7 +212,13 @@ describe.each(['http', 'agent'] as const)('hostile options on the ArkTS target o
           { maxKeys: 20 },
         ),
         async (fileName, formData) => {
-          const seen = await observe({ url: server.uploadUrl, filePath: goodPath, name: 'file', fileName, formData });
+          const seen = await observe({
+            url: suite.server.uploadUrl,
+            filePath: goodPath,
+            name: 'file',
+            fileName,
+            formData,
+          });
           expect(seen.outcome).not.toBe('hang');
           if (seen.outcome === 'fail') {
             expect(seen.errMsg).toMatch(/^uploadFile:fail parameter error: parameter\.(fileName|formData)/);
@@ -230,7 +236,7 @@ describe.each(['http', 'agent'] as const)('hostile options on the ArkTS target o
     const many: Record<string, string> = {};
     for (let i = 0; i < 5000; i++) many[`field${i}`] = `value ${i} ✓`;
     many.big = 'x'.repeat(2 * 1024 * 1024);
-    const res = await uploadFile({ url: server.uploadUrl, filePath: goodPath, name: 'file', formData: many });
+    const res = await uploadFile({ url: suite.server.uploadUrl, filePath: goodPath, name: 'file', formData: many });
     const summary = JSON.parse(res.data) as UploadSummary;
     expect(Object.keys(summary.fields)).toHaveLength(5001);
     expect(summary.fields.big.length).toBe(2 * 1024 * 1024);

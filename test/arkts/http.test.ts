@@ -7,15 +7,16 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { SendProgress, TIMEOUT_GRACE_MS } from '../../src/arkts/http-transport';
 import { configure, uploadFile, uploadStats } from '../../src/arkts/index';
 import { COPY_DIR } from '../../src/arkts/staging';
-import type { UploadFileFailResult, UploadFileSuccessResult } from '../../src/core/types';
+import type { UploadFileFailResult } from '../../src/core/types';
 import { emulationStats, whenFileCopied } from '../../emulator/control';
 import { getSandbox } from '../../emulator/sandbox';
 import type { UploadSummary } from '../../server/types';
 import { uniqueId, urlFor } from '../contract/cases';
 import { runScenario } from '../contract/driver';
+import { expectSuccess, kinds } from '../contract/recording';
 import { useArktsTarget } from './target';
 
-const suite = useArktsTarget('http');
+const suite = useArktsTarget({ backend: 'http' });
 const sandbox = getSandbox();
 const context = sandbox.createContext();
 
@@ -46,11 +47,10 @@ describe('the whole answer', () => {
     const file = await fileOf('answer.bin', 20_000, 2);
     const { url } = urlWith('answer', { status, body, 'header.X-Why': 'because' });
     const r = await runScenario(uploadFile, { options: { url, filePath: file.path, name: 'file' } });
-    const seen = r.events.filter((e) => e.kind !== 'progress' && e.kind !== 'returned').map((e) => e.kind);
-    expect(seen).toEqual(['headers', 'success', 'complete', 'resolved']);
-    const success = r.events.find((e) => e.kind === 'success') as { result: UploadFileSuccessResult };
-    expect(success.result).toMatchObject({ statusCode: status, data: body, errMsg: 'uploadFile:ok' });
-    expect(success.result.header).toMatchObject({ 'x-why': 'because', 'content-type': 'text/plain; charset=utf-8' });
+    expect(kinds(r, { except: ['progress', 'returned'] })).toEqual(['headers', 'success', 'complete', 'resolved']);
+    const result = expectSuccess(r);
+    expect(result).toMatchObject({ statusCode: status, data: body, errMsg: 'uploadFile:ok' });
+    expect(result.header).toMatchObject({ 'x-why': 'because', 'content-type': 'text/plain; charset=utf-8' });
   });
 });
 

@@ -18,7 +18,7 @@ const engines: Array<[ArkTsBackend, SourceProfile]> = [
 ];
 
 describe.each(engines)('picker files on %s', (backend, profile) => {
-  const suite = useArktsTarget(backend);
+  const suite = useArktsTarget({ backend });
   // request.uploadFile retries a network failure 4 times, 400 ms apart as on devices; shorter pauses keep
   // the failure case quick (useArktsTarget's reset restores them).
   beforeAll(() => configureEmulation({ retryIntervalMs: 20 }));

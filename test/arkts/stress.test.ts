@@ -14,7 +14,7 @@ function activeTimers(): number {
 }
 
 describe.each(['http', 'agent', 'uploadFile'] as const)('load and aborts on %s', (backend) => {
-  const suite = useArktsTarget(backend);
+  const suite = useArktsTarget({ backend });
 
   for (const c of stressCases({ storm: 300, sequential: 1000, parallel: 200 })) {
     it(c.name, () => c.run(suite.target), 120000);

@@ -5,14 +5,14 @@
 import { COPY_DIR } from '../../src/arkts/staging';
 import { configure, uploadFile, uploadStats } from '../../src/arkts/index';
 import type { ArkTsBackend } from '../../src/arkts/types';
-import { afterAll, beforeAll } from 'vitest';
-import type { TargetFile } from '../contract/cases';
+import { useSuite } from '../contract/cases';
+import type { TargetFile, TargetSuite } from '../contract/cases';
 import { runScenario } from '../contract/driver';
 import type { SourceTarget } from '../contract/sources';
-import { configureEmulation, emulationStats, resetEmulation } from '../../emulator/control';
+import { emulationStats } from '../../emulator/control';
 import { getSandbox } from '../../emulator/sandbox';
-import { startUploadServer } from '../../server/upload-server';
 import type { UploadServer } from '../../server/types';
+import { startEmulatedDevice, stopEmulatedDevice } from './device';
 import { emulatedSources } from './source-files';
 
 let files = 0;
@@ -21,7 +21,7 @@ process.on('unhandledRejection', () => {
   unhandled++;
 });
 
-export function arktsTarget(server: UploadServer, backend: ArkTsBackend): SourceTarget {
+function arktsTarget(server: UploadServer, backend: ArkTsBackend): SourceTarget {
   const sandbox = getSandbox();
   const context = sandbox.createContext();
   configure({ context, backend });
@@ -75,20 +75,21 @@ export function arktsTarget(server: UploadServer, backend: ArkTsBackend): Source
   };
 }
 
-/**
- * A describe block's ArkTS target: a fresh server, the emulation with progress every 100 ms (devices:
- * 1000 ms; shorter keeps the suites fast), torn down afterwards. Filled in by beforeAll.
- */
-export function useArktsTarget(backend: ArkTsBackend): { target: SourceTarget; server: UploadServer } {
-  const holder = {} as { target: SourceTarget; server: UploadServer };
-  beforeAll(async () => {
-    holder.server = await startUploadServer();
-    configureEmulation({ progressIntervalMs: 100 });
-    holder.target = arktsTarget(holder.server, backend);
+export interface ArktsTargetOptions {
+  /** The engine the adapter uploads with (default request.agent, as on the bridge's native side). */
+  backend?: ArkTsBackend;
+}
+
+/** What useArktsTarget fills in. */
+export type ArktsSuite = TargetSuite<SourceTarget>;
+
+/** A describe block's ArkTS target, on an emulated device of its own (startEmulatedDevice). */
+export function useArktsTarget(options: ArktsTargetOptions = {}): ArktsSuite {
+  return useSuite<ArktsSuite>({
+    async start(suite) {
+      suite.server = await startEmulatedDevice();
+      suite.target = arktsTarget(suite.server, options.backend ?? 'agent');
+    },
+    stop: (suite) => stopEmulatedDevice(suite.server),
   });
-  afterAll(async () => {
-    await resetEmulation();
-    await holder.server?.close();
-  });
-  return holder;
 }

@@ -4,9 +4,10 @@
  * Each case drives uploads through runScenario (driver.ts) and checks what a user would notice:
  * the bytes the server received, the events in the order they were seen, the exact errMsg.
  */
-import { expect } from 'vitest';
+import { afterAll, beforeAll, expect } from 'vitest';
 import type { UploadRecord, UploadServer } from '../../server/types';
-import type { Recording, RecordedEvent, Scenario } from './driver';
+import type { Recording, Scenario } from './driver';
+import { eventOf, expectFailure, expectSuccess, headersOf, kinds, progressOf } from './recording';
 
 export interface TargetFile {
   /** The value to pass as options.filePath on this target. */
@@ -50,6 +51,26 @@ export interface ContractTarget {
   leaks(): Promise<Record<string, number>>;
 }
 
+/** What every use<Target>() hook returns: the target and its upload server, and what else the target is made of. */
+export interface TargetSuite<T extends ContractTarget = ContractTarget> {
+  target: T;
+  server: UploadServer;
+}
+
+/**
+ * Registers a describe block's hooks for a target: `start` fills the suite in (beforeAll); `stop` tears
+ * down what was started (afterAll), also after a `start` that failed part way. Returns the suite.
+ */
+export function useSuite<S extends TargetSuite>(hooks: {
+  start(suite: S): Promise<void>;
+  stop(suite: Partial<S>): Promise<void>;
+}): S {
+  const suite = {} as S;
+  beforeAll(() => hooks.start(suite));
+  afterAll(() => hooks.stop(suite));
+  return suite;
+}
+
 export interface ContractCase {
   name: string;
   run(target: ContractTarget): Promise<void>;
@@ -66,34 +87,6 @@ export function urlFor(server: UploadServer, params: Record<string, string | num
     .map(([k, v]) => `${encodeURIComponent(k)}=${encodeURIComponent(String(v))}`)
     .join('&');
   return q ? `${server.uploadUrl}?${q}` : server.uploadUrl;
-}
-
-const kinds = (r: Recording): string[] => r.events.map((e) => e.kind);
-const progressOf = (r: Recording, listener = 'p1'): Array<Extract<RecordedEvent, { kind: 'progress' }>> =>
-  r.events.filter(
-    (e): e is Extract<RecordedEvent, { kind: 'progress' }> => e.kind === 'progress' && e.listener === listener,
-  );
-const headersOf = (r: Recording, listener = 'h1'): Array<Extract<RecordedEvent, { kind: 'headers' }>> =>
-  r.events.filter(
-    (e): e is Extract<RecordedEvent, { kind: 'headers' }> => e.kind === 'headers' && e.listener === listener,
-  );
-
-/** The outcome sequence a user sees: exactly one of success/fail, then complete, then the promise. */
-function expectOutcome(r: Recording, ok: boolean, errMsg?: string): void {
-  const tail = kinds(r).filter((k) => ['success', 'fail', 'complete', 'resolved', 'rejected'].includes(k));
-  expect(tail).toEqual(ok ? ['success', 'complete', 'resolved'] : ['fail', 'complete', 'rejected']);
-  if (errMsg !== undefined) {
-    const fail = r.events.find((e) => e.kind === 'fail');
-    expect(fail && fail.kind === 'fail' ? fail.result : undefined).toEqual({ errMsg });
-  }
-}
-
-/** Nothing the user listens to happens after the outcome callback. */
-function expectNothingAfterOutcome(r: Recording): void {
-  const k = kinds(r);
-  const first = k.findIndex((x) => x === 'success' || x === 'fail');
-  expect(first).toBeGreaterThanOrEqual(0);
-  expect(k.slice(first).filter((x) => x === 'progress' || x === 'headers')).toEqual([]);
 }
 
 function expectProgressSane(r: Recording, size: number, success: boolean): void {
@@ -221,7 +214,7 @@ export const contractCases: ContractCase[] = [
           },
         },
       });
-      expectOutcome(r, true);
+      expectSuccess(r);
       const rec = await t.server.waitFor((x) => x.id === id && x.responded);
       expect(rec.method).toBe('POST');
       expect(rec.summary?.files).toEqual([
@@ -249,11 +242,7 @@ export const contractCases: ContractCase[] = [
       const r = await t.run({
         options: { url: urlFor(t.server, { id, 'header.X-Extra': 'yes' }), filePath: file.filePath, name: 'file' },
       });
-      expectOutcome(r, true);
-      const success = r.events.find((e) => e.kind === 'success');
-      const resolved = r.events.find((e) => e.kind === 'resolved');
-      if (success?.kind !== 'success' || resolved?.kind !== 'resolved') throw new Error('no success');
-      const res = success.result;
+      const res = expectSuccess(r);
       expect(res.errMsg).toBe('uploadFile:ok');
       expect(res.statusCode).toBe(200);
       expect(typeof res.data).toBe('string');
@@ -262,7 +251,7 @@ export const contractCases: ContractCase[] = [
       expect(res.header['x-extra']).toBe('yes');
       expect(res.header['content-type']).toBe('application/json; charset=utf-8');
       // The promise resolves with the same result, not with the task.
-      expect(resolved.result).toEqual(res);
+      expect(eventOf(r, 'resolved').result).toEqual(res);
       expect(Object.keys(res).sort()).toEqual(['data', 'errMsg', 'header', 'statusCode']);
     },
   },
@@ -277,10 +266,10 @@ export const contractCases: ContractCase[] = [
           name: 'file',
         },
       });
-      expectOutcome(r, true);
+      expectSuccess(r);
       expectProgressSane(r, file.size, true);
       expect(progressOf(r).length).toBeGreaterThanOrEqual(3);
-      const k = kinds(r).filter((x) => x !== 'returned');
+      const k = kinds(r, { except: ['returned'] });
       expect(k.filter((x) => x === 'headers')).toHaveLength(1);
       const headersAt = k.indexOf('headers');
       const lastProgressAt = k.lastIndexOf('progress');
@@ -297,7 +286,7 @@ export const contractCases: ContractCase[] = [
     async run(t) {
       const file = await t.file(10, 'tiny.txt');
       const r = await t.run({ options: { url: urlFor(t.server), filePath: file.filePath, name: 'file' } });
-      expectOutcome(r, true);
+      expectSuccess(r);
       expectProgressSane(r, file.size, true);
     },
   },
@@ -307,7 +296,7 @@ export const contractCases: ContractCase[] = [
       const file = await t.file(0, 'empty.txt');
       const id = uniqueId('empty');
       const r = await t.run({ options: { url: urlFor(t.server, { id }), filePath: file.filePath, name: 'file' } });
-      expectOutcome(r, true);
+      expectSuccess(r);
       expect(progressOf(r)).toEqual([{ kind: 'progress', progress: 100, sent: 0, expected: 0, listener: 'p1' }]);
       const rec = await t.server.waitFor((x) => x.id === id && x.responded);
       expect(rec.summary?.files[0].size).toBe(0);
@@ -323,9 +312,8 @@ export const contractCases: ContractCase[] = [
         abort: { atPercent: 10 },
         settleMs: 500,
       });
-      expectOutcome(r, false, 'uploadFile:fail abort');
-      expectNothingAfterOutcome(r);
-      expect(kinds(r).filter((k) => k === 'complete')).toHaveLength(1);
+      expectFailure(r, 'uploadFile:fail abort');
+      expect(kinds(r, { only: ['complete'] })).toHaveLength(1);
       expect(kinds(r).indexOf('aborted')).toBeLessThan(kinds(r).indexOf('fail'));
       if (t.abortEndsTransfer === false) await t.server.waitFor((x) => x.id === id && x.closedAt !== undefined, 15000);
       else await expectServerSawAbort(t.server, id);
@@ -341,8 +329,8 @@ export const contractCases: ContractCase[] = [
         abort: 'sync',
         abortTwice: true,
       });
-      expectOutcome(r, false, 'uploadFile:fail abort');
-      expect(kinds(r).filter((k) => k === 'progress' || k === 'headers')).toEqual([]);
+      expectFailure(r, 'uploadFile:fail abort');
+      expect(kinds(r, { only: ['progress', 'headers'] })).toEqual([]);
       await expectNeverReached(t.server, id);
     },
   },
@@ -367,9 +355,9 @@ export const contractCases: ContractCase[] = [
             abort: { afterMs: 100 },
           },
         ]);
-        expectOutcome(a, true);
-        expectOutcome(b, false, 'uploadFile:fail abort');
-        expect(kinds(b).filter((k) => k === 'progress' || k === 'headers')).toEqual([]);
+        expectSuccess(a);
+        expectFailure(b, 'uploadFile:fail abort');
+        expect(kinds(b, { only: ['progress', 'headers'] })).toEqual([]);
         await expectNeverReached(t.server, second);
       } finally {
         await t.configure({ maxConcurrent: 10 });
@@ -386,7 +374,7 @@ export const contractCases: ContractCase[] = [
         abortTwice: true,
         settleMs: 300,
       });
-      expectOutcome(r, true);
+      expectSuccess(r);
       expect(kinds(r).slice(-1)).toEqual(['aborted']);
     },
   },
@@ -400,10 +388,9 @@ export const contractCases: ContractCase[] = [
       });
       // Whether the platform reports headers before the body depends on the platform; when it does, abort wins.
       if (kinds(r).includes('aborted')) {
-        expectOutcome(r, false, 'uploadFile:fail abort');
-        expectNothingAfterOutcome(r);
+        expectFailure(r, 'uploadFile:fail abort');
       } else {
-        expectOutcome(r, true);
+        expectSuccess(r);
       }
     },
   },
@@ -416,8 +403,7 @@ export const contractCases: ContractCase[] = [
         options: { url: urlFor(t.server, { id, stallAfter: 0 }), filePath: file.filePath, name: 'file', timeout: 1200 },
         settleMs: 300,
       });
-      expectOutcome(r, false, 'uploadFile:fail timeout');
-      expectNothingAfterOutcome(r);
+      expectFailure(r, 'uploadFile:fail timeout');
       expect(r.elapsedMs).toBeGreaterThanOrEqual(1100);
       expect(r.elapsedMs).toBeLessThan(1200 + 1500);
       const rec = await t.server.waitFor((x) => x.id === id && x.closedAt !== undefined, 5000);
@@ -434,17 +420,13 @@ export const contractCases: ContractCase[] = [
           options: { url: urlFor(t.server, { status, body }), filePath: file.filePath, name: 'file' },
         });
         if (t.errorResponses.status === 'success') {
-          expectOutcome(r, true);
-          const s = r.events.find((e) => e.kind === 'success');
-          if (s?.kind !== 'success') throw new Error('no success');
-          expect(s.result.statusCode).toBe(status);
-          expect(s.result.errMsg).toBe('uploadFile:ok');
-          expect(s.result.data).toBe(t.errorResponses.body ? body : '');
+          const result = expectSuccess(r);
+          expect(result.statusCode).toBe(status);
+          expect(result.errMsg).toBe('uploadFile:ok');
+          expect(result.data).toBe(t.errorResponses.body ? body : '');
           expect(headersOf(r)).toHaveLength(1);
         } else {
-          expectOutcome(r, false);
-          const f = r.events.find((e) => e.kind === 'fail');
-          expect(f?.kind === 'fail' && f.result.errMsg).toMatch(/^uploadFile:fail http error/);
+          expectFailure(r, /^uploadFile:fail http error/);
         }
       },
     }),
@@ -462,14 +444,10 @@ export const contractCases: ContractCase[] = [
         });
         if (c.bad.startsWith('options')) {
           // No options object: no callbacks can be called, the promise still rejects.
-          expect(
-            kinds(r).filter((k) => k !== 'returned'),
-            c.bad,
-          ).toEqual(['rejected']);
-          const rej = r.events.find((e) => e.kind === 'rejected');
-          expect(rej?.kind === 'rejected' && rej.result, c.bad).toEqual({ errMsg: c.errMsg });
+          expect(kinds(r, { except: ['returned'] }), c.bad).toEqual(['rejected']);
+          expect(eventOf(r, 'rejected').result, c.bad).toEqual({ errMsg: c.errMsg });
         } else {
-          expectOutcome(r, false, c.errMsg);
+          expectFailure(r, c.errMsg);
         }
         expect(byIdCount(t.server, id), c.bad).toBe(0);
       }
@@ -479,11 +457,7 @@ export const contractCases: ContractCase[] = [
         bad: 'successNotFunction',
         settleMs: 0,
       });
-      expectOutcome(
-        r,
-        false,
-        'uploadFile:fail parameter error: parameter.success should be Function instead of String',
-      );
+      expectFailure(r, 'uploadFile:fail parameter error: parameter.success should be Function instead of String');
     },
   },
   {
@@ -491,7 +465,7 @@ export const contractCases: ContractCase[] = [
     async run(t) {
       const missing = t.missingFile();
       const r = await t.run({ options: { url: urlFor(t.server), filePath: missing.filePath, name: 'file' } });
-      expectOutcome(r, false, missing.errMsg);
+      expectFailure(r, missing.errMsg);
     },
   },
   {
@@ -502,7 +476,7 @@ export const contractCases: ContractCase[] = [
         options: { url: urlFor(t.server, slowParams), filePath: file.filePath, name: 'file' },
         listeners: 'duplicate',
       });
-      expectOutcome(r, true);
+      expectSuccess(r);
       expectProgressSane(r, file.size, true);
       expect(headersOf(r)).toHaveLength(1);
     },
@@ -515,17 +489,17 @@ export const contractCases: ContractCase[] = [
         options: { url: urlFor(t.server, slowParams), filePath: file.filePath, name: 'file' },
         listeners: 'offOne',
       });
-      expectOutcome(one, true);
-      expect(progressOf(one).length).toBeGreaterThan(1);
+      expectSuccess(one);
+      expect(progressOf(one, 'p1').length).toBeGreaterThan(1);
       expect(progressOf(one, 'p2')).toEqual([]);
-      expect(headersOf(one)).toHaveLength(1);
+      expect(headersOf(one, 'h1')).toHaveLength(1);
       expect(headersOf(one, 'h2')).toEqual([]);
       const all = await t.run({
         options: { url: urlFor(t.server), filePath: file.filePath, name: 'file' },
         listeners: 'offAll',
       });
-      expectOutcome(all, true);
-      expect(kinds(all).filter((k) => k === 'progress' || k === 'headers')).toEqual([]);
+      expectSuccess(all);
+      expect(kinds(all, { only: ['progress', 'headers'] })).toEqual([]);
     },
   },
   {
@@ -536,7 +510,7 @@ export const contractCases: ContractCase[] = [
         options: { url: urlFor(t.server, slowParams), filePath: file.filePath, name: 'file' },
         listeners: 'throwing',
       });
-      expectOutcome(r, true);
+      expectSuccess(r);
       expectProgressSane(r, file.size, true);
       expect(headersOf(r)).toHaveLength(1);
     },
@@ -549,8 +523,8 @@ export const contractCases: ContractCase[] = [
         options: { url: urlFor(t.server, slowParams), filePath: file.filePath, name: 'file' },
         listeners: 'mutateDuringDispatch',
       });
-      expectOutcome(r, true);
-      const p1 = progressOf(r);
+      expectSuccess(r);
+      const p1 = progressOf(r, 'p1');
       const p3 = progressOf(r, 'p3');
       expect(progressOf(r, 'p2')).toEqual([]);
       expect(p1.length).toBeGreaterThan(1);
@@ -567,8 +541,8 @@ export const contractCases: ContractCase[] = [
         listeners: 'afterOutcome',
         settleMs: 300,
       });
-      expectOutcome(r, true);
-      expect(kinds(r).filter((k) => k === 'progress' || k === 'headers')).toEqual([]);
+      expectSuccess(r);
+      expect(kinds(r, { only: ['progress', 'headers'] })).toEqual([]);
     },
   },
   {
@@ -580,13 +554,13 @@ export const contractCases: ContractCase[] = [
         options: { url: urlFor(t.server), filePath: file.filePath, name: 'file' },
         callbacks: false,
       });
-      expect(kinds(ok).filter((k) => k !== 'returned' && k !== 'progress' && k !== 'headers')).toEqual(['resolved']);
+      expect(kinds(ok, { except: ['returned', 'progress', 'headers'] })).toEqual(['resolved']);
       const aborted = await t.run({
         options: { url: urlFor(t.server), filePath: file.filePath, name: 'file' },
         abort: 'sync',
         settleMs: 300,
       });
-      expectOutcome(aborted, false, 'uploadFile:fail abort');
+      expectFailure(aborted, 'uploadFile:fail abort');
       expect(await t.takeUnhandledRejections()).toBe(0);
     },
   },
@@ -606,7 +580,7 @@ export const contractCases: ContractCase[] = [
         settleMs: 0,
       }));
       const results = await t.runMany(scenarios);
-      for (const r of results) expectOutcome(r, true);
+      for (const r of results) expectSuccess(r);
       const records = t.server.records.filter((x) => x.id.startsWith(`${tag}-`));
       expect(records).toHaveLength(100);
       for (const rec of records) expect(rec.summary?.files[0].sha256).toBe(file.sha256);

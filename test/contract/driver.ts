@@ -152,7 +152,7 @@ export async function runScenario(uploadFile: UploadFn, scenario: Scenario): Pro
   task = uploadFile(options as never);
   events.push({ kind: 'returned' });
 
-  const progressOf =
+  const progressListener =
     (listener: string) =>
     (u: ProgressUpdate): void => {
       events.push({
@@ -167,7 +167,7 @@ export async function runScenario(uploadFile: UploadFn, scenario: Scenario): Pro
       if (typeof plan === 'object' && 'atPercent' in plan && listener === 'p1' && u.progress >= plan.atPercent)
         abort(`atPercent ${plan.atPercent}`);
     };
-  const headersOf =
+  const headersListener =
     (listener: string) =>
     (h: { header: Record<string, string> }): void => {
       events.push({ kind: 'headers', header: h.header, listener });
@@ -175,10 +175,10 @@ export async function runScenario(uploadFile: UploadFn, scenario: Scenario): Pro
     };
 
   const plan = scenario.listeners ?? 'standard';
-  const p1 = progressOf('p1');
-  const p2 = progressOf('p2');
-  const h1 = headersOf('h1');
-  const h2 = headersOf('h2');
+  const p1 = progressListener('p1');
+  const p2 = progressListener('p2');
+  const h1 = headersListener('h1');
+  const h2 = headersListener('h2');
   switch (plan) {
     case 'standard':
       task.onProgressUpdate(p1);
@@ -217,7 +217,7 @@ export async function runScenario(uploadFile: UploadFn, scenario: Scenario): Pro
       break;
     }
     case 'mutateDuringDispatch': {
-      const p3 = progressOf('p3');
+      const p3 = progressListener('p3');
       let mutated = false;
       const first = (u: ProgressUpdate): void => {
         p1(u);

@@ -6,7 +6,7 @@
 import { expect } from 'vitest';
 import type { ContractCase, ContractTarget } from './cases';
 import { uniqueId, urlFor } from './cases';
-import type { Recording, RecordedEvent } from './driver';
+import { expectFailure, expectOutcome, expectSuccess, percents } from './recording';
 
 /** What a target does with a redirect of an upload (a property of the platform, documented in the README). */
 export type RedirectBehaviour =
@@ -27,34 +27,6 @@ export interface FaultProfile {
 
 const MARGIN_MS = 1500;
 
-function kinds(r: Recording): string[] {
-  return r.events.map((e) => e.kind);
-}
-
-function outcomeOf(r: Recording): Extract<RecordedEvent, { kind: 'success' | 'fail' }> {
-  const found = r.events.filter(
-    (e): e is Extract<RecordedEvent, { kind: 'success' | 'fail' }> => e.kind === 'success' || e.kind === 'fail',
-  );
-  expect(found, 'exactly one outcome').toHaveLength(1);
-  return found[0];
-}
-
-/** One outcome, one complete, the promise after it, and no listener event after the outcome. */
-function expectSingleOutcome(r: Recording): Extract<RecordedEvent, { kind: 'success' | 'fail' }> {
-  const outcome = outcomeOf(r);
-  const k = kinds(r);
-  expect(k.filter((x) => x === 'complete')).toHaveLength(1);
-  const at = k.indexOf(outcome.kind);
-  expect(k.slice(at)).toEqual([outcome.kind, 'complete', outcome.kind === 'success' ? 'resolved' : 'rejected']);
-  return outcome;
-}
-
-function expectFailed(r: Recording, pattern: RegExp): void {
-  const outcome = expectSingleOutcome(r);
-  expect(outcome.kind).toBe('fail');
-  if (outcome.kind === 'fail') expect(outcome.result.errMsg).toMatch(pattern);
-}
-
 /** A network failure, told as such: neither abort nor timeout, nor a parameter problem. */
 const NETWORK_FAILURE = /^uploadFile:fail (?!abort$|timeout$|parameter)\S.*/;
 
@@ -74,7 +46,7 @@ export function faultCases(profile: (t: ContractTarget) => FaultProfile): Contra
           },
           settleMs: 300,
         });
-        expectFailed(r, NETWORK_FAILURE);
+        expectFailure(r, NETWORK_FAILURE);
         expect(r.elapsedMs).toBeLessThan(profile(t).platformRetries ? 10000 : 3000);
       },
     },
@@ -86,7 +58,7 @@ export function faultCases(profile: (t: ContractTarget) => FaultProfile): Contra
           options: { url: urlFor(t.server, { closeEarly: 1 }), filePath: file.filePath, name: 'file', timeout: 15000 },
           settleMs: 300,
         });
-        expectFailed(r, NETWORK_FAILURE);
+        expectFailure(r, NETWORK_FAILURE);
       },
     },
     {
@@ -103,7 +75,7 @@ export function faultCases(profile: (t: ContractTarget) => FaultProfile): Contra
           },
           settleMs: 300,
         });
-        expectFailed(r, /^uploadFile:fail timeout$/);
+        expectFailure(r, /^uploadFile:fail timeout$/);
         expect(r.elapsedMs).toBeGreaterThanOrEqual(1400);
         expect(r.elapsedMs).toBeLessThan(1500 + MARGIN_MS);
       },
@@ -116,7 +88,7 @@ export function faultCases(profile: (t: ContractTarget) => FaultProfile): Contra
           options: { url: urlFor(t.server, { neverEnd: 1 }), filePath: file.filePath, name: 'file', timeout: 1500 },
           settleMs: 300,
         });
-        expectFailed(r, /^uploadFile:fail timeout$/);
+        expectFailure(r, /^uploadFile:fail timeout$/);
         expect(r.elapsedMs).toBeLessThan(1500 + MARGIN_MS);
       },
     },
@@ -133,7 +105,7 @@ export function faultCases(profile: (t: ContractTarget) => FaultProfile): Contra
           },
           settleMs: 300,
         });
-        expectFailed(r, /^uploadFile:fail /);
+        expectFailure(r, /^uploadFile:fail /);
         expect(r.elapsedMs).toBeLessThan(5000 + MARGIN_MS);
       },
     },
@@ -151,7 +123,7 @@ export function faultCases(profile: (t: ContractTarget) => FaultProfile): Contra
               timeout: 10000,
             },
           });
-          const outcome = expectSingleOutcome(r);
+          const outcome = expectOutcome(r);
           const behaviour = profile(t).redirects[status];
           if (behaviour === 'fails') {
             expect(outcome.kind).toBe('fail');
@@ -183,7 +155,7 @@ export function faultCases(profile: (t: ContractTarget) => FaultProfile): Contra
           const params: Record<string, string | number> = { id, status };
           if (!withBody) params.bodyB64 = '';
           const r = await t.run({ options: { url: urlFor(t.server, params), filePath: file.filePath, name: 'file' } });
-          const outcome = expectSingleOutcome(r);
+          const outcome = expectOutcome(r);
           if (t.errorResponses.status === 'success') {
             expect(outcome.kind === 'success' && outcome.result.statusCode).toBe(status);
           } else {
@@ -199,7 +171,6 @@ export function faultCases(profile: (t: ContractTarget) => FaultProfile): Contra
       async run(t) {
         const file = await t.file(512 * 1024, 'retry.bin');
         const id = uniqueId('retry-ok');
-        const progress: number[] = [];
         const r = await t.run({
           options: {
             url: urlFor(t.server, { id, resetAfter: 64 * 1024, faultTimes: 2 }),
@@ -209,9 +180,8 @@ export function faultCases(profile: (t: ContractTarget) => FaultProfile): Contra
             timeout: 20000,
           },
         });
-        const outcome = expectSingleOutcome(r);
-        expect(outcome.kind).toBe('success');
-        for (const e of r.events) if (e.kind === 'progress') progress.push(e.progress);
+        expectSuccess(r);
+        const progress = percents(r);
         expect(progress).toEqual([...progress].sort((a, b) => a - b));
         const records = t.server.byId(id);
         const delivered = records.filter((x) => x.bodyComplete);
@@ -234,7 +204,7 @@ export function faultCases(profile: (t: ContractTarget) => FaultProfile): Contra
             timeout: 20000,
           },
         });
-        expectFailed(r, NETWORK_FAILURE);
+        expectFailure(r, NETWORK_FAILURE);
         if (!profile(t).platformRetries) expect(t.server.byId(id)).toHaveLength(2);
       },
     },
@@ -251,7 +221,7 @@ export function faultCases(profile: (t: ContractTarget) => FaultProfile): Contra
             retry: { count: 3, backoff: 10 },
           },
         });
-        expectSingleOutcome(r);
+        expectOutcome(r);
         await new Promise((res) => setTimeout(res, 200));
         expect(t.server.byId(answered)).toHaveLength(1);
         if (profile(t).platformRetries) return;
@@ -259,7 +229,7 @@ export function faultCases(profile: (t: ContractTarget) => FaultProfile): Contra
         const d = await t.run({
           options: { url: urlFor(t.server, { id: plain, resetAfter: 1024 }), filePath: file.filePath, name: 'file' },
         });
-        expectFailed(d, NETWORK_FAILURE);
+        expectFailure(d, NETWORK_FAILURE);
         expect(t.server.byId(plain)).toHaveLength(1);
       },
     },
@@ -278,7 +248,7 @@ export function faultCases(profile: (t: ContractTarget) => FaultProfile): Contra
           abort: { afterMs: 700 },
           settleMs: 2500,
         });
-        expectFailed(r, /^uploadFile:fail abort$/);
+        expectFailure(r, /^uploadFile:fail abort$/);
         const attempts = t.server.byId(id).length;
         expect(attempts).toBeGreaterThanOrEqual(1);
         if (!profile(t).platformRetries) expect(attempts).toBe(1);

@@ -9,7 +9,7 @@
 import { expect } from 'vitest';
 import type { UploadServer } from '../../server/types';
 import { type ContractTarget, uniqueId, urlFor } from './cases';
-import type { Recording } from './driver';
+import { expectFailure, expectSuccess } from './recording';
 
 export type SourceForm = 'file://media/' | 'internal://cache/' | 'internal://files/' | 'internal://temp/' | 'tempDir';
 
@@ -55,17 +55,6 @@ export interface SourceCase {
 
 const SIZE = 256 * 1024 + 3;
 
-const kinds = (r: Recording): string[] => r.events.map((e) => e.kind);
-
-function expectFailed(r: Recording, errMsg: string | RegExp): void {
-  const tail = kinds(r).filter((k) => ['success', 'fail', 'complete', 'resolved', 'rejected'].includes(k));
-  expect(tail).toEqual(['fail', 'complete', 'rejected']);
-  const fail = r.events.find((e) => e.kind === 'fail');
-  const got = fail?.kind === 'fail' ? fail.result.errMsg : undefined;
-  if (typeof errMsg === 'string') expect(got).toBe(errMsg);
-  else expect(got).toMatch(errMsg);
-}
-
 /** Every resource count back at zero (copies in cacheDir, open descriptors, tasks, sockets), within 3 s. */
 async function expectNothingLeft(t: SourceTarget): Promise<void> {
   const deadline = Date.now() + 3000;
@@ -97,7 +86,7 @@ function formCases(form: SourceForm, profile: SourceProfile): SourceCase[] {
         const id = uniqueId('source');
         const before = t.copies().started;
         const r = await t.run({ options: { url: urlFor(t.server, { id }), filePath: file.filePath, name: 'photo' } });
-        expect(kinds(r).filter((k) => k === 'success' || k === 'fail')).toEqual(['success']);
+        expectSuccess(r);
         const rec = await t.server.waitFor((x) => x.id === id && x.responded);
         expect(rec.summary?.files).toEqual([
           { field: 'photo', filename: file.fileName, contentType: 'image/jpeg', size: file.size, sha256: file.sha256 },
@@ -113,7 +102,7 @@ function formCases(form: SourceForm, profile: SourceProfile): SourceCase[] {
         const r = await t.run({
           options: { url: urlFor(t.server, { closeEarly: 1 }), filePath: file.filePath, name: 'file', timeout: 15000 },
         });
-        expectFailed(r, NETWORK_FAILURE);
+        expectFailure(r, NETWORK_FAILURE);
         await expectNothingLeft(t);
       },
     },
@@ -130,7 +119,7 @@ function formCases(form: SourceForm, profile: SourceProfile): SourceCase[] {
           options: { url: urlFor(t.server, { id, stallAfter: 0 }), filePath: file.filePath, name: 'file', timeout },
           abort: { afterMs: 300 },
         });
-        expectFailed(r, 'uploadFile:fail abort');
+        expectFailure(r, 'uploadFile:fail abort');
         const rec = await t.server.waitFor((x) => x.id === id && x.closedAt !== undefined, lingers ? 8000 : 5000);
         expect(rec.clientAborted).toBe(true);
         expect(rec.bodyComplete).toBe(false);
@@ -149,7 +138,7 @@ function formCases(form: SourceForm, profile: SourceProfile): SourceCase[] {
             timeout: 500,
           },
         });
-        expectFailed(r, 'uploadFile:fail timeout');
+        expectFailure(r, 'uploadFile:fail timeout');
         await expectNothingLeft(t);
       },
     },
@@ -167,7 +156,7 @@ function formCases(form: SourceForm, profile: SourceProfile): SourceCase[] {
             options: { url: urlFor(t.server, { id }), filePath: file.filePath, name: 'file' },
             abort: { afterMs: 300 },
           });
-          expectFailed(r, 'uploadFile:fail abort');
+          expectFailure(r, 'uploadFile:fail abort');
           // The outcome did not wait for the copy, which is still held.
           expect(t.copies()).toEqual({ started: before + 1, running: 1 });
         } finally {
@@ -191,7 +180,7 @@ export function sourceCases(profile: SourceProfile): SourceCase[] {
           const uri = await t.unreadableUserFile(why);
           const id = uniqueId('source-denied');
           const r = await t.run({ options: { url: urlFor(t.server, { id }), filePath: uri, name: 'file' } });
-          expectFailed(r, `uploadFile:fail cannot read file: ${uri} (13900012 Permission denied)`);
+          expectFailure(r, `uploadFile:fail cannot read file: ${uri} (13900012 Permission denied)`);
           await expectNeverReached(t.server, id);
           await expectNothingLeft(t);
         },
@@ -203,7 +192,7 @@ export function sourceCases(profile: SourceProfile): SourceCase[] {
         const uri = 'file://media/Photo/987654/IMG_1700987654_654/gone.jpg';
         const id = uniqueId('source-missing');
         const r = await t.run({ options: { url: urlFor(t.server, { id }), filePath: uri, name: 'file' } });
-        expectFailed(r, `uploadFile:fail file not found: ${uri}`);
+        expectFailure(r, `uploadFile:fail file not found: ${uri}`);
         await expectNeverReached(t.server, id);
       },
     },

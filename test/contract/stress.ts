@@ -7,6 +7,7 @@ import { expect } from 'vitest';
 import type { ContractCase, ContractTarget } from './cases';
 import { maxOverlap, uniqueId, urlFor } from './cases';
 import type { AbortPlan, Recording, Scenario } from './driver';
+import { errMsgOf, expectOutcome, kinds } from './recording';
 
 export interface StressSizes {
   /** Tasks in the abort storm. */
@@ -34,34 +35,19 @@ function pickPlan(rand: () => number): AbortPlan | undefined {
   return { afterMs: Math.floor(rand() * 400) };
 }
 
-function outcomeKinds(r: Recording): string[] {
-  return r.events
-    .map((e) => e.kind)
-    .filter((k) => k === 'success' || k === 'fail' || k === 'complete' || k === 'resolved' || k === 'rejected');
-}
-
 /** Consistent: one outcome; `fail abort` exactly when abort() came first; nothing after the outcome. */
 export function expectConsistent(r: Recording, label: string): void {
-  const k = r.events.map((e) => e.kind);
-  const tail = outcomeKinds(r);
-  expect(
-    tail.length === 3 && (tail.join() === 'success,complete,resolved' || tail.join() === 'fail,complete,rejected'),
-    `${label}: ${tail.join()}`,
-  ).toBe(true);
-  const outcomeAt = k.findIndex((x) => x === 'success' || x === 'fail');
-  expect(
-    k.slice(outcomeAt).filter((x) => x === 'progress' || x === 'headers'),
-    label,
-  ).toEqual([]);
+  const outcome = expectOutcome(r, label);
+  const k = kinds(r);
+  const outcomeAt = k.indexOf(outcome.kind);
   const abortedAt = k.indexOf('aborted');
-  const fail = r.events.find((e) => e.kind === 'fail');
   // The final 100 % event is dispatched once the outcome is decided: an abort() from it is too late.
   const decidedAt = r.events.findIndex((e) => e.kind === 'progress' && e.progress === 100);
   const abortedFirst = abortedAt >= 0 && abortedAt < outcomeAt && (decidedAt < 0 || abortedAt < decidedAt);
   if (abortedFirst) {
-    expect(fail?.kind === 'fail' && fail.result.errMsg, label).toBe('uploadFile:fail abort');
+    expect(errMsgOf(r), label).toBe('uploadFile:fail abort');
   } else {
-    expect(k[outcomeAt], `${label}: not aborted before the outcome, so it succeeds`).toBe('success');
+    expect(outcome.kind, `${label}: not aborted before the outcome, so it succeeds`).toBe('success');
   }
 }
 

@@ -18,6 +18,7 @@ import {
   watch,
 } from './scripted-transport';
 import type { ScriptedAttempt, ScriptedTransport, Seen } from './scripted-transport';
+import { eventOf, expectFailure, expectSuccess, headersOf, kinds, percents, progressOf } from '../contract/recording';
 
 beforeEach(() => {
   vi.useFakeTimers();
@@ -40,15 +41,6 @@ const SUCCESS = {
   header: RESPONSE.header,
   errMsg: 'uploadFile:ok',
 };
-
-/** Exactly one failure with this errMsg, seen by fail, complete and the promise in that order, and nothing after. */
-function expectFailure(seen: Seen, errMsg: string): void {
-  expect(seen.events.slice(seen.kinds.indexOf('fail'))).toEqual([
-    { kind: 'fail', result: { errMsg } },
-    { kind: 'complete', result: { errMsg } },
-    { kind: 'rejected', result: { errMsg } },
-  ]);
-}
 
 /** After the outcome: whatever every attempt still reports reaches nobody, and nothing is closed again. */
 async function expectLateReportsIgnored(seen: Seen, transport: ScriptedTransport): Promise<void> {
@@ -96,11 +88,9 @@ describe('what the caller sees, in order', () => {
       .headers({ 'x-report': 'second' })
       .respond({ header: { 'x-report': 'second' } });
     await flush();
-    expect(twice.seen.events.filter((e) => e.kind === 'headers')).toEqual([
-      { kind: 'headers', header: { 'x-report': 'first' } },
-    ]);
+    expect(headersOf(twice.seen)).toEqual([{ kind: 'headers', header: { 'x-report': 'first' } }]);
     // The result carries the answer's headers, whatever the headers event said.
-    expect(twice.seen.events.find((e) => e.kind === 'success')?.result.header).toEqual({ 'x-report': 'second' });
+    expect(eventOf(twice.seen, 'success').result.header).toEqual({ 'x-report': 'second' });
   });
 
   it('progress is an integer percent that only rises; 100 comes only with the answer, with sent == expected', () => {
@@ -120,9 +110,9 @@ describe('what the caller sees, in order', () => {
       [5, 0],
     ];
     for (const [sent, total] of reports) transport.last.progress(sent, total);
-    expect(seen.percents).toEqual([0, 1, 33, 99]);
+    expect(percents(seen)).toEqual([0, 1, 33, 99]);
     transport.last.respond({ totalBytes: 1000 });
-    expect(seen.events.filter((e) => e.kind === 'progress').slice(-2)).toEqual([
+    expect(progressOf(seen).slice(-2)).toEqual([
       { kind: 'progress', progress: 99, sent: 999, expected: 1000 },
       { kind: 'progress', progress: 100, sent: 1000, expected: 1000 },
     ]);
@@ -132,7 +122,7 @@ describe('what the caller sees, in order', () => {
     const { transport, seen } = upload();
     transport.last.progress(50, 100).fail('connection reset');
     await flush();
-    expect(seen.kinds).toEqual(['progress', 'fail', 'complete', 'rejected']);
+    expect(kinds(seen)).toEqual(['progress', 'fail', 'complete', 'rejected']);
     expectFailure(seen, 'uploadFile:fail connection reset');
   });
 
@@ -140,7 +130,7 @@ describe('what the caller sees, in order', () => {
     const ok = upload();
     ok.transport.last.respond();
     await expectLateReportsIgnored(ok.seen, ok.transport);
-    expect(ok.seen.kinds).toEqual(['headers', 'progress', 'success', 'complete', 'resolved']);
+    expect(kinds(ok.seen)).toEqual(['headers', 'progress', 'success', 'complete', 'resolved']);
 
     const failed = upload();
     failed.transport.last.fail('offline');
@@ -151,28 +141,28 @@ describe('what the caller sees, in order', () => {
   it('callbacks never run inside the call that caused them', async () => {
     const { engine, transport } = scriptedEngine();
     const bad = watch(engine.uploadFile, uploadOptions({ name: '' }));
-    expect(bad.kinds).toEqual([]);
+    expect(kinds(bad)).toEqual([]);
     await flush();
-    expect(bad.kinds).toEqual(['fail', 'complete', 'rejected']);
+    expect(kinds(bad)).toEqual(['fail', 'complete', 'rejected']);
 
     const aborted = watch(engine.uploadFile, uploadOptions());
     aborted.task.abort();
-    expect(aborted.kinds).toEqual([]);
+    expect(kinds(aborted)).toEqual([]);
     await flush();
-    expect(aborted.kinds).toEqual(['fail', 'complete', 'rejected']);
+    expect(kinds(aborted)).toEqual(['fail', 'complete', 'rejected']);
 
     // Nor inside the transport's report: the transport is never re-entered from a callback.
     const answered = watch(engine.uploadFile, uploadOptions());
     transport.last.respond();
-    expect(answered.kinds).toEqual(['headers', 'progress']);
+    expect(kinds(answered)).toEqual(['headers', 'progress']);
     await flush();
-    expect(answered.kinds).toEqual(['headers', 'progress', 'success', 'complete', 'resolved']);
+    expect(kinds(answered)).toEqual(['headers', 'progress', 'success', 'complete', 'resolved']);
 
     const failed = watch(engine.uploadFile, uploadOptions());
     transport.last.fail('offline');
-    expect(failed.kinds).toEqual([]);
+    expect(kinds(failed)).toEqual([]);
     await flush();
-    expect(failed.kinds).toEqual(['fail', 'complete', 'rejected']);
+    expect(kinds(failed)).toEqual(['fail', 'complete', 'rejected']);
   });
 
   it('a callback that throws is reported with console.error; complete and the promise still follow', async () => {
@@ -184,7 +174,7 @@ describe('what the caller sees, in order', () => {
     });
     transport.last.respond();
     await flush();
-    expect(seen.kinds).toEqual(['headers', 'progress', 'complete', 'resolved']);
+    expect(kinds(seen)).toEqual(['headers', 'progress', 'complete', 'resolved']);
     expect(error).toHaveBeenCalledTimes(1);
     expect(String(error.mock.calls[0][0])).toContain('the success callback threw');
   });
@@ -196,12 +186,12 @@ describe('timeout', () => {
     transport.last.progress(10, 100);
     vi.advanceTimersByTime(999);
     await flush();
-    expect(seen.kinds).toEqual(['progress']);
+    expect(kinds(seen)).toEqual(['progress']);
     expect(transport.closes).toEqual([0]);
     vi.advanceTimersByTime(1);
     expect(transport.closes).toEqual([1]);
     await flush();
-    expect(seen.kinds).toEqual(['progress', 'fail', 'complete', 'rejected']);
+    expect(kinds(seen)).toEqual(['progress', 'fail', 'complete', 'rejected']);
     expectFailure(seen, 'uploadFile:fail timeout');
     await expectLateReportsIgnored(seen, transport);
   });
@@ -225,7 +215,7 @@ describe('timeout', () => {
     expect(transport.log).toEqual(['start 0', 'close 0', 'start 1']);
     vi.advanceTimersByTime(999);
     await flush();
-    expect(queued.kinds).toEqual([]);
+    expect(kinds(queued)).toEqual([]);
     vi.advanceTimersByTime(1);
     await flush();
     expectFailure(queued, 'uploadFile:fail timeout');
@@ -276,7 +266,7 @@ describe('retry', () => {
     expect([retryDelay(transport), retryDelay(transport), retryDelay(transport)]).toEqual([100, 200, 400]);
     transport.last.respond();
     await flush();
-    expect(seen.kinds).toEqual(['headers', 'progress', 'success', 'complete', 'resolved']);
+    expect(kinds(seen)).toEqual(['headers', 'progress', 'success', 'complete', 'resolved']);
     expect(transport.log).toEqual([
       ...['start 0', 'close 0', 'start 1', 'close 1'],
       ...['start 2', 'close 2', 'start 3', 'close 3'],
@@ -328,7 +318,7 @@ describe('retry', () => {
     transport.last.headers().fail('connection reset', true);
     vi.advanceTimersByTime(1000);
     await flush();
-    expect(seen.kinds).toEqual(['headers', 'fail', 'complete', 'rejected']);
+    expect(kinds(seen)).toEqual(['headers', 'fail', 'complete', 'rejected']);
     expectFailure(seen, 'uploadFile:fail connection reset');
     expect(transport.attempts).toHaveLength(1);
   });
@@ -349,7 +339,7 @@ describe('retry', () => {
     transport.last.progress(60, 100).fail('offline', true);
     vi.advanceTimersByTime(10);
     transport.last.progress(10, 100).progress(30, 100).progress(60, 100).progress(70, 100).respond();
-    expect(seen.percents).toEqual([60, 70, 100]);
+    expect(percents(seen)).toEqual([60, 70, 100]);
   });
 
   it("a failed attempt's later reports are ignored, during the wait and after the next attempt started", async () => {
@@ -359,15 +349,15 @@ describe('retry', () => {
     first.reportEverything();
     vi.advanceTimersByTime(10);
     first.reportEverything();
-    expect(seen.kinds).toEqual([]);
+    expect(kinds(seen)).toEqual([]);
     transport.last.progress(20, 100);
     first.reportEverything();
     await flush();
-    expect(seen.percents).toEqual([20]);
-    expect(seen.kinds).toEqual(['progress']);
+    expect(percents(seen)).toEqual([20]);
+    expect(kinds(seen)).toEqual(['progress']);
     transport.last.respond();
     await flush();
-    expect(seen.kinds).toEqual(['progress', 'headers', 'progress', 'success', 'complete', 'resolved']);
+    expect(kinds(seen)).toEqual(['progress', 'headers', 'progress', 'success', 'complete', 'resolved']);
   });
 
   it('what a failed attempt reports from inside its close() is ignored', async () => {
@@ -378,7 +368,7 @@ describe('retry', () => {
     expect(transport.attempts).toHaveLength(2);
     transport.last.respond();
     await flush();
-    expect(seen.kinds).toEqual(['headers', 'progress', 'success', 'complete', 'resolved']);
+    expect(kinds(seen)).toEqual(['headers', 'progress', 'success', 'complete', 'resolved']);
   });
 });
 
@@ -467,7 +457,7 @@ describe('close(): exactly once for every attempt, whatever ends the upload; not
       const seen = watch(engine.uploadFile, uploadOptions(c.options));
       c.end(transport, seen.task);
       await flush();
-      if (c.errMsg === undefined) expect(seen.kinds.slice(-3)).toEqual(['success', 'complete', 'resolved']);
+      if (c.errMsg === undefined) expectSuccess(seen);
       else expectFailure(seen, c.errMsg);
       expect(transport.closes).toEqual(Array.from({ length: c.attempts ?? 1 }, () => 1));
       await expectLateReportsIgnored(seen, transport);
@@ -517,7 +507,7 @@ describe('close(): exactly once for every attempt, whatever ends the upload; not
     };
     transport.last.respond();
     await flush();
-    expect(seen.kinds).toEqual(['headers', 'progress', 'success', 'complete', 'resolved']);
+    expect(kinds(seen)).toEqual(['headers', 'progress', 'success', 'complete', 'resolved']);
     expect(error).toHaveBeenCalledTimes(1);
     expect(String(error.mock.calls[0][0])).toContain('a transport failed to close');
   });
@@ -528,7 +518,7 @@ describe('close(): exactly once for every attempt, whatever ends the upload; not
     transport.last.progress(50, 100);
     task.abort();
     await flush();
-    expect(seen.kinds).toEqual(['progress', 'fail', 'complete', 'rejected']);
+    expect(kinds(seen)).toEqual(['progress', 'fail', 'complete', 'rejected']);
     expect(transport.closes).toEqual([1]);
   });
 });
@@ -540,7 +530,7 @@ describe('abort()', () => {
     task.abort();
     expect(transport.log).toEqual(['start 0', 'close 0']);
     await flush();
-    expect(seen.kinds).toEqual(['fail', 'complete', 'rejected']);
+    expect(kinds(seen)).toEqual(['fail', 'complete', 'rejected']);
     expectFailure(seen, 'uploadFile:fail abort');
     expect(engine.stats()).toMatchObject({ live: 0, running: 0 });
   });
@@ -557,13 +547,13 @@ describe('abort()', () => {
     expect(engine.stats()).toEqual({ live: 2, running: 1, waiting: 1, draining: 0, limit: 1 });
     await flush();
     expectFailure(second, 'uploadFile:fail abort');
-    expect(second.kinds).toEqual(['fail', 'complete', 'rejected']);
+    expect(kinds(second)).toEqual(['fail', 'complete', 'rejected']);
     transport.last.respond();
     expect(transport.attempts.map((a) => a.request.url)).toEqual([url(1), url(3)]);
     transport.last.respond();
     await flush();
-    expect(first.kinds.slice(-1)).toEqual(['resolved']);
-    expect(third.kinds.slice(-1)).toEqual(['resolved']);
+    expect(kinds(first).slice(-1)).toEqual(['resolved']);
+    expect(kinds(third).slice(-1)).toEqual(['resolved']);
     expect(engine.stats()).toEqual({ live: 0, running: 0, waiting: 0, draining: 0, limit: 1 });
   });
 
@@ -587,7 +577,7 @@ describe('abort()', () => {
       task.abort();
       transport.last.progress(60, 100).respond();
       await flush();
-      expect(seen.kinds).toEqual([phase.seen, 'fail', 'complete', 'rejected']);
+      expect(kinds(seen)).toEqual([phase.seen, 'fail', 'complete', 'rejected']);
       expectFailure(seen, 'uploadFile:fail abort');
       expect(transport.closes).toEqual([1]);
     });
@@ -601,7 +591,7 @@ describe('abort()', () => {
     task.abort();
     task.abort();
     await flush();
-    expect(seen.kinds).toEqual(['headers', 'progress', 'success', 'complete', 'resolved']);
+    expect(kinds(seen)).toEqual(['headers', 'progress', 'success', 'complete', 'resolved']);
     expect(transport.closes).toEqual([1]);
   });
 
@@ -649,7 +639,7 @@ describe('the queue', () => {
     // A bad option never waits for a slot.
     const bad = watch(engine.uploadFile, uploadOptions({ url: 'ftp://example.com/' }));
     await flush();
-    expect(bad.kinds).toEqual(['fail', 'complete', 'rejected']);
+    expect(kinds(bad)).toEqual(['fail', 'complete', 'rejected']);
     expect(engine.stats()).toEqual({ live: 2, running: 2, waiting: 0, draining: 0, limit: 2 });
     transport.attempts[3].respond();
     transport.attempts[4].respond();
@@ -667,7 +657,7 @@ describe('the queue', () => {
     });
     first.task.abort();
     await flush();
-    expect(first.kinds).toEqual(['fail', 'complete', 'rejected']);
+    expect(kinds(first)).toEqual(['fail', 'complete', 'rejected']);
     expect(started(transport)).toEqual([url(0)]);
     expect(engine.stats()).toEqual({ live: 1, running: 0, waiting: 1, draining: 1, limit: 1 });
     stopped();
@@ -746,7 +736,7 @@ describe('what is left behind', () => {
     transport.attempts[2].fail('refused');
     vi.advanceTimersByTime(100);
     await flush();
-    expect([ok, timedOut, queued, next].map((s) => s.kinds.slice(-1)[0])).toEqual([
+    expect([ok, timedOut, queued, next].map((s) => kinds(s).slice(-1)[0])).toEqual([
       'resolved',
       'rejected',
       'rejected',

@@ -6,7 +6,7 @@
  *   const seen = watch(engine.uploadFile, uploadOptions());
  *   transport.last.progress(50, 100).headers().respond();
  *   await flush();
- *   expect(seen.kinds).toEqual(['progress', 'headers', 'progress', 'success', 'complete', 'resolved']);
+ *   expect(kinds(seen)).toEqual(['progress', 'headers', 'progress', 'success', 'complete', 'resolved']);
  *
  * Everything is synchronous except the outcome callbacks and the promise, which the engine delivers
  * later: `flush()` lets them run without moving the (fake) clock.
@@ -144,20 +144,12 @@ export function uploadOptions(overrides: Partial<UploadFileOptions> = {}): Uploa
   };
 }
 
-/** What a caller saw: callbacks, listeners and the promise, in order. */
+/** What a caller saw: callbacks, listeners and the promise, in order (read with test/contract/recording.ts). */
 export class Seen {
   constructor(
     readonly task: UploadTaskPromise,
     readonly events: RecordedEvent[],
   ) {}
-
-  get kinds(): string[] {
-    return this.events.map((e) => e.kind);
-  }
-
-  get percents(): number[] {
-    return this.events.flatMap((e) => (e.kind === 'progress' ? [e.progress] : []));
-  }
 }
 
 /**

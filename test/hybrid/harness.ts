@@ -52,6 +52,14 @@ export async function buildPageScript(): Promise<string> {
   return result.outputFiles[0].text;
 }
 
+export interface HarnessOptions {
+  /**
+   * Runs once the page exists and before it loads the test page: the bridge tests attach the ArkWeb
+   * controller stand-in there, as an app attaches its bridge before the Web component loads.
+   */
+  beforeLoad?: (page: Page, origin: string) => Promise<void>;
+}
+
 export class Harness {
   /** Uncaught exceptions in the page: each is a bug. */
   readonly pageErrors: string[] = [];
@@ -71,11 +79,7 @@ export class Harness {
     page.on('pageerror', (err) => this.pageErrors.push(err.message));
   }
 
-  /**
-   * `beforeLoad` runs once the page exists and before it loads the test page: the bridge tests attach
-   * the ArkWeb controller stand-in there, as an app attaches its bridge before the Web component loads.
-   */
-  static async start(options: { beforeLoad?: (page: Page, origin: string) => Promise<void> } = {}): Promise<Harness> {
+  static async start(options: HarnessOptions = {}): Promise<Harness> {
     const script = await buildPageScript();
     const host = await startPageHost({
       '/': { contentType: 'text/html; charset=utf-8', body: PAGE_HTML },

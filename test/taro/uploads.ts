@@ -1,6 +1,8 @@
 /**
  * What the fixture app's upload functions (fixtures/taro-app/src/pages/index/uploads.js) record, and how
- * the tests read it. Both Taro targets run the same app code.
+ * the tests read it. Both Taro targets run the same app code. The app is built by the Taro CLI and keeps a
+ * record of its own (tuples), not the contract driver's: these read that record, as
+ * test/contract/recording.ts reads the driver's.
  */
 import { expect } from 'vitest';
 import type { UploadServer, UploadSummary } from '../../server/types';

@@ -1,48 +1,31 @@
 /**
  * The bridge refuses what a page must not do: calls from an iframe get nothing (a disallowed origin and
- * what the host cannot check: bridge-fail-closed.test.ts); files outside the allowed directories,
+ * what the host cannot check: fail-closed.test.ts); files outside the allowed directories,
  * through `..` or a symlink, are never opened; only http(s); malformed, oversized, wrong-version or
  * foreign messages are refused without touching other uploads; after a navigation or detach() nothing
  * reaches the page.
  */
 import { symlinkSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startEmulatedDevice, stopEmulatedDevice } from '../arkts/device';
 import { uniqueId, urlFor } from '../contract/cases';
-import { configureEmulation, resetEmulation } from '../../emulator/control';
 import { BUNDLE_NAME } from '../../emulator/sandbox';
-import { startUploadServer } from '../../server/upload-server';
 import type { UploadServer } from '../../server/types';
 import { COPY_DIR } from '../../src/arkts/staging';
 import { configure, uploadFile } from '../../src/arkts/upload';
-import {
-  bridgeDir,
-  captureReplies,
-  context,
-  errMsgOf,
-  leaveRunning,
-  nativeFile,
-  postFromIframe,
-  postRaw,
-  replies,
-  sandbox,
-  startBridgePage,
-  startMessage,
-  startOptions,
-} from './bridge-harness';
-import type { BridgePage } from './bridge-harness';
+import { errMsgOf } from '../contract/recording';
+import { captureReplies, postFromIframe, postRaw, replies, startMessage, startOptions } from './messages';
+import { bridgeDir, context, leaveRunning, nativeFile, sandbox, startBridgePage } from './target';
+import type { BridgePage } from './target';
 
 let server: UploadServer;
 const secretPath = `${context.filesDir}/secret/secret.bin`;
 
 beforeAll(async () => {
-  server = await startUploadServer();
-  configureEmulation({ progressIntervalMs: 100 });
+  server = await startEmulatedDevice();
   await sandbox.writeFile(secretPath, 'not for pages');
 });
-afterAll(async () => {
-  await resetEmulation();
-  await server.close();
-});
+afterAll(() => stopEmulatedDevice(server));
 
 describe('paths', () => {
   let side: BridgePage;

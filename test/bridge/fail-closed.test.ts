@@ -9,36 +9,23 @@
  */
 import type { webview } from '@kit.ArkWeb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { configureEmulation, failFileCall, resetEmulation } from '../../emulator/control';
+import { failFileCall } from '../../emulator/control';
 import type { CallerQuery, QueryFault } from '../../emulator/ohos.web.webview/webview-controller';
-import { startUploadServer } from '../../server/upload-server';
 import type { UploadServer } from '../../server/types';
 import { attachUploadBridge } from '../../src/arkts/bridge-host';
+import { startEmulatedDevice, stopEmulatedDevice } from '../arkts/device';
 import { uniqueId, urlFor } from '../contract/cases';
-import {
-  bridgeDir,
-  delivered,
-  errMsgOf,
-  leaveRunning,
-  nativeFile,
-  postFromIframe,
-  postRaw,
-  startBridgePage,
-  startMessage,
-  startOptions,
-} from './bridge-harness';
-import type { BridgePage } from './bridge-harness';
+import { errMsgOf } from '../contract/recording';
+import { delivered, postFromIframe, postRaw, startMessage, startOptions } from './messages';
+import { bridgeDir, leaveRunning, nativeFile, startBridgePage } from './target';
+import type { BridgePage } from './target';
 
 let server: UploadServer;
 
 beforeAll(async () => {
-  server = await startUploadServer();
-  configureEmulation({ progressIntervalMs: 100 });
+  server = await startEmulatedDevice();
 });
-afterAll(async () => {
-  await resetEmulation();
-  await server.close();
-});
+afterAll(() => stopEmulatedDevice(server));
 
 const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
 

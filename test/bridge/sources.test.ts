@@ -3,15 +3,13 @@
  * (file://media/..., internal://cache|files|temp/..., a tempDir path), the native side maps them, applies
  * allowedPaths to the mapped path, and lets user files through only when the app allows them.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { configureEmulation, resetEmulation } from '../../emulator/control';
-import { startUploadServer } from '../../server/upload-server';
-import type { UploadServer } from '../../server/types';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { configureEmulation } from '../../emulator/control';
 import { type SourceProfile, sourceCases } from '../contract/sources';
 import { uniqueId, urlFor } from '../contract/cases';
-import type { Recording } from '../contract/driver';
+import { errMsgOf } from '../contract/recording';
 import { emulatedSources, sourceDirs } from '../arkts/source-files';
-import { type BridgePage, bridgeDir, context, startBridgePage, useBridgeTarget } from './bridge-harness';
+import { bridgeDir, context, useBridgeTarget } from './target';
 
 /**
  * The native side on request.uploadFile, which copies every form but internal://cache/: so the bridge's
@@ -27,40 +25,25 @@ describe('picker files over the bridge, the native side on request.uploadFile', 
 });
 
 describe('what a page may name', () => {
-  let server: UploadServer;
-  let side: BridgePage;
+  const suite = useBridgeTarget({ allowedPaths: [bridgeDir, `${context.cacheDir}/picked`] });
   const sources = emulatedSources(context);
-  beforeAll(async () => {
-    server = await startUploadServer();
-    configureEmulation({ progressIntervalMs: 100 });
-    side = await startBridgePage({ allowedPaths: [bridgeDir, `${context.cacheDir}/picked`] });
-  });
-  afterAll(async () => {
-    await side?.harness.close();
-    await resetEmulation();
-    await server?.close();
-  });
 
-  const errMsgOf = (r: Recording): string | undefined => {
-    const fail = r.events.find((e) => e.kind === 'fail');
-    return fail?.kind === 'fail' ? fail.result.errMsg : undefined;
-  };
   const refused = async (filePath: string): Promise<string | undefined> => {
     const id = uniqueId('page-names');
-    const r = await side.harness.run({ options: { url: urlFor(server, { id }), filePath, name: 'file' } });
-    expect(server.byId(id)).toEqual([]);
+    const r = await suite.target.run({ options: { url: urlFor(suite.server, { id }), filePath, name: 'file' } });
+    expect(suite.server.byId(id)).toEqual([]);
     return errMsgOf(r);
   };
 
   it('a user file is refused unless the app allows them, whether or not the URI exists, before anything is opened', async () => {
     const photo = await sources.sourceFile('file://media/', 1000, 'IMG_0009.jpg');
-    const uploadsBefore = side.native.uploads.length;
+    const uploadsBefore = suite.side.native.uploads.length;
     for (const uri of [photo.filePath, 'file://media/Photo/424242/IMG_1700424242_242/none.jpg']) {
       expect(await refused(uri), uri).toBe(
         `uploadFile:fail refused by the native bridge: filePath "${uri}" is a user file (media library), which this app does not let pages upload (allowUserFiles)`,
       );
     }
-    expect(side.native.uploads.length).toBe(uploadsBefore);
+    expect(suite.side.native.uploads.length).toBe(uploadsBefore);
   });
 
   it('internal:// paths are mapped first: a directory that is not allowed stays refused', async () => {
@@ -73,11 +56,13 @@ describe('what a page may name', () => {
     }
     const cached = await sources.sourceFile('internal://cache/', 1000, 'c.jpg');
     const id = uniqueId('page-names-cache');
-    const r = await side.harness.run({
-      options: { url: urlFor(server, { id }), filePath: cached.filePath, name: 'f' },
+    const r = await suite.target.run({
+      options: { url: urlFor(suite.server, { id }), filePath: cached.filePath, name: 'f' },
     });
     expect(r.outcome).toBe('success');
-    expect((await server.waitFor((x) => x.id === id && x.responded)).summary?.files[0].sha256).toBe(cached.sha256);
+    expect((await suite.server.waitFor((x) => x.id === id && x.responded)).summary?.files[0].sha256).toBe(
+      cached.sha256,
+    );
   });
 
   it('internal:// paths cannot climb out of their directory into an allowed one', async () => {

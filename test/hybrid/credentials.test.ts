@@ -5,10 +5,11 @@
  */
 import { beforeAll, describe, expect, it } from 'vitest';
 import { uniqueId, urlFor } from '../contract/cases';
-import { expectFailure, expectSuccess, usePageSuite } from './suite';
+import { expectFailure, expectSuccess } from '../contract/recording';
+import { usePageTarget } from './target';
 
 describe('page path: withCredentials', () => {
-  const suite = usePageSuite();
+  const suite = usePageTarget();
 
   beforeAll(async () => {
     // A cookie of the upload server's host: the page (another port, so another origin) may send it.

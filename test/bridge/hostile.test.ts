@@ -1,17 +1,16 @@
 /**
- * Hostile bridge messages, property-based: arbitrary JSON, near-valid messages with one field wrong,
- * unknown and foreign task ids, huge payloads. The host never throws, answers only with refusals (or
- * runs what is valid), and an upload beside them is not disturbed.
+ * Hostile input over the bridge, property-based. Messages: arbitrary JSON, near-valid messages with one
+ * field wrong, unknown and foreign task ids, huge payloads; the host never throws, answers only with
+ * refusals (or runs what is valid), and an upload beside them is not disturbed. Options: the page path's
+ * hostile options (test/hybrid/hostile-options.ts) with native paths, through the whole bridge.
  */
 import fc from 'fast-check';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { parsePageMessage } from '../../src/bridge/protocol';
 import { uniqueId, urlFor } from '../contract/cases';
-import { configureEmulation, resetEmulation } from '../../emulator/control';
-import { startUploadServer } from '../../server/upload-server';
-import type { UploadServer } from '../../server/types';
-import { nativeFile, startBridgePage, startOptions } from './bridge-harness';
-import type { BridgePage } from './bridge-harness';
+import { checkHostileOptions } from '../hybrid/hostile-options';
+import { captureReplies, postRaw, replies, startOptions } from './messages';
+import { nativeFile, useBridgeTarget } from './target';
 
 const validStart = (filePath: string, url: string): Record<string, unknown> => ({
   v: 1,
@@ -75,57 +74,25 @@ describe('protocol parsing', () => {
 });
 
 describe('hostile messages to the native host', () => {
-  let server: UploadServer;
-  let side: BridgePage;
-  beforeAll(async () => {
-    server = await startUploadServer();
-    configureEmulation({ progressIntervalMs: 100 });
-    side = await startBridgePage();
-    await side.harness.page.evaluate(() => {
-      const w = window as unknown as {
-        __replies: Array<{ type: string }>;
-        __harmonyUploadBridge: { receive(b64: string): void };
-      };
-      w.__replies = [];
-      w.__harmonyUploadBridge = {
-        receive(b64: string) {
-          w.__replies.push(
-            JSON.parse(new TextDecoder().decode(Uint8Array.from(atob(b64), (c) => c.charCodeAt(0)))) as {
-              type: string;
-            },
-          );
-        },
-      };
-    });
-  });
-  afterAll(async () => {
-    await side?.harness.close();
-    await resetEmulation();
-    await server?.close();
-  });
+  const suite = useBridgeTarget();
+  beforeAll(() => captureReplies(suite.side));
 
   it('arbitrary and near-valid messages: refusals or valid uploads only, and a running upload is untouched', async () => {
     const small = await nativeFile(256);
     const big = await nativeFile(6 * 1024 * 1024, 'steady.bin');
     const steadyId = uniqueId('steady');
-    const post = (text: string): Promise<void> =>
-      side.harness.page.evaluate(
-        (t) =>
-          (window as unknown as { __harmonyUploadNative: { post(m: string): void } }).__harmonyUploadNative.post(t),
-        text,
-      );
     // Slow enough (24 s) to be running while every message below arrives.
-    const steady = validStart(big.filePath, urlFor(server, { id: steadyId, readBps: 256 * 1024 }));
+    const steady = validStart(big.filePath, urlFor(suite.server, { id: steadyId, readBps: 256 * 1024 }));
     steady.page = 'steadypage';
     steady.id = 'steady';
     steady.options = { ...(steady.options as object), timeout: 90000 };
-    await post(JSON.stringify(steady));
+    await postRaw(suite.side, JSON.stringify(steady));
 
     const messages = fc.sample(
       fc.oneof(
         fc.string({ maxLength: 200 }),
         fc.jsonValue({ maxDepth: 3 }).map((v) => JSON.stringify(v)),
-        mutated(small.filePath, server.uploadUrl),
+        mutated(small.filePath, suite.server.uploadUrl),
         fc.constantFrom(
           // Another page naming the steady task: ignored.
           JSON.stringify({ v: 1, page: 'otherpage', type: 'abort', id: 'steady' }),
@@ -136,19 +103,28 @@ describe('hostile messages to the native host', () => {
     );
     // The generated starts name page ids other than the steady upload's, as a script in the page or a stale
     // copy of the library would: with onPageBegin forwarded, none of them is a page load.
-    for (const m of messages) await post(m);
-    expect(server.byId(steadyId)[0]?.closedAt, 'the steady upload outlasts the messages').toBeUndefined();
+    for (const m of messages) await postRaw(suite.side, m);
+    expect(suite.server.byId(steadyId)[0]?.closedAt, 'the steady upload outlasts the messages').toBeUndefined();
 
-    const rec = await server.waitFor((x) => x.id === steadyId && x.responded, 60000);
+    const rec = await suite.server.waitFor((x) => x.id === steadyId && x.responded, 60000);
     expect(rec.summary?.files[0].sha256).toBe(big.sha256);
-    await new Promise((r) => setTimeout(r, 500));
-    const replies = await side.harness.page.evaluate(
-      () => (window as unknown as { __replies: Array<{ type: string; id?: string }> }).__replies,
-    );
-    const types = new Set(replies.map((r) => r.type));
+    const got = await replies(suite.side, 500);
+    const types = new Set(got.map((r) => r.type));
     for (const t of types) expect(['refused', 'progress', 'headers', 'success', 'fail']).toContain(t);
-    expect(replies.filter((r) => r.id === 'steady' && (r.type === 'fail' || r.type === 'refused'))).toEqual([]);
-    expect(replies.filter((r) => r.id === 'steady' && r.type === 'success')).toHaveLength(1);
-    await expect.poll(() => side.bridge.activeUploads, { timeout: 15000 }).toBe(0);
+    expect(got.filter((r) => r.id === 'steady' && (r.type === 'fail' || r.type === 'refused'))).toEqual([]);
+    expect(got.filter((r) => r.id === 'steady' && r.type === 'success')).toHaveLength(1);
+    await expect.poll(() => suite.side.bridge.activeUploads, { timeout: 15000 }).toBe(0);
+  }, 120000);
+});
+
+describe('hostile options over the bridge', () => {
+  const suite = useBridgeTarget();
+
+  it('no throw, no hang, one clear outcome; a native upload beside them arrives intact', async () => {
+    const canary = await nativeFile(12 * 1024 * 1024, 'canary.bin');
+    const small = await nativeFile(1024, 'small.bin');
+    const run = { canary, filePath: small.filePath, runs: 150, seed: 2468 };
+    await checkHostileOptions(suite.side.harness, suite.server, run);
+    await expect.poll(() => suite.side.bridge.activeUploads).toBe(0);
   }, 120000);
 });

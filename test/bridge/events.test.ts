@@ -4,30 +4,28 @@
  * load aborts the uploads of the page before it.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { RecordedEvent, Recording } from '../contract/driver';
+import type { Recording } from '../contract/driver';
+import { eventOf, expectFailure, expectSuccess } from '../contract/recording';
+import { configureEmulation } from '../../emulator/control';
+import { startEmulatedDevice, stopEmulatedDevice } from '../arkts/device';
 import { uniqueId, urlFor } from '../contract/cases';
-import { configureEmulation, resetEmulation } from '../../emulator/control';
-import { startUploadServer } from '../../server/upload-server';
 import type { UploadServer, UploadSummary } from '../../server/types';
 import { hybridIife } from '../hybrid/iife';
-import { delivered, leaveRunning, nativeFile, startBridgePage } from './bridge-harness';
-import type { BridgePage, NativeEvent } from './bridge-harness';
+import { delivered } from './messages';
+import { leaveRunning, nativeFile, startBridgePage } from './target';
+import type { BridgePage, NativeEvent } from './target';
 
 let server: UploadServer;
 
 beforeAll(async () => {
-  server = await startUploadServer();
-  configureEmulation({ progressIntervalMs: 100 });
+  server = await startEmulatedDevice();
 });
-afterAll(async () => {
-  await resetEmulation();
-  await server.close();
-});
+afterAll(() => stopEmulatedDevice(server));
 
 /** The user-visible sequence, in one shape for both sides. */
 function pageSequence(r: Recording): unknown[] {
   const out: unknown[] = [];
-  for (const e of r.events as RecordedEvent[]) {
+  for (const e of r.events) {
     if (e.kind === 'progress') out.push(['progress', e.progress, e.sent, e.expected]);
     else if (e.kind === 'headers') out.push(['headers', e.header]);
     else if (e.kind === 'resolved') out.push(['success', e.result]);
@@ -122,18 +120,16 @@ describe('one bridge', () => {
     const r1 = await side.harness.run({
       options: { url: urlFor(server, { body: tricky }), filePath: file.filePath, name: 'file' },
     });
-    const s1 = r1.events.find((e) => e.kind === 'success');
-    expect(s1?.kind === 'success' && s1.result.data).toBe(tricky);
+    expect(expectSuccess(r1).data).toBe(tricky);
     const invalid = Buffer.from([0x61, 0xff, 0xfe, 0x62, 0xe2, 0x82, 0x22, 0x3c]).toString('base64');
     const r2 = await side.harness.run({
       options: { url: urlFor(server, { bodyB64: invalid }), filePath: file.filePath, name: 'file' },
     });
     const native = side.native.uploads.at(-1);
     await native?.done;
-    const s2 = r2.events.find((e) => e.kind === 'success');
-    const n2 = native?.events.find((e) => e.kind === 'resolved');
-    expect(s2?.kind === 'success' && s2.result.data).toBe(n2?.kind === 'resolved' ? n2.result.data : 'missing');
-    expect(s2?.kind === 'success' && s2.result.data).toBe(new TextDecoder().decode(Buffer.from(invalid, 'base64')));
+    const data = expectSuccess(r2).data;
+    expect(data).toBe(native ? eventOf(native, 'resolved').result.data : 'missing');
+    expect(data).toBe(new TextDecoder().decode(Buffer.from(invalid, 'base64')));
   });
 
   it('a reload aborts the uploads of the page before it: the server sees them end, nothing reaches the new page', async () => {
@@ -213,13 +209,9 @@ describe('several WebViews side by side', () => {
         [ra, fa],
         [rb, fb],
       ] as const) {
-        const s = r.events.find((e) => e.kind === 'success');
-        expect(s?.kind === 'success' && (JSON.parse(s.result.data) as UploadSummary).files[0].sha256).toBe(f.sha256);
+        expect((JSON.parse(expectSuccess(r).data) as UploadSummary).files[0].sha256).toBe(f.sha256);
       }
-      expect(rc.events.find((e) => e.kind === 'fail')).toEqual({
-        kind: 'fail',
-        result: { errMsg: 'uploadFile:fail abort' },
-      });
+      expectFailure(rc, 'uploadFile:fail abort');
       expect(a.native.uploads).toHaveLength(1);
       expect(b.native.uploads).toHaveLength(2);
     } finally {
@@ -267,8 +259,7 @@ describe('two copies of the library in one page (a script tag beside a bundle)',
       expect(b).toBe(`200 ${fb.sha256}`);
       const a = await runA;
       expect(a.outcome).toBe('success');
-      const s = a.events.find((e) => e.kind === 'success');
-      expect(s?.kind === 'success' && (JSON.parse(s.result.data) as UploadSummary).files[0].sha256).toBe(fa.sha256);
+      expect((JSON.parse(expectSuccess(a).data) as UploadSummary).files[0].sha256).toBe(fa.sha256);
       expect(side.bridge.activeUploads).toBe(0);
     } finally {
       await side.harness.close();
@@ -301,8 +292,7 @@ describe('two copies of the library in one page (a script tag beside a bundle)',
         [ra, fa],
         [rb, fb],
       ] as const) {
-        const s = r.events.find((e) => e.kind === 'success');
-        expect(s?.kind === 'success' && (JSON.parse(s.result.data) as UploadSummary).files[0].sha256).toBe(f.sha256);
+        expect((JSON.parse(expectSuccess(r).data) as UploadSummary).files[0].sha256).toBe(f.sha256);
       }
     } finally {
       await side.harness.close();

@@ -1,16 +1,14 @@
 /** The shared server-fault cases on the hybrid page path, in Chromium. */
-import { beforeAll, describe, it } from 'vitest';
-import type { ContractTarget } from '../contract/cases';
+import { describe, it } from 'vitest';
 import { faultCases } from '../contract/faults';
 import type { FaultProfile } from '../contract/faults';
-import { pageTarget } from './page-target';
-import { usePageSuite } from './suite';
+import { usePageTarget } from './target';
 
 /**
  * What browsers do (the Fetch standard): 301/302 turn a POST into a GET without a body, 307/308 send the
  * body again. Chromium re-sends by itself in one case: a request on a reused keep-alive connection that
  * fails before any response goes again, once, on a new connection; so the server may count one request
- * more than the library made (page-transport.test.ts counts the library's own attempts, its XHRs).
+ * more than the library made (transport.test.ts counts the library's own attempts, its XHRs).
  */
 const profile: FaultProfile = {
   redirects: { 301: 'asGet', 302: 'asGet', 307: 'resent', 308: 'resent' },
@@ -18,14 +16,6 @@ const profile: FaultProfile = {
 };
 
 describe('server faults on the hybrid page path in Chromium', () => {
-  const suite = usePageSuite();
-  let target: ContractTarget;
-
-  beforeAll(async () => {
-    target = await pageTarget(suite.harness, suite.server);
-  });
-
-  for (const c of faultCases(() => profile)) {
-    it(c.name, () => c.run(target));
-  }
+  const suite = usePageTarget();
+  for (const c of faultCases(() => profile)) it(c.name, () => c.run(suite.target));
 });

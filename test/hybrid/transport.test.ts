@@ -7,7 +7,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { uniqueId, urlFor } from '../contract/cases';
 import { startFaultServer } from '../../server/page-host';
 import type { FaultServer } from '../../server/page-host';
-import { expectFailure, expectSuccess, headersOf, kinds, progressOf, usePageSuite } from './suite';
+import { expectFailure, expectSuccess, headersOf, kinds, progressOf } from '../contract/recording';
+import { usePageTarget } from './target';
 
 const BEFORE_RESPONSE =
   'uploadFile:fail network error: the request failed before any response (connection refused or reset, name not ' +
@@ -15,7 +16,7 @@ const BEFORE_RESPONSE =
 const AFTER_RESPONSE = 'uploadFile:fail network error: the connection failed while the response was being received';
 
 describe('page path: the XHR transport', () => {
-  const suite = usePageSuite();
+  const suite = usePageTarget();
   let fault: FaultServer;
 
   beforeAll(async () => {

@@ -9,7 +9,8 @@ import { uniqueId, urlFor } from '../contract/cases';
 import type { ReceivedFile } from '../../server/types';
 import { hybridIife } from './iife';
 import type { UrlMaker } from './page-api';
-import { expectSuccess, usePageSuite } from './suite';
+import { expectSuccess } from '../contract/recording';
+import { usePageTarget } from './target';
 
 const SIZE = 8 * 1024 * 1024 + 11;
 
@@ -23,7 +24,7 @@ const asSent = (sha256: string): ReceivedFile => ({
 });
 
 describe('page path: blob: URLs', () => {
-  const suite = usePageSuite();
+  const suite = usePageTarget();
 
   async function upload(filePath: string): Promise<ReceivedFile> {
     const id = uniqueId('blob-url');

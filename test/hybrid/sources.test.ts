@@ -8,14 +8,15 @@ import { uniqueId, urlFor } from '../contract/cases';
 import type { ReceivedFile } from '../../server/types';
 import { sha256 } from './harness';
 import type { UrlRevoker } from './page-api';
-import { expectFailure, expectSuccess, kinds, usePageSuite } from './suite';
+import { expectFailure, expectSuccess, kinds } from '../contract/recording';
+import { usePageTarget } from './target';
 
 const NO_BRIDGE =
   'uploadFile:fail no native bridge: a native file path can only be uploaded in an ArkWeb WebView whose controller has ' +
   'attachUploadBridge(); in a browser, pass a Blob, a File, or a blob: URL';
 
 describe('page path: file sources', () => {
-  const suite = usePageSuite();
+  const suite = usePageTarget();
 
   /** Uploads filePath; resolves with the file part as the server received it. */
   async function uploadAndGetFile(filePath: string, extra: { fileName?: string } = {}): Promise<ReceivedFile> {
@@ -57,7 +58,7 @@ describe('page path: file sources', () => {
     });
   });
 
-  // page-blob-urls.test.ts: which blob: URLs are sent as their Blob, which are read back first.
+  // blob-urls.test.ts: which blob: URLs are sent as their Blob, which are read back first.
   it('a blob: URL: its bytes arrive intact', async () => {
     const blob = await suite.harness.addFile(2 * 1024 * 1024 + 3);
     const url = await suite.harness.blobUrl(blob.key);

@@ -4,30 +4,26 @@
  * the @ohos.request emulation to the real server.
  */
 import type { webview } from '@kit.ArkWeb';
-import { afterAll, beforeAll } from 'vitest';
 import { attachUploadBridge } from '../../src/arkts/bridge-host';
 import type { UploadBridge, UploadBridgeOptions } from '../../src/arkts/bridge-host';
 import { COPY_DIR } from '../../src/arkts/staging';
 import type { ArkTsBackend } from '../../src/arkts/types';
 import { configure, uploadStats } from '../../src/arkts/upload';
 import type { UploadFileFailResult, UploadFileSuccessResult, UploadTask } from '../../src/core/types';
-import { urlFor } from '../contract/cases';
-import type { TargetFile } from '../contract/cases';
-import type { Recording } from '../contract/driver';
+import { urlFor, useSuite } from '../contract/cases';
+import type { TargetFile, TargetSuite } from '../contract/cases';
+import type { EventOf } from '../contract/recording';
 import type { SourceTarget } from '../contract/sources';
 import { emulatedSources } from '../arkts/source-files';
-import { configureEmulation, emulationStats, resetEmulation } from '../../emulator/control';
-import { startUploadServer } from '../../server/upload-server';
+import { startEmulatedDevice, stopEmulatedDevice } from '../arkts/device';
+import { emulationStats } from '../../emulator/control';
 import { getSandbox } from '../../emulator/sandbox';
 import { Harness } from '../hybrid/harness';
 import type { UploadServer } from '../../server/types';
 import { PlaywrightWebview } from '../../emulator/ohos.web.webview/webview-controller';
 
-export type NativeEvent =
-  | { kind: 'progress'; progress: number; sent: number; expected: number }
-  | { kind: 'headers'; header: Record<string, string> }
-  | { kind: 'resolved'; result: UploadFileSuccessResult }
-  | { kind: 'rejected'; result: UploadFileFailResult };
+/** What the recorder sees of a native task: its listeners' events and its promise. */
+export type NativeEvent = EventOf<'progress' | 'headers' | 'resolved' | 'rejected'>;
 
 /** What ArkTS listeners on the native tasks saw, one list per upload, in start order. */
 export class NativeRecorder {
@@ -66,7 +62,7 @@ export const sandbox = getSandbox();
 export const context = sandbox.createContext();
 export const bridgeDir = `${context.cacheDir}/bridge`;
 
-export interface BridgePageOptions {
+export interface BridgeTargetOptions {
   /** The allowed origins, given the page's own; default: just the page's. */
   allowedOrigins?: (origin: string) => string[];
   allowedPaths?: string[];
@@ -78,7 +74,11 @@ export interface BridgePageOptions {
   backend?: ArkTsBackend;
 }
 
-export async function startBridgePage(options: BridgePageOptions = {}): Promise<BridgePage> {
+/**
+ * One WebView page with the bridge attached before it loads, as an app attaches it. useBridgeTarget starts
+ * one; a test that needs another page, or a fresh one, starts it here and closes its harness.
+ */
+export async function startBridgePage(options: BridgeTargetOptions = {}): Promise<BridgePage> {
   const backend = options.backend ?? 'agent';
   configure({ context, backend });
   const native = new NativeRecorder();
@@ -113,6 +113,7 @@ export interface NativeFile extends TargetFile {
   filePath: string;
 }
 
+/** A file of `size` random bytes in the bridge's allowed directory: a native path a page may name. */
 export async function nativeFile(size: number, name = 'file.bin'): Promise<NativeFile> {
   const filePath = `${bridgeDir}/${++files}-${name}`;
   const sha256 = await sandbox.writeFile(filePath, { size, seed: 1000 + files });
@@ -120,7 +121,7 @@ export async function nativeFile(size: number, name = 'file.bin'): Promise<Nativ
 }
 
 /** The bridge as the contract suite sees it: page listeners, native files, the native engine's semantics. */
-export function bridgeTarget(side: BridgePage, server: UploadServer): SourceTarget {
+function bridgeTarget(side: BridgePage, server: UploadServer): SourceTarget {
   const { harness, bridge } = side;
   const http = side.backend === 'http';
   return {
@@ -169,61 +170,24 @@ export function bridgeTarget(side: BridgePage, server: UploadServer): SourceTarg
   };
 }
 
-/** A describe block's bridge target: a server, the emulation, one WebView page with the bridge. */
-export function useBridgeTarget(options: BridgePageOptions = {}): {
-  target: SourceTarget;
-  server: UploadServer;
+/** What useBridgeTarget fills in: the target, its server, and the WebView page with the bridge behind it. */
+export interface BridgeSuite extends TargetSuite<SourceTarget> {
   side: BridgePage;
-} {
-  const holder = {} as { target: SourceTarget; server: UploadServer; side: BridgePage };
-  beforeAll(async () => {
-    holder.server = await startUploadServer();
-    configureEmulation({ progressIntervalMs: 100 });
-    holder.side = await startBridgePage(options);
-    holder.target = bridgeTarget(holder.side, holder.server);
-  });
-  afterAll(async () => {
-    await holder.side?.harness.close();
-    await resetEmulation();
-    await holder.server?.close();
-  });
-  return holder;
 }
 
-/** The errMsg of a recorded upload's `fail` event. */
-export function errMsgOf(r: Recording): string | undefined {
-  const fail = r.events.find((e) => e.kind === 'fail');
-  return fail?.kind === 'fail' ? fail.result.errMsg : undefined;
-}
-
-/** The messages the native side delivered, decoded from their runJavaScript scripts. */
-export function delivered(scripts: string[]): Array<Record<string, unknown> & { page: string; type: string }> {
-  return scripts.map((script) => {
-    const b64 = /receive\("([A-Za-z0-9+/=]*)"\)/.exec(script)?.[1] ?? '';
-    return JSON.parse(Buffer.from(b64, 'base64').toString('utf8')) as { page: string; type: string };
+/** A describe block's bridge target: an emulated device of its own, and one WebView page with the bridge. */
+export function useBridgeTarget(options: BridgeTargetOptions = {}): BridgeSuite {
+  return useSuite<BridgeSuite>({
+    async start(suite) {
+      suite.server = await startEmulatedDevice();
+      suite.side = await startBridgePage(options);
+      suite.target = bridgeTarget(suite.side, suite.server);
+    },
+    async stop(suite) {
+      await suite.side?.harness.close();
+      await stopEmulatedDevice(suite.server);
+    },
   });
-}
-
-/** Records what the native side sends to this page, decoded, in place of the library's receiver. */
-export async function captureReplies(side: BridgePage): Promise<void> {
-  await side.harness.page.evaluate(() => {
-    const w = window as unknown as { __replies: unknown[]; __harmonyUploadBridge: { receive(b64: string): void } };
-    w.__replies = [];
-    w.__harmonyUploadBridge = {
-      receive(b64: string) {
-        const bytes = Uint8Array.from(atob(b64), (c) => c.charCodeAt(0));
-        w.__replies.push(JSON.parse(new TextDecoder().decode(bytes)));
-      },
-    };
-  });
-}
-
-/** The replies captureReplies() recorded, after `settleMs`. */
-export async function replies(side: BridgePage, settleMs = 400): Promise<Array<Record<string, unknown>>> {
-  await new Promise((r) => setTimeout(r, settleMs));
-  return side.harness.page.evaluate(
-    () => (window as unknown as { __replies: Array<Record<string, unknown>> }).__replies,
-  );
 }
 
 /**
@@ -244,46 +208,4 @@ export async function leaveRunning(
     [urlFor(server, { id, readBps }), filePath] as const,
   );
   await server.waitFor((x) => x.id === id && x.bytesReceived > 0, 5000);
-}
-
-/** Posts `text` to the native proxy from the top page, as a script of the page can. */
-export async function postRaw(side: BridgePage, text: string): Promise<void> {
-  await side.harness.page.evaluate((t) => {
-    (window as unknown as { __harmonyUploadNative: { post(m: string): void } }).__harmonyUploadNative.post(t);
-  }, text);
-}
-
-/** Adds an iframe of the page's own origin to the page, and posts `text` to the native proxy from it. */
-export async function postFromIframe(side: BridgePage, text: string): Promise<void> {
-  await side.harness.page.evaluate(async (origin) => {
-    const frame = document.createElement('iframe');
-    frame.src = `${origin}/other.html`;
-    document.body.append(frame);
-    await new Promise((r) => frame.addEventListener('load', r));
-  }, side.origin);
-  const child = side.harness.page.frames().find((f) => f !== side.harness.page.mainFrame());
-  if (!child) throw new Error('no iframe');
-  await child.evaluate(
-    (m) => (window as unknown as { __harmonyUploadNative: { post(x: string): void } }).__harmonyUploadNative.post(m),
-    text,
-  );
-}
-
-/** A start message as the page's library posts it. */
-export function startMessage(page: string, id: string, options: Record<string, unknown>): string {
-  return JSON.stringify({ v: 1, page, type: 'start', id, options });
-}
-
-/** Well-formed start options. */
-export function startOptions(filePath: string, url: string): Record<string, unknown> {
-  return {
-    url,
-    filePath,
-    name: 'file',
-    header: {},
-    formData: [],
-    fileName: 'x.bin',
-    timeout: 30000,
-    retry: { count: 0, backoff: 0 },
-  };
 }

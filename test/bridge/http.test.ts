@@ -5,7 +5,8 @@
  */
 import { describe, expect, it } from 'vitest';
 import { contractCases, uniqueId, urlFor } from '../contract/cases';
-import { nativeFile, useBridgeTarget } from './bridge-harness';
+import { expectSuccess } from '../contract/recording';
+import { nativeFile, useBridgeTarget } from './target';
 
 /** The contract cases where @ohos.net.http differs from request.agent, in the suite's order, and the leak check. */
 const CHOSEN = [
@@ -35,8 +36,7 @@ describe('the bridge, native side on @ohos.net.http', () => {
         name: 'file',
       },
     });
-    const success = r.events.find((e) => e.kind === 'success');
-    expect(success?.kind === 'success' && success.result).toMatchObject({
+    expect(expectSuccess(r)).toMatchObject({
       statusCode: 522,
       data: 'origin down',
       header: { 'x-why': 'cdn' },
