@@ -485,6 +485,13 @@ const mutations = [
     tests: ['test/bridge/security.test.ts', '-t', 'queue of their own'],
   },
   {
+    name: 'page path: a Blob is sent inside uploadFile(), before a same-turn abort() can stop it',
+    file: 'src/hybrid/page-transport.ts',
+    from: '    Promise.resolve()\n      .then(() => {',
+    to: '    this.send(source);\n    Promise.reject()\n      .then(() => {',
+    tests: ['test/hybrid/transport.test.ts', '-t', 'same turn as uploadFile'],
+  },
+  {
     name: 'queue: an aborted upload the platform still sends frees its place at once',
     file: 'src/core/engine.ts',
     from: '    if (!stopping) {\n      this.engine.scheduler.release();',

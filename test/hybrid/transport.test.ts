@@ -61,6 +61,19 @@ describe('page path: the XHR transport', () => {
     expect((await suite.harness.xhrCounts()).open).toBe(0);
   });
 
+  it('abort() in the same turn as uploadFile sends no XHR at all, even for a body small enough to go at once', async () => {
+    const file = await suite.harness.addFile(1024);
+    const before = await suite.harness.xhrCounts();
+    for (let i = 0; i < 5; i++) {
+      const r = await suite.harness.run({
+        options: { url: urlFor(suite.server, { id: uniqueId('same-turn') }), filePath: file.filePath, name: 'file' },
+        abort: 'sync',
+      });
+      expectFailure(r, 'uploadFile:fail abort');
+    }
+    expect((await suite.harness.xhrCounts()).sent).toBe(before.sent);
+  });
+
   it('a connection reset before any response is a network error, which retry tries again', async () => {
     const file = await suite.harness.addFile(512 * 1024);
     for (const count of [0, 2]) {
