@@ -485,11 +485,11 @@ const mutations = [
     tests: ['test/bridge/security.test.ts', '-t', 'queue of their own'],
   },
   {
-    name: 'page path: a Blob is sent inside uploadFile(), before a same-turn abort() can stop it',
-    file: 'src/hybrid/page-transport.ts',
-    from: '    Promise.resolve()\n      .then(() => {',
-    to: '    this.send(source);\n    Promise.reject()\n      .then(() => {',
-    tests: ['test/hybrid/transport.test.ts', '-t', 'same turn as uploadFile'],
+    name: 'one start for every target: the transport starts inside uploadFile(), before a same-turn abort()',
+    file: 'src/core/engine.ts',
+    from: "    later(() => {\n      if (this.phase === 'running') this.startAttempt();\n    });",
+    to: '    this.startAttempt();',
+    tests: ['test/core/engine.test.ts', '-t', 'in the same turn as uploadFile'],
   },
   {
     name: 'queue: an aborted upload the platform still sends frees its place at once',

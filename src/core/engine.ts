@@ -115,7 +115,11 @@ class UploadRun<Source> implements Job {
       () => this.finish({ ok: false, result: { errMsg: failMsg(Reason.timeout) } }),
       this.request.timeout,
     );
-    this.startAttempt();
+    // The transport starts a microtask later, never inside uploadFile(): an abort() in the caller's same turn
+    // then ends the upload before any transport has begun, so nothing is sent, on every target.
+    later(() => {
+      if (this.phase === 'running') this.startAttempt();
+    });
   }
 
   abort(): void {

@@ -42,6 +42,10 @@ export interface TransportHandle {
 }
 
 export interface Transport<Source> {
-  /** Starts one attempt of the upload; everything it needs is in the checked request. */
+  /**
+   * Starts one attempt of the upload; everything it needs is in the checked request. Never called inside
+   * uploadFile() itself (the core starts the first attempt a microtask later), so a transport may send at
+   * once: an abort() in the caller's same turn has ended the upload before this is called.
+   */
   start(request: UploadRequest<Source>, sink: TransportSink): TransportHandle;
 }

@@ -147,8 +147,6 @@ function post(proxy: NativeProxy, message: PageMessage): void {
 }
 
 const closed: TransportHandle = { close() {} };
-const resolved = Promise.resolve();
-
 export const bridgeTransport: Transport<HybridSource> = {
   start(req, sink) {
     const w = bridgeWindow();
@@ -171,23 +169,19 @@ export const bridgeTransport: Transport<HybridSource> = {
       id,
       options: { url, filePath: req.source, name, header, formData, fileName, timeout, retry },
     };
-    let posted = false;
-    // Posted from a microtask: an abort() right after uploadFile() then cancels with no message at all,
-    // where a start already posted could reach the native side, and the server, before the abort.
-    resolved.then(() => {
-      if (!sinks.has(id)) return;
-      try {
-        post(proxy, message);
-        posted = true;
-      } catch (err) {
-        sinks.delete(id);
-        sink.fail(err instanceof RangeError ? err.message : `native bridge error: ${describeThrown(err)}`);
-      }
-    });
+    // Posted at once: the core starts a transport a microtask after uploadFile(), so an abort() in the caller's
+    // same turn has already ended the upload, and no start is ever posted for it.
+    try {
+      post(proxy, message);
+    } catch (err) {
+      sinks.delete(id);
+      sink.fail(err instanceof RangeError ? err.message : `native bridge error: ${describeThrown(err)}`);
+      return closed;
+    }
     return {
       close() {
         // Still ours: the outcome came from this side (abort, timeout); tell the native side to stop.
-        if (!sinks.delete(id) || !posted) return;
+        if (!sinks.delete(id)) return;
         try {
           post(proxy, { v: PROTOCOL_VERSION, page, type: 'abort', id });
         } catch (err) {

@@ -84,22 +84,10 @@ class PageUpload implements TransportHandle {
     private readonly sink: TransportSink,
   ) {}
 
-  /**
-   * Sends one microtask later, not inside uploadFile(): Chromium hands send() to its network service at
-   * once, so an abort() in the caller's same turn could lose the race to a small body that is already on
-   * the wire. Deferred, that abort() closes this first and nothing is sent.
-   */
   start(): void {
     const source = this.req.source;
-    if (!isBlob(source)) {
-      this.fetchThenSend(source);
-      return;
-    }
-    Promise.resolve()
-      .then(() => {
-        if (!this.closed) this.send(source);
-      })
-      .catch((err: unknown) => this.sink.fail(describeThrown(err)));
+    if (isBlob(source)) this.send(source);
+    else this.fetchThenSend(source);
   }
 
   close(): void {

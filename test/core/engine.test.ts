@@ -28,10 +28,11 @@ afterEach(() => {
   vi.restoreAllMocks();
 });
 
-/** One upload on a fresh engine, watched from the call on. */
-function upload(overrides: Partial<UploadFileOptions> = {}) {
+/** One upload on a fresh engine, watched from the call on, once its transport has started. */
+async function upload(overrides: Partial<UploadFileOptions> = {}) {
   const { engine, transport } = scriptedEngine();
   const seen = watch(engine.uploadFile, uploadOptions(overrides));
+  await flush();
   return { engine, transport, seen, task: seen.task };
 }
 
@@ -57,7 +58,7 @@ async function expectLateReportsIgnored(seen: Seen, transport: ScriptedTransport
 
 describe('what the caller sees, in order', () => {
   it('a success: progress, one headers event, 100 with the answer, success, complete, then the promise', async () => {
-    const { transport, seen } = upload();
+    const { transport, seen } = await upload();
     transport.last.progress(0, 100).progress(40, 100).progress(99, 100).headers().respond();
     await flush();
     expect(seen.events).toEqual([
@@ -74,7 +75,7 @@ describe('what the caller sees, in order', () => {
   });
 
   it('one headers event: from the answer when the transport reports none, the first when it reports two', async () => {
-    const silent = upload();
+    const silent = await upload();
     silent.transport.last.respond({ header: { 'x-from': 'answer' } });
     await flush();
     expect(silent.seen.events.slice(0, 2)).toEqual([
@@ -82,7 +83,7 @@ describe('what the caller sees, in order', () => {
       { kind: 'progress', progress: 100, sent: 100, expected: 100 },
     ]);
 
-    const twice = upload();
+    const twice = await upload();
     twice.transport.last
       .headers({ 'x-report': 'first' })
       .headers({ 'x-report': 'second' })
@@ -93,8 +94,8 @@ describe('what the caller sees, in order', () => {
     expect(eventOf(twice.seen, 'success').result.header).toEqual({ 'x-report': 'second' });
   });
 
-  it('progress is an integer percent that only rises; 100 comes only with the answer, with sent == expected', () => {
-    const { transport, seen } = upload();
+  it('progress is an integer percent that only rises; 100 comes only with the answer, with sent == expected', async () => {
+    const { transport, seen } = await upload();
     const reports: Array<[number, number]> = [
       [0, 1000],
       [5, 1000],
@@ -119,7 +120,7 @@ describe('what the caller sees, in order', () => {
   });
 
   it('a failure has no 100 and no headers event of its own', async () => {
-    const { transport, seen } = upload();
+    const { transport, seen } = await upload();
     transport.last.progress(50, 100).fail('connection reset');
     await flush();
     expect(kinds(seen)).toEqual(['progress', 'fail', 'complete', 'rejected']);
@@ -127,12 +128,12 @@ describe('what the caller sees, in order', () => {
   });
 
   it('nothing reaches the caller after the outcome, whatever the transport still reports', async () => {
-    const ok = upload();
+    const ok = await upload();
     ok.transport.last.respond();
     await expectLateReportsIgnored(ok.seen, ok.transport);
     expect(kinds(ok.seen)).toEqual(['headers', 'progress', 'success', 'complete', 'resolved']);
 
-    const failed = upload();
+    const failed = await upload();
     failed.transport.last.fail('offline');
     await expectLateReportsIgnored(failed.seen, failed.transport);
     expectFailure(failed.seen, 'uploadFile:fail offline');
@@ -153,12 +154,14 @@ describe('what the caller sees, in order', () => {
 
     // Nor inside the transport's report: the transport is never re-entered from a callback.
     const answered = watch(engine.uploadFile, uploadOptions());
+    await flush();
     transport.last.respond();
     expect(kinds(answered)).toEqual(['headers', 'progress']);
     await flush();
     expect(kinds(answered)).toEqual(['headers', 'progress', 'success', 'complete', 'resolved']);
 
     const failed = watch(engine.uploadFile, uploadOptions());
+    await flush();
     transport.last.fail('offline');
     expect(kinds(failed)).toEqual([]);
     await flush();
@@ -167,7 +170,7 @@ describe('what the caller sees, in order', () => {
 
   it('a callback that throws is reported with console.error; complete and the promise still follow', async () => {
     const error = vi.spyOn(console, 'error').mockImplementation(() => undefined);
-    const { transport, seen } = upload({
+    const { transport, seen } = await upload({
       success: () => {
         throw new Error('a bug in the caller');
       },
@@ -182,7 +185,7 @@ describe('what the caller sees, in order', () => {
 
 describe('timeout', () => {
   it('ends the upload with uploadFile:fail timeout when the time is up, and closes the transport', async () => {
-    const { transport, seen } = upload({ timeout: 1000 });
+    const { transport, seen } = await upload({ timeout: 1000 });
     transport.last.progress(10, 100);
     vi.advanceTimersByTime(999);
     await flush();
@@ -197,7 +200,7 @@ describe('timeout', () => {
   });
 
   it('is 60 s when not given', async () => {
-    const { transport, seen } = upload();
+    const { transport, seen } = await upload();
     vi.advanceTimersByTime(59999);
     expect(transport.closes).toEqual([0]);
     vi.advanceTimersByTime(1);
@@ -210,8 +213,10 @@ describe('timeout', () => {
     engine.configure({ maxConcurrent: 1 });
     watch(engine.uploadFile, uploadOptions());
     const queued = watch(engine.uploadFile, uploadOptions({ timeout: 1000 }));
+    await flush();
     vi.advanceTimersByTime(5000);
     transport.attempts[0].respond();
+    await flush();
     expect(transport.log).toEqual(['start 0', 'close 0', 'start 1']);
     vi.advanceTimersByTime(999);
     await flush();
@@ -223,7 +228,7 @@ describe('timeout', () => {
   });
 
   it('covers the whole upload, retries and their waits included', async () => {
-    const { transport, seen } = upload({ timeout: 2500, retry: { count: 5, backoff: 1000 } });
+    const { transport, seen } = await upload({ timeout: 2500, retry: { count: 5, backoff: 1000 } });
     transport.last.fail('offline', true);
     vi.advanceTimersByTime(1000);
     transport.last.fail('offline', true);
@@ -236,11 +241,11 @@ describe('timeout', () => {
   });
 
   it('the outcome leaves no timer behind', async () => {
-    const ok = upload({ timeout: 5000 });
+    const ok = await upload({ timeout: 5000 });
     ok.transport.last.respond();
     expect(vi.getTimerCount()).toBe(0);
 
-    const waiting = upload({ retry: { count: 2 } });
+    const waiting = await upload({ retry: { count: 2 } });
     waiting.transport.last.fail('offline', true);
     expect(vi.getTimerCount()).toBe(2);
     waiting.task.abort();
@@ -262,7 +267,7 @@ describe('retry', () => {
   }
 
   it('waits backoff, then 2×, 4× as long before each new attempt; each failed attempt is closed before the next', async () => {
-    const { transport, seen } = upload({ retry: { count: 3, backoff: 100 } });
+    const { transport, seen } = await upload({ retry: { count: 3, backoff: 100 } });
     expect([retryDelay(transport), retryDelay(transport), retryDelay(transport)]).toEqual([100, 200, 400]);
     transport.last.respond();
     await flush();
@@ -275,15 +280,15 @@ describe('retry', () => {
     for (const attempt of transport.attempts) expect(attempt.request).toEqual(transport.attempts[0].request);
   });
 
-  it('waits 1 s first when no backoff is given, and not at all with backoff 0', () => {
-    const byDefault = upload({ retry: { count: 2 } });
+  it('waits 1 s first when no backoff is given, and not at all with backoff 0', async () => {
+    const byDefault = await upload({ retry: { count: 2 } });
     expect([retryDelay(byDefault.transport), retryDelay(byDefault.transport)]).toEqual([1000, 2000]);
-    const noWait = upload({ retry: { count: 2, backoff: 0 } });
+    const noWait = await upload({ retry: { count: 2, backoff: 0 } });
     expect([retryDelay(noWait.transport), retryDelay(noWait.transport)]).toEqual([0, 0]);
   });
 
   it('makes count more attempts at most, then fails with the last failure', async () => {
-    const { transport, seen } = upload({ retry: { count: 2, backoff: 10 } });
+    const { transport, seen } = await upload({ retry: { count: 2, backoff: 10 } });
     retryDelay(transport);
     retryDelay(transport);
     transport.last.fail('still offline', true);
@@ -295,7 +300,7 @@ describe('retry', () => {
   });
 
   it('never retries without the retry option', async () => {
-    const { transport, seen } = upload();
+    const { transport, seen } = await upload();
     transport.last.fail('offline', true);
     await flush();
     expectFailure(seen, 'uploadFile:fail offline');
@@ -304,7 +309,7 @@ describe('retry', () => {
 
   it('never retries a failure that is not marked retryable', async () => {
     for (const retryable of [undefined, false]) {
-      const { transport, seen } = upload({ retry: { count: 3, backoff: 10 } });
+      const { transport, seen } = await upload({ retry: { count: 3, backoff: 10 } });
       transport.last.fail('certificate expired', retryable);
       vi.advanceTimersByTime(1000);
       await flush();
@@ -314,7 +319,7 @@ describe('retry', () => {
   });
 
   it('never retries once the headers arrived: the server has seen the upload', async () => {
-    const { transport, seen } = upload({ retry: { count: 3, backoff: 10 } });
+    const { transport, seen } = await upload({ retry: { count: 3, backoff: 10 } });
     transport.last.headers().fail('connection reset', true);
     vi.advanceTimersByTime(1000);
     await flush();
@@ -324,7 +329,7 @@ describe('retry', () => {
   });
 
   it('never retries after abort(): an abort during the wait ends the upload, no new attempt starts', async () => {
-    const { transport, seen, task } = upload({ retry: { count: 3, backoff: 100 } });
+    const { transport, seen, task } = await upload({ retry: { count: 3, backoff: 100 } });
     transport.last.fail('offline', true);
     vi.advanceTimersByTime(50);
     task.abort();
@@ -334,8 +339,8 @@ describe('retry', () => {
     expect(transport.log).toEqual(['start 0', 'close 0']);
   });
 
-  it('progress never goes back: a new attempt is silent until it passes the figure already shown', () => {
-    const { transport, seen } = upload({ retry: { count: 1, backoff: 10 } });
+  it('progress never goes back: a new attempt is silent until it passes the figure already shown', async () => {
+    const { transport, seen } = await upload({ retry: { count: 1, backoff: 10 } });
     transport.last.progress(60, 100).fail('offline', true);
     vi.advanceTimersByTime(10);
     transport.last.progress(10, 100).progress(30, 100).progress(60, 100).progress(70, 100).respond();
@@ -343,7 +348,7 @@ describe('retry', () => {
   });
 
   it("a failed attempt's later reports are ignored, during the wait and after the next attempt started", async () => {
-    const { transport, seen } = upload({ retry: { count: 1, backoff: 10 } });
+    const { transport, seen } = await upload({ retry: { count: 1, backoff: 10 } });
     const first = transport.last;
     first.fail('offline', true);
     first.reportEverything();
@@ -361,7 +366,7 @@ describe('retry', () => {
   });
 
   it('what a failed attempt reports from inside its close() is ignored', async () => {
-    const { transport, seen } = upload({ retry: { count: 1, backoff: 10 } });
+    const { transport, seen } = await upload({ retry: { count: 1, backoff: 10 } });
     transport.last.whileClosing = (attempt) => attempt.progress(90, 100).fail('cancelled');
     transport.last.fail('offline', true);
     vi.advanceTimersByTime(10);
@@ -455,6 +460,7 @@ describe('close(): exactly once for every attempt, whatever ends the upload; not
       const { engine, transport } = scriptedEngine();
       c.before?.(transport);
       const seen = watch(engine.uploadFile, uploadOptions(c.options));
+      await flush();
       c.end(transport, seen.task);
       await flush();
       if (c.errMsg === undefined) expectSuccess(seen);
@@ -486,7 +492,7 @@ describe('close(): exactly once for every attempt, whatever ends the upload; not
   });
 
   it('a retry whose start() throws: the failed attempt was closed, the upload fails with what was thrown', async () => {
-    const { transport, seen } = upload({ retry: { count: 3, backoff: 10 } });
+    const { transport, seen } = await upload({ retry: { count: 3, backoff: 10 } });
     transport.whileStarting = () => {
       throw new Error('out of sockets');
     };
@@ -501,7 +507,7 @@ describe('close(): exactly once for every attempt, whatever ends the upload; not
 
   it('a close() that throws is reported with console.error; the outcome still comes', async () => {
     const error = vi.spyOn(console, 'error').mockImplementation(() => undefined);
-    const { transport, seen } = upload();
+    const { transport, seen } = await upload();
     transport.last.whileClosing = () => {
       throw new Error('already released');
     };
@@ -513,7 +519,7 @@ describe('close(): exactly once for every attempt, whatever ends the upload; not
   });
 
   it('what the transport reports from inside the final close() is ignored', async () => {
-    const { transport, seen, task } = upload();
+    const { transport, seen, task } = await upload();
     transport.last.whileClosing = (attempt) => attempt.reportEverything();
     transport.last.progress(50, 100);
     task.abort();
@@ -524,8 +530,19 @@ describe('close(): exactly once for every attempt, whatever ends the upload; not
 });
 
 describe('abort()', () => {
-  it('right after uploadFile returns: fail abort, the started attempt is closed, nothing else is seen', async () => {
-    const { transport, seen, task, engine } = upload();
+  it('in the same turn as uploadFile: fail abort, and the transport is never started', async () => {
+    const { engine, transport } = scriptedEngine();
+    const seen = watch(engine.uploadFile, uploadOptions());
+    seen.task.abort();
+    await flush();
+    expect(transport.log).toEqual([]);
+    expect(kinds(seen)).toEqual(['fail', 'complete', 'rejected']);
+    expectFailure(seen, 'uploadFile:fail abort');
+    expect(engine.stats()).toMatchObject({ live: 0, running: 0, waiting: 0 });
+  });
+
+  it('once the transport has started: fail abort, the started attempt is closed, nothing else is seen', async () => {
+    const { transport, seen, task, engine } = await upload();
     task.abort();
     task.abort();
     expect(transport.log).toEqual(['start 0', 'close 0']);
@@ -549,6 +566,7 @@ describe('abort()', () => {
     expectFailure(second, 'uploadFile:fail abort');
     expect(kinds(second)).toEqual(['fail', 'complete', 'rejected']);
     transport.last.respond();
+    await flush();
     expect(transport.attempts.map((a) => a.request.url)).toEqual([url(1), url(3)]);
     transport.last.respond();
     await flush();
@@ -571,7 +589,7 @@ describe('abort()', () => {
   ];
   for (const phase of phases) {
     it(`${phase.name}; nothing the transport reports after it counts`, async () => {
-      const { transport, seen, task } = upload();
+      const { transport, seen, task } = await upload();
       phase.report(transport.last);
       task.abort();
       task.abort();
@@ -584,7 +602,7 @@ describe('abort()', () => {
   }
 
   it('after the outcome: a no-op, the success stands', async () => {
-    const { transport, seen, task } = upload();
+    const { transport, seen, task } = await upload();
     transport.last.respond();
     task.abort();
     await flush();
@@ -596,7 +614,7 @@ describe('abort()', () => {
   });
 
   it('after a failure: a no-op, the failure stands', async () => {
-    const { transport, seen, task } = upload();
+    const { transport, seen, task } = await upload();
     transport.last.fail('offline');
     task.abort();
     await flush();
@@ -614,6 +632,7 @@ describe('abort()', () => {
       task.abort();
     });
     task.onProgressUpdate(() => void called.push('second'));
+    await flush();
     transport.last.progress(10, 100);
     await flush();
     expect(called).toEqual(['first']);
@@ -628,13 +647,17 @@ describe('the queue', () => {
     const { engine, transport } = scriptedEngine();
     engine.configure({ maxConcurrent: 2 });
     const seen = [0, 1, 2, 3, 4].map((n) => watch(engine.uploadFile, uploadOptions({ url: url(n) })));
-    expect(started(transport)).toEqual([url(0), url(1)]);
     expect(engine.stats()).toEqual({ live: 5, running: 2, waiting: 3, draining: 0, limit: 2 });
+    await flush();
+    expect(started(transport)).toEqual([url(0), url(1)]);
     transport.attempts[1].respond();
+    await flush();
     expect(started(transport)).toEqual([url(0), url(1), url(2)]);
     transport.attempts[0].fail('offline');
+    await flush();
     expect(started(transport)).toEqual([url(0), url(1), url(2), url(3)]);
     seen[2].task.abort();
+    await flush();
     expect(started(transport)).toEqual([url(0), url(1), url(2), url(3), url(4)]);
     // A bad option never waits for a slot.
     const bad = watch(engine.uploadFile, uploadOptions({ url: 'ftp://example.com/' }));
@@ -651,6 +674,7 @@ describe('the queue', () => {
     engine.configure({ maxConcurrent: 1 });
     const first = watch(engine.uploadFile, uploadOptions({ url: url(0) }));
     const second = watch(engine.uploadFile, uploadOptions({ url: url(1) }));
+    await flush();
     let stopped!: () => void;
     transport.attempts[0].stopping = new Promise<void>((resolve) => {
       stopped = resolve;
@@ -678,32 +702,38 @@ describe('the queue', () => {
     engine.uploadFile(uploadOptions({ complete: () => void order.push('first') }));
     transport.whileStarting = (attempt) => attempt.fail('file not found: /data/b');
     engine.uploadFile(uploadOptions({ complete: () => void order.push('second') }));
+    await flush();
     transport.attempts[0].respond();
     await flush();
     expect(order).toEqual(['first', 'second']);
   });
 
-  it('lets 10 run by default; raising the limit starts waiting uploads at once, lowering it stops none', () => {
+  it('lets 10 run by default; raising the limit starts waiting uploads at once, lowering it stops none', async () => {
     const { engine, transport } = scriptedEngine();
     for (let n = 0; n < 12; n++) watch(engine.uploadFile, uploadOptions({ url: url(n) }));
     expect(engine.stats()).toEqual({ live: 12, running: 10, waiting: 2, draining: 0, limit: 10 });
     engine.configure({ maxConcurrent: 11 });
+    expect(engine.stats()).toMatchObject({ running: 11, waiting: 1 });
+    await flush();
     expect(transport.attempts).toHaveLength(11);
     engine.configure({ maxConcurrent: 1 });
     expect(transport.closes.every((n) => n === 0)).toBe(true);
     for (const a of transport.attempts.slice(0, 10)) a.respond();
+    await flush();
     expect(transport.attempts).toHaveLength(11);
     transport.attempts[10].respond();
+    await flush();
     expect(started(transport)).toHaveLength(12);
   });
 
-  it('each engine has its own queue', () => {
+  it('each engine has its own queue', async () => {
     const a = scriptedEngine();
     const b = scriptedEngine();
     a.engine.configure({ maxConcurrent: 1 });
     watch(a.engine.uploadFile, uploadOptions());
     watch(a.engine.uploadFile, uploadOptions());
     watch(b.engine.uploadFile, uploadOptions());
+    await flush();
     expect([a.transport.attempts.length, b.transport.attempts.length]).toEqual([1, 1]);
     expect(b.engine.stats().limit).toBe(10);
   });
@@ -730,9 +760,11 @@ describe('what is left behind', () => {
     const next = watch(engine.uploadFile, uploadOptions());
     watch(engine.uploadFile, { url: 'https://example.com/upload' });
     expect(engine.stats()).toEqual({ live: 4, running: 2, waiting: 2, draining: 0, limit: 2 });
+    await flush();
     transport.attempts[1].fail('offline', true);
     queued.task.abort();
     transport.attempts[0].respond();
+    await flush();
     transport.attempts[2].fail('refused');
     vi.advanceTimersByTime(100);
     await flush();
@@ -769,6 +801,7 @@ describe('what is left behind', () => {
     };
     const done = engine.uploadFile(uploadOptions());
     const running = engine.uploadFile(uploadOptions());
+    await flush();
     const doneRefs = [...listen(done), handles[0]];
     const runningRefs = [...listen(running), handles[1]];
     sinks[0].success(RESPONSE);

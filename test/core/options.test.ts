@@ -32,11 +32,12 @@ async function expectRefused(options: unknown, errMsg: string, rules: SourceRule
 }
 
 /** What the transport is asked to upload for these options (the upload is then aborted). */
-function accepted(options: unknown): UploadRequest<string> {
+async function accepted(options: unknown): Promise<UploadRequest<string>> {
   const { engine, transport } = scriptedEngine();
   const task = engine.uploadFile(options);
-  task.abort();
   task.catch(() => undefined);
+  await flush();
+  task.abort();
   return transport.last.request;
 }
 
@@ -261,7 +262,7 @@ describe('bad options', () => {
       if (key in valid) options[key] = valid[key];
       else delete options[key];
     }
-    expect(accepted(options).url).toBe(valid.url);
+    expect((await accepted(options)).url).toBe(valid.url);
   });
 
   it("the target's reason for its source is the errMsg as it is; a read that throws is a parameter error", async () => {
@@ -292,8 +293,8 @@ describe('bad options', () => {
 });
 
 describe('valid options reach the transport normalised', () => {
-  it('with their defaults', () => {
-    expect(accepted(uploadOptions())).toEqual({
+  it('with their defaults', async () => {
+    expect(await accepted(uploadOptions())).toEqual({
       url: 'https://example.com/upload',
       source: '/data/storage/el2/base/cache/photo.jpg',
       name: 'file',
@@ -307,13 +308,13 @@ describe('valid options reach the transport normalised', () => {
     });
   });
 
-  it('withCredentials: true when asked for, false when absent or null', () => {
-    expect(accepted({ ...base(), withCredentials: true }).withCredentials).toBe(true);
-    expect(accepted({ ...base(), withCredentials: null }).withCredentials).toBe(false);
+  it('withCredentials: true when asked for, false when absent or null', async () => {
+    expect((await accepted({ ...base(), withCredentials: true })).withCredentials).toBe(true);
+    expect((await accepted({ ...base(), withCredentials: null })).withCredentials).toBe(false);
   });
 
-  it('header: values as text, null and undefined dropped, Content-Type left to the library, tab and Latin-1 kept', () => {
-    const request = accepted({
+  it('header: values as text, null and undefined dropped, Content-Type left to the library, tab and Latin-1 kept', async () => {
+    const request = await accepted({
       ...base(),
       header: {
         'X-Number': 7,
@@ -328,8 +329,8 @@ describe('valid options reach the transport normalised', () => {
     expect(request.header).toEqual({ 'X-Number': '7', 'X-Flag': 'false', 'X-Tab': 'a\tb', 'X-Latin1': 'café' });
   });
 
-  it('formData: in order, text with CRLF line breaks, other values as JSON, undefined dropped, quotes in names escaped', () => {
-    const request = accepted({
+  it('formData: in order, text with CRLF line breaks, other values as JSON, undefined dropped, quotes in names escaped', async () => {
+    const request = await accepted({
       ...base(),
       formData: {
         text: 'a\nb\rc\r\nd',
@@ -353,36 +354,37 @@ describe('valid options reach the transport normalised', () => {
     ]);
   });
 
-  it('names: quotes escaped; the content type from the file name, given or taken from the path', () => {
-    expect(accepted({ ...base(), name: 'my "file"', fileName: 'a"b.PNG' })).toMatchObject({
+  it('names: quotes escaped; the content type from the file name, given or taken from the path', async () => {
+    expect(await accepted({ ...base(), name: 'my "file"', fileName: 'a"b.PNG' })).toMatchObject({
       name: 'my %22file%22',
       fileName: 'a%22b.PNG',
       contentType: 'image/png',
     });
-    expect(accepted({ ...base(), filePath: 'file:///data/storage/a%20b.txt', fileName: null })).toMatchObject({
+    expect(await accepted({ ...base(), filePath: 'file:///data/storage/a%20b.txt', fileName: null })).toMatchObject({
       fileName: 'a b.txt',
       contentType: 'text/plain',
     });
-    expect(accepted({ ...base(), filePath: '/data/storage/README' })).toMatchObject({
+    expect(await accepted({ ...base(), filePath: '/data/storage/README' })).toMatchObject({
       fileName: 'README',
       contentType: 'application/octet-stream',
     });
   });
 
-  it('the limits themselves, absent callbacks, and any http(s) URL shape', () => {
-    const accept = (overrides: Record<string, unknown>): UploadRequest<string> => accepted({ ...base(), ...overrides });
-    expect(accept({ timeout: 1 }).timeout).toBe(1);
-    expect(accept({ timeout: 2147483647 }).timeout).toBe(2147483647);
-    expect(accept({ retry: { count: 10, backoff: 0 } }).retry).toEqual({ count: 10, backoff: 0 });
-    expect(accept({ retry: { count: 0, backoff: 2147483647 } }).retry).toEqual({
+  it('the limits themselves, absent callbacks, and any http(s) URL shape', async () => {
+    const accept = (overrides: Record<string, unknown>): Promise<UploadRequest<string>> =>
+      accepted({ ...base(), ...overrides });
+    expect((await accept({ timeout: 1 })).timeout).toBe(1);
+    expect((await accept({ timeout: 2147483647 })).timeout).toBe(2147483647);
+    expect((await accept({ retry: { count: 10, backoff: 0 } })).retry).toEqual({ count: 10, backoff: 0 });
+    expect((await accept({ retry: { count: 0, backoff: 2147483647 } })).retry).toEqual({
       count: 0,
       backoff: 2147483647,
     });
-    expect(accept({ retry: { count: 2, backoff: null } }).retry).toEqual({ count: 2, backoff: 1000 });
-    expect(accept({ retry: null, timeout: null }).timeout).toBe(60000);
-    expect(accept({ success: null, fail: undefined, complete: null }).name).toBe('file');
+    expect((await accept({ retry: { count: 2, backoff: null } })).retry).toEqual({ count: 2, backoff: 1000 });
+    expect((await accept({ retry: null, timeout: null })).timeout).toBe(60000);
+    expect((await accept({ success: null, fail: undefined, complete: null })).name).toBe('file');
     for (const url of ['HTTPS://EXAMPLE.COM', 'http://127.0.0.1:8080/up?x=1#f', 'https://[::1]/a?b=c']) {
-      expect(accept({ url }).url).toBe(url);
+      expect((await accept({ url })).url).toBe(url);
     }
   });
 });

@@ -4,12 +4,14 @@
  *
  *   const { engine, transport } = scriptedEngine();
  *   const seen = watch(engine.uploadFile, uploadOptions());
+ *   await flush();
  *   transport.last.progress(50, 100).headers().respond();
  *   await flush();
  *   expect(kinds(seen)).toEqual(['progress', 'headers', 'progress', 'success', 'complete', 'resolved']);
  *
- * Everything is synchronous except the outcome callbacks and the promise, which the engine delivers
- * later: `flush()` lets them run without moving the (fake) clock.
+ * The engine defers three things: the start of an upload that leaves the queue (a microtask after the call,
+ * or after the release that let it out), the outcome callbacks and the promise. `flush()` lets them run
+ * without moving the (fake) clock; everything else is synchronous.
  */
 import { createUploadEngine } from '../../src/core/engine';
 import type { UploadEngine } from '../../src/core/engine';
