@@ -10,7 +10,7 @@ import { COPY_DIR } from '../../src/arkts/staging';
 import type { ArkTsBackend } from '../../src/arkts/types';
 import type { UploadFileSuccessResult } from '../../src/core/types';
 import { BUNDLE_NAME, getSandbox } from '../../emulator/sandbox';
-import { configureEmulation, emulationStats } from '../../emulator/control';
+import { configureEmulation, emulationStats, fileCopiesStarted } from '../../emulator/control';
 import { runScenario } from '../contract/driver';
 import type { Recording } from '../contract/driver';
 import { eventOf, kinds } from '../contract/recording';
@@ -65,6 +65,7 @@ describe.each(['http', 'agent', 'uploadFile'] as const)('filePath forms on %s', 
   it('internal://cache/..., uploaded in place (no copy) on request.uploadFile', async () => {
     const rel = `forms/${backend}-cached.bin`;
     const sha = await sandbox.writeFile(`${context.cacheDir}/${rel}`, { size: 9 * 1024 * 1024, seed: 3 });
+    const copiesBefore = fileCopiesStarted();
     const task = uploadFile({
       url: `${suite.server.uploadUrl}?readBps=${8 * 1024 * 1024}`,
       filePath: `internal://cache/${rel}`,
@@ -76,11 +77,13 @@ describe.each(['http', 'agent', 'uploadFile'] as const)('filePath forms on %s', 
     });
     await expectArrived(await task, sha);
     expect(copiesSeen).toBe(0);
+    expect(fileCopiesStarted()).toBe(copiesBefore);
   });
 
   it('a file outside cacheDir is copied for request.uploadFile, and the copy is deleted afterwards', async () => {
     const path = `${context.filesDir}/forms/${backend}-copied.bin`;
     const sha = await sandbox.writeFile(path, { size: 9 * 1024 * 1024, seed: 4 });
+    const copiesBefore = fileCopiesStarted();
     const task = uploadFile({
       url: `${suite.server.uploadUrl}?readBps=${8 * 1024 * 1024}`,
       filePath: path,
@@ -92,6 +95,7 @@ describe.each(['http', 'agent', 'uploadFile'] as const)('filePath forms on %s', 
     });
     await expectArrived(await task, sha);
     expect(copiesSeen).toBe(backend === 'uploadFile' ? 1 : 0);
+    expect(fileCopiesStarted() - copiesBefore).toBe(backend === 'uploadFile' ? 1 : 0);
     await expect.poll(() => sandbox.list(`${context.cacheDir}/${COPY_DIR}`).length).toBe(0);
   });
 

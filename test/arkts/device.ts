@@ -2,7 +2,10 @@
  * The emulated device that the ArkTS target and the bridge's native side run on, with its upload server,
  * for a describe block or a test file: started in beforeAll, stopped in afterAll.
  */
-import { configureEmulation, resetEmulation } from '../../emulator/control';
+import type { common } from '@kit.AbilityKit';
+import { COPY_DIR } from '../../src/arkts/staging';
+import { configureEmulation, emulationStats, resetEmulation } from '../../emulator/control';
+import { getSandbox } from '../../emulator/sandbox';
 import { startUploadServer } from '../../server/upload-server';
 import type { UploadServer } from '../../server/types';
 
@@ -17,4 +20,23 @@ export async function startEmulatedDevice(): Promise<UploadServer> {
 export async function stopEmulatedDevice(server: UploadServer | undefined): Promise<void> {
   await resetEmulation();
   await server?.close();
+}
+
+/**
+ * What the device holds that must be back at zero when no upload runs: platform tasks, requests and
+ * listeners, sockets on both ends, the library's temporary copies in this context's cacheDir, open files.
+ */
+export function deviceLeaks(server: UploadServer, context: common.Context): Record<string, number> {
+  const e = emulationStats();
+  return {
+    agentTasks: e.agentTasks,
+    uploadFileTasks: e.uploadTasks,
+    httpRequests: e.httpRequests,
+    httpTransfers: e.httpTransfers,
+    platformListeners: e.listeners,
+    clientSockets: e.openSockets,
+    serverSockets: server.openSockets(),
+    cacheCopies: getSandbox().list(`${context.cacheDir}/${COPY_DIR}`).length,
+    openFiles: e.openFiles,
+  };
 }

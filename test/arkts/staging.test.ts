@@ -7,10 +7,10 @@ import { utimesSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { configure, uploadFile } from '../../src/arkts/index';
 import { COPY_DIR } from '../../src/arkts/staging';
-import { configureEmulation, failFileCall, resetEmulation } from '../../emulator/control';
+import { failFileCall } from '../../emulator/control';
 import { getSandbox } from '../../emulator/sandbox';
-import { startUploadServer } from '../../server/upload-server';
 import type { UploadServer } from '../../server/types';
+import { startEmulatedDevice, stopEmulatedDevice } from './device';
 
 let server: UploadServer;
 const sandbox = getSandbox();
@@ -18,13 +18,9 @@ const context = sandbox.createContext();
 const copies = `${context.cacheDir}/${COPY_DIR}`;
 
 beforeAll(async () => {
-  server = await startUploadServer();
-  configureEmulation({ progressIntervalMs: 100 });
+  server = await startEmulatedDevice();
 });
-afterAll(async () => {
-  await resetEmulation();
-  await server.close();
-});
+afterAll(() => stopEmulatedDevice(server));
 
 /** A folder as a process started `startedAgoMs` ago leaves it, its copy last written `writtenAgoS` ago. */
 async function leftOver(startedAgoMs: number, writtenAgoS: number): Promise<string> {

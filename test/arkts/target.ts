@@ -2,17 +2,15 @@
  * The ArkTS target as the contract suite sees it: the real adapter (src/arkts) over the @ohos.request
  * emulation, uploading to the real local server.
  */
-import { COPY_DIR } from '../../src/arkts/staging';
 import { configure, uploadFile, uploadStats } from '../../src/arkts/index';
 import type { ArkTsBackend } from '../../src/arkts/types';
 import { useSuite } from '../contract/cases';
 import type { TargetFile, TargetSuite } from '../contract/cases';
 import { runScenario } from '../contract/driver';
 import type { SourceTarget } from '../contract/sources';
-import { emulationStats } from '../../emulator/control';
 import { getSandbox } from '../../emulator/sandbox';
 import type { UploadServer } from '../../server/types';
-import { startEmulatedDevice, stopEmulatedDevice } from './device';
+import { deviceLeaks, startEmulatedDevice, stopEmulatedDevice } from './device';
 import { emulatedSources } from './source-files';
 
 let files = 0;
@@ -55,21 +53,12 @@ function arktsTarget(server: UploadServer, backend: ArkTsBackend): SourceTarget 
     },
     async leaks() {
       const s = uploadStats();
-      const e = emulationStats();
       return {
         libraryTasks: s.live,
         running: s.running,
         draining: s.draining,
         waiting: s.waiting,
-        agentTasks: e.agentTasks,
-        uploadFileTasks: e.uploadTasks,
-        httpRequests: e.httpRequests,
-        httpTransfers: e.httpTransfers,
-        platformListeners: e.listeners,
-        clientSockets: e.openSockets,
-        serverSockets: server.openSockets(),
-        cacheCopies: sandbox.list(`${context.cacheDir}/${COPY_DIR}`).length,
-        openFiles: e.openFiles,
+        ...deviceLeaks(server, context),
       };
     },
   };

@@ -12,7 +12,7 @@ import { uniqueId, urlFor } from '../contract/cases';
 import type { UploadServer, UploadSummary } from '../../server/types';
 import { hybridIife } from '../hybrid/iife';
 import { delivered } from './messages';
-import { leaveRunning, nativeFile, startBridgePage } from './target';
+import { leaveRunning, nativeFile, runningUpload, startBridgePage } from './target';
 import type { BridgePage, NativeEvent } from './target';
 
 let server: UploadServer;
@@ -103,7 +103,7 @@ describe('one bridge', () => {
             timeout: 60000,
           },
         });
-        expect(r.outcome).toBe('success');
+        expectSuccess(r);
         const sent = side.webview.scripts.length - before;
         expect(sent).toBeLessThanOrEqual(105);
         expect(sent).toBeGreaterThanOrEqual(3);
@@ -151,7 +151,7 @@ describe('one bridge', () => {
     const again = await side.harness.run({
       options: { url: urlFor(server), filePath: file.filePath, name: 'file', timeout: 60000 },
     });
-    expect(again.outcome).toBe('success');
+    expectSuccess(again);
   }, 60000);
 });
 
@@ -171,7 +171,7 @@ describe('without onPageBegin wired', () => {
       await side.harness.page.waitForFunction(() => window.harness !== undefined);
       const small = await nativeFile(100);
       const r = await side.harness.run({ options: { url: urlFor(server), filePath: small.filePath, name: 'file' } });
-      expect(r.outcome).toBe('success');
+      expectSuccess(r);
       const rec = await server.waitFor((x) => x.id === id && x.closedAt !== undefined, 10000);
       expect(rec.bodyComplete).toBe(false);
       expect(side.bridge.activeUploads).toBe(0);
@@ -227,18 +227,10 @@ describe('two copies of the library in one page (a script tag beside a bundle)',
     try {
       const fa = await nativeFile(4 * 1024 * 1024, 'copy-a.bin');
       const fb = await nativeFile(1000, 'copy-b.bin');
-      const idA = uniqueId('copyA');
       const idB = uniqueId('copyB');
       // The harness's copy uploads first; the second copy arrives while that upload runs.
-      const runA = side.harness.run({
-        options: {
-          url: urlFor(server, { id: idA, readBps: 2 * 1024 * 1024 }),
-          filePath: fa.filePath,
-          name: 'file',
-          timeout: 30000,
-        },
-      });
-      await server.waitFor((x) => x.id === idA && x.bytesReceived > 0, 5000);
+      const upload = { filePath: fa.filePath, readBps: 2 * 1024 * 1024, timeout: 30000, label: 'copyA' };
+      const { run: runA } = await runningUpload(side, server, upload);
       await side.harness.page.addScriptTag({ path: (await hybridIife()).path });
       const b = await side.harness.page.evaluate(
         async ([url, filePath]) => {
@@ -258,7 +250,7 @@ describe('two copies of the library in one page (a script tag beside a bundle)',
       );
       expect(b).toBe(`200 ${fb.sha256}`);
       const a = await runA;
-      expect(a.outcome).toBe('success');
+      expectSuccess(a);
       expect((JSON.parse(expectSuccess(a).data) as UploadSummary).files[0].sha256).toBe(fa.sha256);
       expect(side.bridge.activeUploads).toBe(0);
     } finally {
@@ -271,16 +263,8 @@ describe('two copies of the library in one page (a script tag beside a bundle)',
     try {
       const fa = await nativeFile(2 * 1024 * 1024, 'count-a.bin');
       const fb = await nativeFile(1000, 'count-b.bin');
-      const idA = uniqueId('countA');
-      const runA = side.harness.run({
-        options: {
-          url: urlFor(server, { id: idA, readBps: 1024 * 1024 }),
-          filePath: fa.filePath,
-          name: 'file',
-          timeout: 8000,
-        },
-      });
-      await server.waitFor((x) => x.id === idA && x.bytesReceived > 0, 5000);
+      const upload = { filePath: fa.filePath, readBps: 1024 * 1024, timeout: 8000, label: 'countA' };
+      const { run: runA } = await runningUpload(side, server, upload);
       await side.harness.page.evaluate(() => {
         (window as unknown as { __harmonyUploadBridge: { count: number } }).__harmonyUploadBridge.count = 0;
       });

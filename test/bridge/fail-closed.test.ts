@@ -15,9 +15,9 @@ import type { UploadServer } from '../../server/types';
 import { attachUploadBridge } from '../../src/arkts/bridge-host';
 import { startEmulatedDevice, stopEmulatedDevice } from '../arkts/device';
 import { uniqueId, urlFor } from '../contract/cases';
-import { errMsgOf } from '../contract/recording';
+import { expectFailure, expectSuccess } from '../contract/recording';
 import { delivered, postFromIframe, postRaw, startMessage, startOptions } from './messages';
-import { bridgeDir, leaveRunning, nativeFile, startBridgePage } from './target';
+import { bridgeDir, leaveRunning, nativeFile, runningUpload, startBridgePage } from './target';
 import type { BridgePage } from './target';
 
 let server: UploadServer;
@@ -55,7 +55,8 @@ describe('a path check that errs refuses the upload', () => {
       const r = await side.harness.run({
         options: { url: urlFor(server, { id }), filePath: file.filePath, name: 'file' },
       });
-      expect(errMsgOf(r)).toBe(
+      expectFailure(
+        r,
         `uploadFile:fail refused by the native bridge: cannot check filePath "${file.filePath}" for symbolic links: lstat of ${failing} failed (${code} ${text})`,
       );
       expect(server.byId(id)).toEqual([]);
@@ -68,7 +69,7 @@ describe('a path check that errs refuses the upload', () => {
     for (const filePath of [`${bridgeDir}/${missing}.bin`, `${bridgeDir}/${missing}/x.bin`]) {
       const id = uniqueId('enoent');
       const r = await side.harness.run({ options: { url: urlFor(server, { id }), filePath, name: 'file' } });
-      expect(errMsgOf(r), filePath).toBe(`uploadFile:fail file not found: ${filePath}`);
+      expectFailure(r, `uploadFile:fail file not found: ${filePath}`);
       expect(server.byId(id)).toEqual([]);
     }
   });
@@ -97,7 +98,7 @@ describe('a caller the controller cannot place gets nothing', () => {
         const r = await side.harness.run({
           options: { url: urlFor(server, { id }), filePath: file.filePath, name: 'file', timeout: 1500 },
         });
-        expect(errMsgOf(r)).toBe('uploadFile:fail timeout');
+        expectFailure(r, 'uploadFile:fail timeout');
         expect(server.byId(id)).toEqual([]);
         expect(side.webview.scripts.length).toBe(scripts);
       } finally {
@@ -117,7 +118,8 @@ describe('a caller the controller cannot place gets nothing', () => {
       const r = await side.harness.run({
         options: { url: urlFor(server, { id }), filePath: file.filePath, name: 'file', timeout: 10000 },
       });
-      expect(errMsgOf(r)).toBe(
+      expectFailure(
+        r,
         "uploadFile:fail refused by the native bridge: the page's URL has no origin the bridge can read (scheme://host[:port])",
       );
       expect(server.byId(id)).toEqual([]);
@@ -143,7 +145,7 @@ describe('a top page of an origin not in allowedOrigins', () => {
       options: { url: urlFor(server, { id }), filePath: file.filePath, name: 'file', timeout: 10000 },
     });
     const reason = `origin ${side.origin} is not in allowedOrigins`;
-    expect(errMsgOf(r)).toBe(`uploadFile:fail refused by the native bridge: ${reason}`);
+    expectFailure(r, `uploadFile:fail refused by the native bridge: ${reason}`);
     expect(Date.now() - began).toBeLessThan(3000);
     expect(server.byId(id)).toEqual([]);
     expect(side.native.uploads).toEqual([]);
@@ -190,22 +192,16 @@ describe('a top page of an origin not in allowedOrigins', () => {
     expect(side.native.uploads).toEqual([]);
     await sleep(600);
     const r = await side.harness.run({ options: { url: urlFor(server), filePath: file.filePath, name: 'file' } });
-    expect(errMsgOf(r)).toBe(
-      `uploadFile:fail refused by the native bridge: origin ${side.origin} is not in allowedOrigins`,
-    );
+    expectFailure(r, `uploadFile:fail refused by the native bridge: origin ${side.origin} is not in allowedOrigins`);
   });
 });
 
 describe('a page id the host has not seen', () => {
   /** A page upload left running, slow enough to be running when the forged message arrives. */
-  async function runningUpload(side: BridgePage, timeout: number) {
+  async function victimUpload(side: BridgePage, timeout: number) {
     const file = await nativeFile(4 * 1024 * 1024, 'forged-victim.bin');
-    const id = uniqueId('victim');
-    const run = side.harness.run({
-      options: { url: urlFor(server, { id, readBps: 1024 * 1024 }), filePath: file.filePath, name: 'file', timeout },
-    });
-    await server.waitFor((x) => x.id === id && x.bytesReceived > 0, 5000);
-    return { file, id, run };
+    const upload = { filePath: file.filePath, readBps: 1024 * 1024, timeout, label: 'victim' };
+    return { file, ...(await runningUpload(side, server, upload)) };
   }
 
   async function postForged(side: BridgePage): Promise<string> {
@@ -218,10 +214,10 @@ describe('a page id the host has not seen', () => {
   it('where onPageBegin is forwarded, is no page load: the running upload finishes intact', async () => {
     const side = await startBridgePage();
     try {
-      const victim = await runningUpload(side, 30000);
+      const victim = await victimUpload(side, 30000);
       const forgedId = await postForged(side);
       const r = await victim.run;
-      expect(r.outcome).toBe('success');
+      expectSuccess(r);
       expect(server.byId(victim.id)[0]?.summary?.files[0].sha256).toBe(victim.file.sha256);
       // The forged start was an upload like any other: it ran, its answers addressed to a page id nobody holds.
       await server.waitFor((x) => x.id === forgedId && x.responded, 5000);
@@ -233,11 +229,11 @@ describe('a page id the host has not seen', () => {
   it('where it is not, ends the running upload and tells it: fail abort at once, never a hang', async () => {
     const side = await startBridgePage({ wirePageBegin: false });
     try {
-      const victim = await runningUpload(side, 10000);
+      const victim = await victimUpload(side, 10000);
       const posted = Date.now();
       await postForged(side);
       const r = await victim.run;
-      expect(errMsgOf(r)).toBe('uploadFile:fail abort');
+      expectFailure(r, 'uploadFile:fail abort');
       expect(Date.now() - posted).toBeLessThan(3000);
       const rec = await server.waitFor((x) => x.id === victim.id && x.closedAt !== undefined, 5000);
       expect(rec.bodyComplete).toBe(false);
@@ -246,7 +242,7 @@ describe('a page id the host has not seen', () => {
       const again = await side.harness.run({
         options: { url: urlFor(server), filePath: small.filePath, name: 'file' },
       });
-      expect(again.outcome).toBe('success');
+      expectSuccess(again);
     } finally {
       await side.harness.close();
     }

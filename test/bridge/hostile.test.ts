@@ -57,6 +57,8 @@ describe('protocol parsing', () => {
           fc.string(),
           fc.jsonValue().map((v) => JSON.stringify(v)),
           fc.anything(),
+          fc.constant(JSON.stringify(validStart('/data/x.bin', 'https://example.com/'))),
+          fc.constant(JSON.stringify({ v: 1, page: 'fuzzpage', type: 'abort', id: 'fuzz' })),
         ),
         (input) => {
           const parsed = parsePageMessage(input);
@@ -70,6 +72,15 @@ describe('protocol parsing', () => {
       ),
       { numRuns: 2000, seed: 99 },
     );
+    // The well-formed ones the mix holds are accepted as they are.
+    expect(parsePageMessage(JSON.stringify(validStart('/data/x.bin', 'https://example.com/')))).toMatchObject({
+      ok: true,
+      message: { type: 'start', id: 'fuzz', options: { filePath: '/data/x.bin' } },
+    });
+    expect(parsePageMessage(JSON.stringify({ v: 1, page: 'fuzzpage', type: 'abort', id: 'fuzz' }))).toMatchObject({
+      ok: true,
+      message: { type: 'abort', id: 'fuzz' },
+    });
   });
 });
 

@@ -13,9 +13,9 @@ import { BUNDLE_NAME } from '../../emulator/sandbox';
 import type { UploadServer } from '../../server/types';
 import { COPY_DIR } from '../../src/arkts/staging';
 import { configure, uploadFile } from '../../src/arkts/upload';
-import { errMsgOf } from '../contract/recording';
+import { expectFailure, expectSuccess, headersOf } from '../contract/recording';
 import { captureReplies, postFromIframe, postRaw, replies, startMessage, startOptions } from './messages';
-import { bridgeDir, context, leaveRunning, nativeFile, sandbox, startBridgePage } from './target';
+import { bridgeDir, context, leaveRunning, nativeFile, runningUpload, sandbox, startBridgePage } from './target';
 import type { BridgePage } from './target';
 
 let server: UploadServer;
@@ -34,11 +34,11 @@ describe('paths', () => {
   });
   afterAll(async () => side?.harness.close());
 
-  const refused = async (filePath: string): Promise<string | undefined> => {
+  const expectRefused = async (filePath: string, errMsg: string): Promise<void> => {
     const id = uniqueId('path');
     const r = await side.harness.run({ options: { url: urlFor(server, { id }), filePath, name: 'file' } });
     expect(server.byId(id)).toEqual([]);
-    return errMsgOf(r);
+    expectFailure(r, errMsg);
   };
 
   it('a path outside the allowed directories is refused, however it is written', async () => {
@@ -50,7 +50,8 @@ describe('paths', () => {
       `${bridgeDir}-evil/x.bin`,
       bridgeDir,
     ]) {
-      expect(await refused(filePath), filePath).toBe(
+      await expectRefused(
+        filePath,
         `uploadFile:fail refused by the native bridge: filePath "${filePath}" is outside the directories this app allows pages to upload from`,
       );
     }
@@ -61,7 +62,8 @@ describe('paths', () => {
       'internal://cache/../files/secret/secret.bin',
       `file://${BUNDLE_NAME}${bridgeDir}/%E0%A4%A.bin`,
     ]) {
-      expect(await refused(filePath), filePath).toBe(
+      await expectRefused(
+        filePath,
         `uploadFile:fail refused by the native bridge: filePath "${filePath}" is not a path the bridge accepts`,
       );
     }
@@ -75,7 +77,8 @@ describe('paths', () => {
     symlinkSync(`${realSecretDir}/secret.bin`, `${realBridge}/link.bin`);
     symlinkSync(realSecretDir, `${realBridge}/linkdir`);
     for (const filePath of [`${bridgeDir}/link.bin`, `${bridgeDir}/linkdir/secret.bin`]) {
-      expect(await refused(filePath), filePath).toBe(
+      await expectRefused(
+        filePath,
         `uploadFile:fail refused by the native bridge: filePath "${filePath}" goes through a symbolic link, which the bridge does not follow`,
       );
     }
@@ -108,7 +111,8 @@ describe('paths', () => {
       ]) {
         const id = uniqueId('steal');
         const r = await wide.harness.run({ options: { url: urlFor(server, { id }), filePath, name: 'file' } });
-        expect(errMsgOf(r), filePath).toBe(
+        expectFailure(
+          r,
           `uploadFile:fail refused by the native bridge: filePath "${filePath}" is in a harmony-upload-task folder, where the library keeps its temporary copies: pages may not upload from it`,
         );
         expect(server.byId(id)).toEqual([]);
@@ -128,7 +132,8 @@ describe('paths', () => {
       for (const filePath of [`${appCache}/web/Cookies`, `${appCache}/other/../web/Cookies`]) {
         const id = uniqueId('cookie-db');
         const r = await wide.harness.run({ options: { url: urlFor(server, { id }), filePath, name: 'file' } });
-        expect(errMsgOf(r), filePath).toBe(
+        expectFailure(
+          r,
           `uploadFile:fail refused by the native bridge: filePath "${filePath}" is in ArkWeb's data folder (cookies, storage of the WebView): pages may not upload from it`,
         );
         expect(server.byId(id)).toEqual([]);
@@ -138,7 +143,7 @@ describe('paths', () => {
       const sha256 = await sandbox.writeFile(own, 'an export the app allows');
       const id = uniqueId('app-cache');
       const r = await wide.harness.run({ options: { url: urlFor(server, { id }), filePath: own, name: 'file' } });
-      expect(errMsgOf(r)).toBeUndefined();
+      expectSuccess(r);
       expect((await server.waitFor((x) => x.id === id && x.responded)).summary?.files[0]?.sha256).toBe(sha256);
     } finally {
       await wide.harness.close();
@@ -255,20 +260,12 @@ describe('messages', () => {
     const fresh = await startBridgePage();
     try {
       const file = await nativeFile(4 * 1024 * 1024, 'victim.bin');
-      const id = uniqueId('victim');
-      const running = fresh.harness.run({
-        options: {
-          url: urlFor(server, { id, readBps: 2 * 1024 * 1024 }),
-          filePath: file.filePath,
-          name: 'file',
-          timeout: 30000,
-        },
-      });
-      await server.waitFor((x) => x.id === id && x.bytesReceived > 0, 5000);
+      const upload = { filePath: file.filePath, readBps: 2 * 1024 * 1024, timeout: 30000, label: 'victim' };
+      const { id, run: running } = await runningUpload(fresh, server, upload);
       await postRaw(fresh, startMessage('another-page', 'z1', startOptions(file.filePath, 'ftp://127.0.0.1/upload')));
       await postRaw(fresh, startMessage('another-page', 'z2', startOptions(secretPath, urlFor(server))));
       const r = await running;
-      expect(r.outcome).toBe('success');
+      expectSuccess(r);
       expect(server.byId(id)[0]?.summary?.files[0].sha256).toBe(file.sha256);
     } finally {
       await fresh.harness.close();
@@ -287,7 +284,8 @@ describe('messages', () => {
           formData: { big: 'x'.repeat(1024 * 1024) },
         },
       });
-      expect(errMsgOf(r)).toMatch(
+      expectFailure(
+        r,
         /^uploadFile:fail the upload's options are too large for the native bridge \(\d+ characters, at most 1048576\)$/,
       );
     } finally {
@@ -309,11 +307,10 @@ describe('what a page is told', () => {
           name: 'file',
         },
       });
-      const success = r.events.find((e) => e.kind === 'success');
-      const headers = r.events.find((e) => e.kind === 'headers');
-      if (success?.kind !== 'success' || headers?.kind !== 'headers') throw new Error(`no success: ${errMsgOf(r)}`);
-      expect(success.result.header['x-kept']).toBe('yes');
-      expect(success.result.header).not.toHaveProperty('set-cookie');
+      const success = expectSuccess(r);
+      const [headers] = headersOf(r);
+      expect(success.header['x-kept']).toBe('yes');
+      expect(success.header).not.toHaveProperty('set-cookie');
       expect(headers.header).not.toHaveProperty('set-cookie');
       // The server did send it: an ArkTS upload of the same file sees it.
       configure({ context, backend: 'agent' });
@@ -335,22 +332,15 @@ describe('queues', () => {
     configure({ context, backend: 'agent', maxConcurrent: 1 });
     try {
       const file = await nativeFile(8 * 1024 * 1024);
-      const pageId = uniqueId('page-slow');
-      const page = side.harness.run({
-        options: {
-          url: urlFor(server, { id: pageId, readBps: 2 * 1024 * 1024 }),
-          filePath: file.filePath,
-          name: 'file',
-        },
-      });
-      await server.waitFor((x) => x.id === pageId && x.bytesReceived > 0, 5000);
+      const upload = { filePath: file.filePath, readBps: 2 * 1024 * 1024, label: 'page-slow' };
+      const { id: pageId, run: page } = await runningUpload(side, server, upload);
       const appId = uniqueId('app-own');
       const own = await uploadFile({ url: urlFor(server, { id: appId }), filePath: file.filePath, name: 'file' });
       expect(own.statusCode).toBe(200);
       // The app's upload was done while the page's was still on the wire.
       expect(server.byId(pageId)[0]?.responded).toBe(false);
       expect(side.bridge.stats()).toMatchObject({ live: 1, running: 1 });
-      expect(errMsgOf(await page)).toBeUndefined();
+      expectSuccess(await page);
     } finally {
       configure({ maxConcurrent: 10 });
       await side.harness.close();
@@ -431,26 +421,18 @@ describe('frames and navigation', () => {
     const side = await startBridgePage();
     try {
       const file = await nativeFile(16 * 1024 * 1024, 'detach.bin');
-      const id = uniqueId('detach');
-      const running = side.harness.run({
-        options: {
-          url: urlFor(server, { id, readBps: 1024 * 1024 }),
-          filePath: file.filePath,
-          name: 'file',
-          timeout: 20000,
-        },
-      });
-      await server.waitFor((x) => x.id === id && x.bytesReceived > 0, 5000);
+      const upload = { filePath: file.filePath, readBps: 1024 * 1024, timeout: 20000, label: 'detach' };
+      const { id, run: running } = await runningUpload(side, server, upload);
       side.bridge.detach();
       const rec = await server.waitFor((x) => x.id === id && x.closedAt !== undefined, 10000);
       expect(rec.bodyComplete).toBe(false);
       // The page, still there, is told: its task ends with abort, not with its own timeout later.
-      expect(errMsgOf(await running)).toBe('uploadFile:fail abort');
+      expectFailure(await running, 'uploadFile:fail abort');
       const later = uniqueId('detached');
       const r = await side.harness.run({
         options: { url: urlFor(server, { id: later }), filePath: file.filePath, name: 'file', timeout: 1000 },
       });
-      expect(errMsgOf(r)).toBe('uploadFile:fail timeout');
+      expectFailure(r, 'uploadFile:fail timeout');
       expect(server.byId(later)).toEqual([]);
     } finally {
       await side.harness.close();

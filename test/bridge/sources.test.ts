@@ -7,7 +7,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { configureEmulation } from '../../emulator/control';
 import { type SourceProfile, sourceCases } from '../contract/sources';
 import { uniqueId, urlFor } from '../contract/cases';
-import { errMsgOf } from '../contract/recording';
+import { expectFailure, expectSuccess } from '../contract/recording';
 import { emulatedSources, sourceDirs } from '../arkts/source-files';
 import { bridgeDir, context, useBridgeTarget } from './target';
 
@@ -28,18 +28,19 @@ describe('what a page may name', () => {
   const suite = useBridgeTarget({ allowedPaths: [bridgeDir, `${context.cacheDir}/picked`] });
   const sources = emulatedSources(context);
 
-  const refused = async (filePath: string): Promise<string | undefined> => {
+  const expectRefused = async (filePath: string, errMsg: string): Promise<void> => {
     const id = uniqueId('page-names');
     const r = await suite.target.run({ options: { url: urlFor(suite.server, { id }), filePath, name: 'file' } });
     expect(suite.server.byId(id)).toEqual([]);
-    return errMsgOf(r);
+    expectFailure(r, errMsg);
   };
 
   it('a user file is refused unless the app allows them, whether or not the URI exists, before anything is opened', async () => {
     const photo = await sources.sourceFile('file://media/', 1000, 'IMG_0009.jpg');
     const uploadsBefore = suite.side.native.uploads.length;
     for (const uri of [photo.filePath, 'file://media/Photo/424242/IMG_1700424242_242/none.jpg']) {
-      expect(await refused(uri), uri).toBe(
+      await expectRefused(
+        uri,
         `uploadFile:fail refused by the native bridge: filePath "${uri}" is a user file (media library), which this app does not let pages upload (allowUserFiles)`,
       );
     }
@@ -50,7 +51,8 @@ describe('what a page may name', () => {
     const temp = await sources.sourceFile('internal://temp/', 1000, 'a.jpg');
     const files = await sources.sourceFile('internal://files/', 1000, 'b.jpg');
     for (const filePath of [temp.filePath, files.filePath]) {
-      expect(await refused(filePath), filePath).toBe(
+      await expectRefused(
+        filePath,
         `uploadFile:fail refused by the native bridge: filePath "${filePath}" is outside the directories this app allows pages to upload from`,
       );
     }
@@ -59,7 +61,7 @@ describe('what a page may name', () => {
     const r = await suite.target.run({
       options: { url: urlFor(suite.server, { id }), filePath: cached.filePath, name: 'f' },
     });
-    expect(r.outcome).toBe('success');
+    expectSuccess(r);
     expect((await suite.server.waitFor((x) => x.id === id && x.responded)).summary?.files[0].sha256).toBe(
       cached.sha256,
     );
@@ -67,7 +69,8 @@ describe('what a page may name', () => {
 
   it('internal:// paths cannot climb out of their directory into an allowed one', async () => {
     for (const filePath of ['internal://temp/../cache/picked/x.jpg', 'internal://files/../cache/picked/x.jpg']) {
-      expect(await refused(filePath), filePath).toBe(
+      await expectRefused(
+        filePath,
         `uploadFile:fail refused by the native bridge: filePath "${filePath}" is not a path the bridge accepts`,
       );
     }

@@ -6,17 +6,16 @@
 import type { webview } from '@kit.ArkWeb';
 import { attachUploadBridge } from '../../src/arkts/bridge-host';
 import type { UploadBridge, UploadBridgeOptions } from '../../src/arkts/bridge-host';
-import { COPY_DIR } from '../../src/arkts/staging';
 import type { ArkTsBackend } from '../../src/arkts/types';
 import { configure, uploadStats } from '../../src/arkts/upload';
 import type { UploadFileFailResult, UploadFileSuccessResult, UploadTask } from '../../src/core/types';
-import { urlFor, useSuite } from '../contract/cases';
+import { uniqueId, urlFor, useSuite } from '../contract/cases';
 import type { TargetFile, TargetSuite } from '../contract/cases';
+import type { Recording } from '../contract/driver';
 import type { EventOf } from '../contract/recording';
 import type { SourceTarget } from '../contract/sources';
 import { emulatedSources } from '../arkts/source-files';
-import { startEmulatedDevice, stopEmulatedDevice } from '../arkts/device';
-import { emulationStats } from '../../emulator/control';
+import { deviceLeaks, startEmulatedDevice, stopEmulatedDevice } from '../arkts/device';
 import { getSandbox } from '../../emulator/sandbox';
 import { Harness } from '../hybrid/harness';
 import type { UploadServer } from '../../server/types';
@@ -147,7 +146,6 @@ function bridgeTarget(side: BridgePage, server: UploadServer): SourceTarget {
       const page = await harness.uploadStats();
       const nativeStats = bridge.stats();
       const appStats = uploadStats();
-      const e = emulationStats();
       return {
         pageTasks: page.live,
         pageRunning: page.running,
@@ -156,15 +154,7 @@ function bridgeTarget(side: BridgePage, server: UploadServer): SourceTarget {
         nativeTasks: nativeStats.live,
         nativeDraining: nativeStats.draining,
         appTasks: appStats.live,
-        agentTasks: e.agentTasks,
-        uploadFileTasks: e.uploadTasks,
-        httpRequests: e.httpRequests,
-        httpTransfers: e.httpTransfers,
-        platformListeners: e.listeners,
-        clientSockets: e.openSockets,
-        serverSockets: server.openSockets(),
-        cacheCopies: sandbox.list(`${context.cacheDir}/${COPY_DIR}`).length,
-        openFiles: e.openFiles,
+        ...deviceLeaks(server, context),
       };
     },
   };
@@ -208,4 +198,26 @@ export async function leaveRunning(
     [urlFor(server, { id, readBps }), filePath] as const,
   );
   await server.waitFor((x) => x.id === id && x.bytesReceived > 0, 5000);
+}
+
+/**
+ * A page upload under way, from the page's own library: paced by the server at `readBps`, returned once its
+ * first bytes have arrived. `run` is its recording, settled at its outcome.
+ */
+export async function runningUpload(
+  side: BridgePage,
+  server: UploadServer,
+  upload: { filePath: string; readBps: number; timeout?: number; label?: string },
+): Promise<{ id: string; run: Promise<Recording> }> {
+  const id = uniqueId(upload.label ?? 'running');
+  const run = side.harness.run({
+    options: {
+      url: urlFor(server, { id, readBps: upload.readBps }),
+      filePath: upload.filePath,
+      name: 'file',
+      timeout: upload.timeout,
+    },
+  });
+  await server.waitFor((x) => x.id === id && x.bytesReceived > 0, 5000);
+  return { id, run };
 }

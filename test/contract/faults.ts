@@ -28,7 +28,7 @@ export interface FaultProfile {
 const MARGIN_MS = 1500;
 
 /** A network failure, told as such: neither abort nor timeout, nor a parameter problem. */
-const NETWORK_FAILURE = /^uploadFile:fail (?!abort$|timeout$|parameter)\S.*/;
+export const NETWORK_FAILURE = /^uploadFile:fail (?!abort$|timeout$|parameter)\S.*/;
 
 export function faultCases(profile: (t: ContractTarget) => FaultProfile): ContractCase[] {
   return [

@@ -7,8 +7,8 @@
  * (success, failure, abort while the file is being copied, abort while it is uploading, timeout).
  */
 import { expect } from 'vitest';
-import type { UploadServer } from '../../server/types';
-import { type ContractTarget, uniqueId, urlFor } from './cases';
+import { type ContractTarget, expectNeverReached, expectNothingLeft, uniqueId, urlFor } from './cases';
+import { NETWORK_FAILURE } from './faults';
 import { expectFailure, expectSuccess } from './recording';
 
 export type SourceForm = 'file://media/' | 'internal://cache/' | 'internal://files/' | 'internal://temp/' | 'tempDir';
@@ -56,25 +56,11 @@ export interface SourceCase {
 const SIZE = 256 * 1024 + 3;
 
 /** Every resource count back at zero (copies in cacheDir, open descriptors, tasks, sockets), within 3 s. */
-async function expectNothingLeft(t: SourceTarget): Promise<void> {
-  const deadline = Date.now() + 3000;
-  let leaks = await t.leaks();
-  while (Object.values(leaks).some((n) => n !== 0) && Date.now() < deadline) {
-    await new Promise((r) => setTimeout(r, 50));
-    leaks = await t.leaks();
-  }
+async function expectNothingLeftOf(t: SourceTarget): Promise<void> {
+  const leaks = await expectNothingLeft(t);
   expect(leaks.cacheCopies, 'cacheCopies').toBe(0);
   expect(leaks.openFiles, 'openFiles').toBe(0);
-  for (const [k, v] of Object.entries(leaks)) expect(v, k).toBe(0);
 }
-
-async function expectNeverReached(server: UploadServer, id: string): Promise<void> {
-  await new Promise((r) => setTimeout(r, 300));
-  expect(server.byId(id)).toEqual([]);
-}
-
-/** A network failure, told as such: neither abort nor timeout, nor a parameter problem. */
-const NETWORK_FAILURE = /^uploadFile:fail (?!abort$|timeout$|parameter)\S.*/;
 
 function formCases(form: SourceForm, profile: SourceProfile): SourceCase[] {
   const copied = profile.copies(form);
@@ -92,7 +78,7 @@ function formCases(form: SourceForm, profile: SourceProfile): SourceCase[] {
           { field: 'photo', filename: file.fileName, contentType: 'image/jpeg', size: file.size, sha256: file.sha256 },
         ]);
         expect(t.copies().started - before).toBe(copied ? 1 : 0);
-        await expectNothingLeft(t);
+        await expectNothingLeftOf(t);
       },
     },
     {
@@ -103,7 +89,7 @@ function formCases(form: SourceForm, profile: SourceProfile): SourceCase[] {
           options: { url: urlFor(t.server, { closeEarly: 1 }), filePath: file.filePath, name: 'file', timeout: 15000 },
         });
         expectFailure(r, NETWORK_FAILURE);
-        await expectNothingLeft(t);
+        await expectNothingLeftOf(t);
       },
     },
     {
@@ -123,7 +109,7 @@ function formCases(form: SourceForm, profile: SourceProfile): SourceCase[] {
         const rec = await t.server.waitFor((x) => x.id === id && x.closedAt !== undefined, lingers ? 8000 : 5000);
         expect(rec.clientAborted).toBe(true);
         expect(rec.bodyComplete).toBe(false);
-        await expectNothingLeft(t);
+        await expectNothingLeftOf(t);
       },
     },
     {
@@ -139,7 +125,7 @@ function formCases(form: SourceForm, profile: SourceProfile): SourceCase[] {
           },
         });
         expectFailure(r, 'uploadFile:fail timeout');
-        await expectNothingLeft(t);
+        await expectNothingLeftOf(t);
       },
     },
   ];
@@ -162,7 +148,7 @@ function formCases(form: SourceForm, profile: SourceProfile): SourceCase[] {
         } finally {
           release();
         }
-        await expectNothingLeft(t);
+        await expectNothingLeftOf(t);
         await expectNeverReached(t.server, id);
       },
     });
@@ -182,7 +168,7 @@ export function sourceCases(profile: SourceProfile): SourceCase[] {
           const r = await t.run({ options: { url: urlFor(t.server, { id }), filePath: uri, name: 'file' } });
           expectFailure(r, `uploadFile:fail cannot read file: ${uri} (13900012 Permission denied)`);
           await expectNeverReached(t.server, id);
-          await expectNothingLeft(t);
+          await expectNothingLeftOf(t);
         },
       }),
     ),

@@ -4,8 +4,8 @@
  * uploads end, and the target's resource counts return to zero.
  */
 import { expect } from 'vitest';
-import type { ContractCase, ContractTarget } from './cases';
-import { maxOverlap, uniqueId, urlFor } from './cases';
+import type { ContractCase } from './cases';
+import { expectNothingLeft, maxOverlap, uniqueId, urlFor } from './cases';
 import type { AbortPlan, Recording, Scenario } from './driver';
 import { errMsgOf, expectOutcome, kinds } from './recording';
 
@@ -51,16 +51,6 @@ export function expectConsistent(r: Recording, label: string): void {
   }
 }
 
-async function settledLeaks(t: ContractTarget): Promise<Record<string, number>> {
-  const deadline = Date.now() + 5000;
-  let leaks = await t.leaks();
-  while (Object.values(leaks).some((n) => n !== 0) && Date.now() < deadline) {
-    await new Promise((r) => setTimeout(r, 100));
-    leaks = await t.leaks();
-  }
-  return leaks;
-}
-
 export function stressCases(sizes: StressSizes, seed = 20261125): ContractCase[] {
   return [
     {
@@ -93,8 +83,7 @@ export function stressCases(sizes: StressSizes, seed = 20261125): ContractCase[]
         for (const rec of t.server.records.filter((x) => x.id.startsWith(`${tag}-`) && x.bodyComplete && x.summary)) {
           expect(rec.summary?.files[0].sha256).toBe(files[rec.summary?.files[0].size === files[0].size ? 0 : 1].sha256);
         }
-        const leaks = await settledLeaks(t);
-        for (const [k, v] of Object.entries(leaks)) expect(v, k).toBe(0);
+        await expectNothingLeft(t, 5000);
       },
     },
     {
@@ -115,8 +104,7 @@ export function stressCases(sizes: StressSizes, seed = 20261125): ContractCase[]
         expect(
           t.server.records.filter((x) => x.id.startsWith(`${tag}-`) && x.summary?.files[0].sha256 === file.sha256),
         ).toHaveLength(sizes.sequential);
-        const leaks = await settledLeaks(t);
-        for (const [k, v] of Object.entries(leaks)) expect(v, k).toBe(0);
+        await expectNothingLeft(t, 5000);
       },
     },
     {
@@ -140,8 +128,7 @@ export function stressCases(sizes: StressSizes, seed = 20261125): ContractCase[]
         const records = t.server.records.filter((x) => x.id.startsWith(`${tag}-`));
         expect(records.filter((x) => x.summary?.files[0].sha256 === file.sha256)).toHaveLength(sizes.parallel);
         expect(maxOverlap(records)).toBeLessThanOrEqual(10);
-        const leaks = await settledLeaks(t);
-        for (const [k, v] of Object.entries(leaks)) expect(v, k).toBe(0);
+        await expectNothingLeft(t, 5000);
       },
     },
   ];

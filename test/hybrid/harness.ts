@@ -30,7 +30,6 @@ export interface PageFile {
   key: string;
   size: number;
   sha256: string;
-  bytes: Buffer;
 }
 
 export function sha256(bytes: Buffer | string): string {
@@ -112,7 +111,7 @@ export class Harness {
       options,
     ] as const);
     if (loaded !== size) throw new Error(`the page holds ${loaded} bytes of ${size}`);
-    return { filePath: BLOB_REF + key, key, size, sha256: sha256(bytes), bytes };
+    return { filePath: BLOB_REF + key, key, size, sha256: sha256(bytes) };
   }
 
   /**
@@ -128,7 +127,7 @@ export class Harness {
     await this.page.setInputFiles('input[type=file]', path);
     const picked = await this.page.evaluate((k) => window.harness.pickedFile(k), key);
     if (picked !== size) throw new Error(`the page holds ${picked} bytes of ${size}`);
-    return { filePath: BLOB_REF + key, key, size, sha256: sha256(bytes), bytes };
+    return { filePath: BLOB_REF + key, key, size, sha256: sha256(bytes) };
   }
 
   blobUrl(key: string, maker: UrlMaker = 'page'): Promise<string> {

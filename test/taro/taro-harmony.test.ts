@@ -10,10 +10,9 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { installTaroUploadFile } from '../../src/arkts/index';
 import { configure } from '../../src/arkts/upload';
-import { configureEmulation, resetEmulation } from '../../emulator/control';
 import { getSandbox } from '../../emulator/sandbox';
-import { startUploadServer } from '../../server/upload-server';
 import type { UploadServer } from '../../server/types';
+import { startEmulatedDevice, stopEmulatedDevice } from '../arkts/device';
 import { uniqueId, urlFor } from '../contract/cases';
 import { bundleEtsModules, installArkUiGlobals } from './ets-project';
 import type { EtsModules } from './ets-project';
@@ -34,8 +33,7 @@ beforeAll(async () => {
   const app = await buildTaroApp('harmony');
   modules = await bundleEtsModules(app.output, join(app.root, 'node-run'));
   installArkUiGlobals(context);
-  server = await startUploadServer();
-  configureEmulation({ progressIntervalMs: 100 });
+  server = await startEmulatedDevice();
   // The app never calls configure(): on a device the library finds the context with ArkUI's getContext().
   configure({ backend: 'agent' });
   // The page first, to see Taro's own uploadFile before the app module installs the library's.
@@ -43,10 +41,7 @@ beforeAll(async () => {
   uploads = (globalThis as unknown as { taroUploadFixture: AppUploads }).taroUploadFixture;
 }, 20 * 60_000);
 
-afterAll(async () => {
-  await resetEmulation();
-  await server?.close();
-});
+afterAll(() => stopEmulatedDevice(server));
 
 async function file(name: string, size: number): Promise<{ filePath: string; sha256: string }> {
   const filePath = `${context.filesDir}/${name}`;

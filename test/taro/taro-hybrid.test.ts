@@ -17,14 +17,13 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { attachUploadBridge } from '../../src/arkts/bridge-host';
 import type { UploadBridge } from '../../src/arkts/bridge-host';
 import { configure } from '../../src/arkts/upload';
-import { configureEmulation, resetEmulation } from '../../emulator/control';
 import { launchChromium } from '../../emulator/ohos.web.webview/chromium';
 import { PlaywrightWebview } from '../../emulator/ohos.web.webview/webview-controller';
 import { getSandbox } from '../../emulator/sandbox';
 import { startPageHost } from '../../server/page-host';
 import type { PageHost, StaticRoute } from '../../server/page-host';
-import { startUploadServer } from '../../server/upload-server';
 import type { UploadServer } from '../../server/types';
+import { startEmulatedDevice, stopEmulatedDevice } from '../arkts/device';
 import { uniqueId, urlFor } from '../contract/cases';
 import { sha256 } from '../hybrid/harness';
 import { buildTaroApp } from './fixture';
@@ -74,8 +73,7 @@ const pageErrors: string[] = [];
 
 beforeAll(async () => {
   app = await buildTaroApp('harmony-hybrid');
-  server = await startUploadServer();
-  configureEmulation({ progressIntervalMs: 100 });
+  server = await startEmulatedDevice();
   configure({ context, backend: 'agent' });
   host = await startPageHost(routesOf(app.output));
   browser = await launchChromium();
@@ -98,8 +96,7 @@ afterAll(async () => {
   bridge?.detach();
   await browser?.close();
   await host?.close();
-  await resetEmulation();
-  await server?.close();
+  await stopEmulatedDevice(server);
 });
 
 /** Runs one of the app's upload functions in the page. */
