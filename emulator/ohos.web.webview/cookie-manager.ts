@@ -123,6 +123,13 @@ export class WebCookieManager {
   static async configCookie(url: string, value: string): Promise<void> {
     const parsed = httpUrl(url);
     const cookie = parseSetCookie(parsed, value);
+    // CanonicalCookie::Create refuses a Domain the URL's host is not in; Network.setCookie would set it.
+    const host = parsed.hostname.toLowerCase();
+    if (cookie.domain !== undefined && host !== cookie.domain && !host.endsWith(`.${cookie.domain}`))
+      throw businessError(INVALID_COOKIE_VALUE);
+    // And a Secure cookie from a URL that is not https (Chromium takes a loopback host for a secure one).
+    const loopback = host === 'localhost' || host === '127.0.0.1' || host === '[::1]';
+    if (cookie.secure && parsed.protocol !== 'https:' && !loopback) throw businessError(INVALID_COOKIE_VALUE);
     const cdp = await session();
     if (cookie.expires !== undefined && cookie.expires * 1000 <= Date.now()) {
       // An expired cookie is not stored; it removes the one of its name, domain and path.
@@ -138,8 +145,7 @@ export class WebCookieManager {
       const result = await cdp.send('Network.setCookie', {
         name: cookie.name,
         value: cookie.value,
-        // Chromium checks the cookie against the URL (a Domain it is not in, Secure over http) as ArkWeb's
-        // store does; without a Domain attribute, a host-only cookie of the URL's host.
+        // Without a Domain attribute, a host-only cookie of the URL's host.
         url: parsed.href,
         domain: cookie.domain === undefined ? undefined : `.${cookie.domain}`,
         path: cookie.path,
