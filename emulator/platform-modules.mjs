@@ -7,7 +7,9 @@ export const platformModules = {
   '@kit.CoreFileKit': here('./kits/CoreFileKit.ts'),
   '@kit.AbilityKit': here('./kits/AbilityKit.ts'),
   '@kit.NetworkKit': here('./kits/NetworkKit.ts'),
+  '@kit.ArkWeb': here('./kits/ArkWeb.ts'),
   '@ohos.request': here('./ohos.request/index.ts'),
   '@ohos.file.fs': here('./ohos.file.fs/index.ts'),
   '@ohos.net.http': here('./ohos.net.http/index.ts'),
+  '@ohos.web.webview': here('./ohos.web.webview/index.ts'),
 };

@@ -14,6 +14,7 @@
  */
 import type { Frame, Page } from 'playwright-core';
 import { EmulatedBusinessError } from '../errors';
+import { bindCookieStore } from './cookie-manager';
 
 /** The controller's queries about who is calling. */
 export type CallerQuery = 'getUrl' | 'getLastJavascriptProxyCallingFrameUrl';
@@ -38,7 +39,9 @@ export class PlaywrightWebview {
 
   private constructor(readonly page: Page) {}
 
+  /** The app's cookie store (webview.WebCookieManager) is this page's browser context's from now on. */
   static async create(page: Page): Promise<PlaywrightWebview> {
+    bindCookieStore(page);
     return new PlaywrightWebview(page);
   }
 

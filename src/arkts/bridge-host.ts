@@ -12,6 +12,11 @@
  * What the host cannot check (an lstat that errs, a URL it cannot read) it refuses. A page load (a reload,
  * a navigation) aborts the uploads of the page before it: onPageBegin says so where the app forwards it;
  * elsewhere a new page id does, and the uploads it ends are told.
+ *
+ * Cookies (cookies.ts): an upload carries the WebView's cookies for its URL, and its answer's Set-Cookie is
+ * kept in the WebView's store, exactly when the page's own XMLHttpRequest would do both: to the page's
+ * origin always, to another only with `withCredentials`. A Cookie header of the page's is dropped, as the
+ * browser drops it; the page's script never sees set-cookie.
  */
 import { fileIo } from '@kit.CoreFileKit';
 import type { common } from '@kit.AbilityKit';
@@ -22,6 +27,7 @@ import { describeThrown, failMsg, logError, Reason } from '../core/errors';
 import type { EngineStats } from '../core/engine';
 import type { FormDataValue, HeaderRecord, UploadTask, UploadTaskPromise } from '../core/types';
 import { resolveContext } from './context';
+import { keepCookies, storedCookies, usesCookies, withoutCookieHeader } from './cookies';
 import { ENOENT, isUserFileUri, normalizePath, sandboxPathOf } from './files';
 import { COPY_DIR } from './staging';
 import { createArkTsEngine } from './upload';
@@ -235,6 +241,15 @@ class BridgeHost implements UploadBridge {
     }
   }
 
+  /** The top page's origin; undefined when the controller cannot tell. */
+  private pageOrigin(): string | undefined {
+    try {
+      return originOf(this.controller.getUrl());
+    } catch (err) {
+      return undefined;
+    }
+  }
+
   private allowedOrigin(origin: string | undefined): boolean {
     return origin !== undefined && this.origins.has(origin);
   }
@@ -368,8 +383,10 @@ class BridgeHost implements UploadBridge {
     }
     const entry: Entry = { page: m.page, id: m.id, aborted: false, total: 0 };
     this.entries.set(key, entry);
+    // Decided as the page asks: its origin now, the upload's, its withCredentials.
+    const cookies = usesCookies(this.pageOrigin(), originOf(m.options.url), m.options.withCredentials === true);
     this.checkPath(m.options.filePath)
-      .then((context) => {
+      .then(async (context) => {
         if (entry.aborted || this.entries.get(key) !== entry) return;
         if (!this.pageBegins && m.page !== this.page) {
           // Without onPageBegin, a page id not seen before is the only sign of a page load, and not a sure
@@ -379,7 +396,13 @@ class BridgeHost implements UploadBridge {
           this.endUploads(true, m.page);
           this.page = m.page;
         }
-        this.run(entry, key, m.options, context);
+        const header = withoutCookieHeader(m.options.header);
+        if (cookies) {
+          const line = await storedCookies(m.options.url);
+          if (entry.aborted || this.entries.get(key) !== entry) return;
+          if (line !== '') header.Cookie = line;
+        }
+        this.run(entry, key, { ...m.options, header }, context, cookies);
       })
       .catch((err: unknown) => {
         if (this.entries.get(key) !== entry) return;
@@ -446,7 +469,7 @@ class BridgeHost implements UploadBridge {
    * Uploads with the ArkTS uploadFile, given the page's filePath as it is (so errMsgs are the same as in
    * ArkTS) and the context checkPath resolved it in.
    */
-  private run(entry: Entry, key: string, o: StartOptions, context: common.Context): void {
+  private run(entry: Entry, key: string, o: StartOptions, context: common.Context, cookies: boolean): void {
     const formData: Record<string, FormDataValue> = {};
     for (const f of o.formData) formData[f.name] = f.value;
     const task = this.engine.uploadFile({
@@ -467,8 +490,17 @@ class BridgeHost implements UploadBridge {
       entry.total = u.totalBytesExpectedToSend;
       if (live()) this.send({ ...base, type: 'progress', sent: u.totalBytesSent, total: u.totalBytesExpectedToSend });
     });
+    // The answer's cookies are in the WebView's store before the page hears of the answer, as with its own
+    // requests: a request the page makes on hearing of it carries them.
+    let kept: Promise<void> | undefined;
+    const keep = (header: HeaderRecord): Promise<void> => {
+      if (!cookies) return Promise.resolve();
+      if (kept === undefined) kept = keepCookies(o.url, header);
+      return kept;
+    };
     task.onHeadersReceived((h) => {
-      if (live()) this.send({ ...base, type: 'headers', header: pageHeaders(h.header) });
+      const stored = keep(h.header);
+      if (live()) this.send({ ...base, type: 'headers', header: pageHeaders(h.header) }, ALLOWED_PAGE, stored);
     });
     if (this.options.onUpload) {
       try {
@@ -479,16 +511,21 @@ class BridgeHost implements UploadBridge {
     }
     task.then(
       (res) => {
+        const stored = keep(res.header);
         if (!live()) return;
         this.entries.delete(key);
-        this.send({
-          ...base,
-          type: 'success',
-          statusCode: res.statusCode,
-          header: pageHeaders(res.header),
-          data: res.data,
-          totalBytes: entry.total,
-        });
+        this.send(
+          {
+            ...base,
+            type: 'success',
+            statusCode: res.statusCode,
+            header: pageHeaders(res.header),
+            data: res.data,
+            totalBytes: entry.total,
+          },
+          ALLOWED_PAGE,
+          stored,
+        );
       },
       (err: { errMsg?: string }) => {
         if (!live()) return;
@@ -502,10 +539,12 @@ class BridgeHost implements UploadBridge {
 
   /**
    * Delivers in order, and only while the top page is of the audience's origin: an allowed one, or for the
-   * refusal of another origin, that one.
+   * refusal of another origin, that one. `after`: work this message (and every later one) waits for.
    */
-  private send(message: NativeMessage, to = ALLOWED_PAGE): void {
+  private send(message: NativeMessage, to = ALLOWED_PAGE, after?: Promise<void>): void {
     this.sending = this.sending.then(async () => {
+      // keepCookies never rejects.
+      if (after !== undefined) await after;
       try {
         const origin = originOf(this.controller.getUrl());
         if (to.allowed ? !this.allowedOrigin(origin) : origin !== to.origin) return;

@@ -34,6 +34,11 @@ export interface StartOptions {
   timeout: number;
   /** Retries happen on the native side, where the failure is seen. */
   retry: { count: number; backoff: number };
+  /**
+   * The page's `withCredentials`: the native side sends and keeps the WebView's cookies for another origin
+   * only when it is true (absent: false, as from a page of an earlier version).
+   */
+  withCredentials?: boolean;
 }
 
 export type PageMessage =
@@ -85,6 +90,8 @@ function checkStart(o: unknown): string | undefined {
   const r = o.retry;
   if (!isRecord(r) || typeof r.count !== 'number' || typeof r.backoff !== 'number')
     return 'options.retry should be {count, backoff}';
+  if (o.withCredentials !== undefined && typeof o.withCredentials !== 'boolean')
+    return 'options.withCredentials should be a boolean';
   return undefined;
 }
 

@@ -73,10 +73,11 @@ export interface UploadFileOptions<Source = string> {
   /** Off by default. */
   retry?: RetryOptions;
   /**
-   * Web data uploaded from a hybrid page only: send the page's cookies and HTTP authentication with a
-   * cross-origin upload (XMLHttpRequest's `withCredentials`; the server must then answer CORS with its
-   * own origin and `Access-Control-Allow-Credentials: true`). Default false. No effect on ArkTS and on
-   * native paths over the bridge: @ohos.request sends no page cookies.
+   * Hybrid pages only: send the WebView's cookies with an upload to another origin, and keep the
+   * answer's. Web data: XMLHttpRequest's `withCredentials` (HTTP authentication too; the server must then
+   * answer CORS with its own origin and `Access-Control-Allow-Credentials: true`). A native path: the
+   * bridge host does the same with ArkWeb's cookie store. To the page's own origin, cookies go either way.
+   * Default false. No effect in ArkTS.
    */
   withCredentials?: boolean;
   success?: (result: UploadFileSuccessResult) => void;

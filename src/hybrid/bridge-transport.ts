@@ -161,13 +161,13 @@ export const bridgeTransport: Transport<HybridSource> = {
     do id = `t${++bridge.count}`;
     while (sinks.has(id));
     sinks.set(id, sink);
-    const { url, name, header, formData, fileName, timeout, retry } = req;
+    const { url, name, header, formData, fileName, timeout, retry, withCredentials } = req;
     const message: PageMessage = {
       v: PROTOCOL_VERSION,
       page,
       type: 'start',
       id,
-      options: { url, filePath: req.source, name, header, formData, fileName, timeout, retry },
+      options: { url, filePath: req.source, name, header, formData, fileName, timeout, retry, withCredentials },
     };
     // Posted at once: the core starts a transport a microtask after uploadFile(), so an abort() in the caller's
     // same turn has already ended the upload, and no start is ever posted for it.

@@ -1,4 +1,4 @@
-// api/@ohos.web.webview.d.ts (API 12): the WebviewController members the hybrid bridge uses.
+// api/@ohos.web.webview.d.ts (API 12): the WebviewController and WebCookieManager members the hybrid bridge uses.
 declare module '@ohos.web.webview' {
   import { AsyncCallback } from '@ohos.base';
 
@@ -13,6 +13,12 @@ declare module '@ohos.web.webview' {
       runJavaScript(script: string, callback: AsyncCallback<string>): void;
       getUrl(): string;
       getLastJavascriptProxyCallingFrameUrl(): string;
+    }
+
+    class WebCookieManager {
+      static fetchCookie(url: string): Promise<string>;
+      static configCookie(url: string, value: string): Promise<void>;
+      static isCookieAllowed(): boolean;
     }
   }
   export default webview;

@@ -1,0 +1,191 @@
+/**
+ * The WebView's cookies on the native path, over Chromium's real cookie store: the page signs in by a real
+ * navigation that sets an HttpOnly session cookie; a native upload then carries the cookies the page's own
+ * XMLHttpRequest would carry (its own origin always, another one only with withCredentials), and the
+ * answer's Set-Cookie is kept in the store, where the page's next own request finds it. The page's script
+ * sees neither (docs/hybrid.md, "Cookies").
+ */
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import webview from '../../emulator/ohos.web.webview/index';
+import type { ArkTsBackend } from '../../src/arkts/types';
+import type { SessionUpload } from '../../server/page-host';
+import { RECEIVER_NAME } from '../../src/bridge/protocol';
+import { uniqueId, urlFor } from '../contract/cases';
+import { expectFailure, expectSuccess } from '../contract/recording';
+import type { BridgeSuite } from './target';
+import { nativeFile, useBridgeTarget } from './target';
+
+/** Signs in as a person would: a navigation whose answer sets the HttpOnly session cookie. */
+async function signIn(suite: BridgeSuite): Promise<string> {
+  const { harness } = suite.side;
+  await harness.page.goto(`${harness.host.origin}/session/sign-in`);
+  await harness.page.waitForFunction('window.harness !== undefined');
+  return `session=${harness.host.sessionToken}`;
+}
+
+/** A native upload to the page's own origin, the signed-in site; what that site received. */
+async function uploadHome(suite: BridgeSuite, header?: Record<string, string>) {
+  const file = await nativeFile(64 * 1024, 'home.bin');
+  const id = uniqueId('home');
+  const recording = await suite.target.run({
+    options: {
+      url: `${suite.side.harness.host.origin}/session/upload?id=${id}`,
+      filePath: file.filePath,
+      name: 'file',
+      ...(header ? { header } : {}),
+    },
+  });
+  const seen: SessionUpload | undefined = suite.side.harness.host.sessionUploads.find((u) => u.id === id);
+  return { recording, seen, file };
+}
+
+/** The Cookie header of the page's own next request to its origin (fetch, credentials as by default). */
+function pageRequestCookies(suite: BridgeSuite): Promise<string[]> {
+  return suite.side.harness.page.evaluate(async () => {
+    const text = await (await fetch('/session/echo')).text();
+    return text === '' ? [] : text.split('; ').sort();
+  });
+}
+
+function scriptCookies(suite: BridgeSuite): Promise<string> {
+  return suite.side.harness.page.evaluate(() => document.cookie);
+}
+
+const ENGINES: ArkTsBackend[] = ['agent', 'http', 'uploadFile'];
+
+describe.each(ENGINES)("the page's own origin, native side on %s", (backend) => {
+  const suite = useBridgeTarget({ backend });
+  beforeEach(() => suite.side.harness.page.context().clearCookies());
+
+  it('signed in by a navigation (HttpOnly cookie): the upload carries the cookie and the server takes it', async () => {
+    const session = await signIn(suite);
+    expect(await scriptCookies(suite)).toBe('');
+    const { recording, seen, file } = await uploadHome(suite);
+    const result = expectSuccess(recording);
+    expect(seen).toMatchObject({ cookie: session, status: 200 });
+    expect(seen?.summary?.files[0]?.sha256).toBe(file.sha256);
+    // request.uploadFile withholds the status; the others give the server's.
+    if (backend !== 'uploadFile') expect(result.statusCode).toBe(200);
+    expect(result.header['set-cookie']).toBeUndefined();
+  });
+
+  // The host waits for the store before it tells the page (ArkWeb's configCookie settles on the store's own
+  // thread). The stand-in's store answers in the order it is asked, so here the wait cannot be told apart
+  // from its absence; what this checks is that the cookie is there by the time the page hears.
+  it("the answer's cookie is in the store when the page hears of the answer: a request it makes then carries it", async () => {
+    const session = await signIn(suite);
+    const first = await uploadHome(suite);
+    expect(first.seen?.setCookie).toMatch(/^receipt=\d+;/);
+    // The page starts a request of its own the moment each message of the answer reaches it.
+    await suite.side.harness.page.evaluate((name) => {
+      const w = window as unknown as Record<string, unknown>;
+      const receiver = w[name] as { receive(payload: string): void };
+      const receive = receiver.receive;
+      const heard: Array<Promise<string>> = [];
+      w.heardCookies = heard;
+      receiver.receive = (payload: string) => {
+        const bytes = Uint8Array.from(atob(payload), (c) => c.charCodeAt(0));
+        const type = (JSON.parse(new TextDecoder().decode(bytes)) as { type: string }).type;
+        if (type === 'headers' || type === 'success')
+          heard.push(fetch('/session/echo').then(async (r) => `${type}: ${await r.text()}`));
+        receive(payload);
+      };
+    }, RECEIVER_NAME);
+    const { recording, seen } = await uploadHome(suite);
+    expectSuccess(recording);
+    const receipt = seen?.setCookie?.split(';')[0];
+    const heard = await suite.side.harness.page.evaluate(() =>
+      Promise.all((window as unknown as { heardCookies: Array<Promise<string>> }).heardCookies),
+    );
+    // Chromium's order: the longer path first, then the older cookie.
+    const cookies = `${session}; ${receipt}`;
+    expect(heard).toEqual([`headers: ${cookies}`, `success: ${cookies}`]);
+    expect(await pageRequestCookies(suite)).toEqual([receipt, session].sort());
+    // HttpOnly as the server set it: the page's script sees neither cookie.
+    expect(await scriptCookies(suite)).toBe('');
+  });
+});
+
+describe('cookies on the native path (request.agent)', () => {
+  const suite = useBridgeTarget();
+  beforeEach(() => suite.side.harness.page.context().clearCookies());
+  afterEach(() => webview.WebCookieManager.putAcceptCookieEnabled(true));
+
+  it('not signed in: no cookie goes, and the same upload is answered 401', async () => {
+    const { recording, seen } = await uploadHome(suite);
+    expect(expectSuccess(recording).statusCode).toBe(401);
+    expect(seen).toMatchObject({ cookie: undefined, status: 401 });
+    expect(await pageRequestCookies(suite)).toEqual([]);
+  });
+
+  it('a Cookie header the page sets is dropped, whatever its case, as the browser drops it', async () => {
+    const forged = await uploadHome(suite, { cOOkie: 'session=forged' });
+    expect(forged.seen).toMatchObject({ cookie: undefined, status: 401 });
+    const session = await signIn(suite);
+    const signedIn = await uploadHome(suite, { Cookie: 'other=1', 'X-Kept': 'yes' });
+    expect(signedIn.seen).toMatchObject({ cookie: session, status: 200 });
+  });
+
+  /** A native upload to the upload server: another origin (another port) of the same host. */
+  async function uploadAway(withCredentials: boolean | undefined) {
+    const file = await nativeFile(32 * 1024, 'away.bin');
+    const id = uniqueId('away');
+    const recording = await suite.target.run({
+      options: {
+        url: urlFor(suite.server, { id, 'header.Set-Cookie': `away-${id}=kept; Path=/; HttpOnly` }),
+        filePath: file.filePath,
+        name: 'file',
+        ...(withCredentials === undefined ? {} : { withCredentials }),
+      },
+    });
+    const record = await suite.server.waitFor((r) => r.id === id && r.endedAt !== undefined);
+    const stored = (await suite.side.harness.page.context().cookies()).map((c) => c.name);
+    return { recording, record, file, kept: stored.includes(`away-${id}`) };
+  }
+
+  it('another origin without withCredentials: no cookie goes, and the answer sets none', async () => {
+    await signIn(suite);
+    for (const withCredentials of [undefined, false]) {
+      const { recording, record, file, kept } = await uploadAway(withCredentials);
+      expect(expectSuccess(recording).header['set-cookie']).toBeUndefined();
+      expect(record.headers.cookie).toBeUndefined();
+      expect(record.summary?.files[0]?.sha256).toBe(file.sha256);
+      expect(kept).toBe(false);
+    }
+  });
+
+  it("another origin with withCredentials: the store's cookies for that URL go, and the answer's is kept", async () => {
+    const session = await signIn(suite);
+    const { recording, record, kept } = await uploadAway(true);
+    expect(expectSuccess(recording).header['set-cookie']).toBeUndefined();
+    expect(record.headers.cookie).toBe(session);
+    expect(kept).toBe(true);
+    expect(await scriptCookies(suite)).toBe('');
+  });
+
+  it('cookies switched off in the app (putAcceptCookieEnabled(false)): none goes, none is kept', async () => {
+    await signIn(suite);
+    webview.WebCookieManager.putAcceptCookieEnabled(false);
+    const home = await uploadHome(suite);
+    expect(home.seen).toMatchObject({ cookie: undefined, status: 401 });
+    const away = await uploadAway(true);
+    expect(away.record.headers.cookie).toBeUndefined();
+    expect(away.kept).toBe(false);
+  });
+
+  it('a page that asks with a withCredentials that is not a boolean gets a parameter error', async () => {
+    const file = await nativeFile(1024, 'bad-credentials.bin');
+    const recording = await suite.target.run({
+      options: {
+        url: urlFor(suite.server),
+        filePath: file.filePath,
+        name: 'file',
+        withCredentials: 'yes' as unknown as boolean,
+      },
+    });
+    expectFailure(
+      recording,
+      'uploadFile:fail parameter error: parameter.withCredentials should be Boolean instead of String',
+    );
+  });
+});
