@@ -16,7 +16,7 @@ import { startEmulatedDevice, stopEmulatedDevice } from '../arkts/device';
 import { uniqueId, urlFor } from '../contract/cases';
 import { bundleEtsModules, installArkUiGlobals } from './ets-project';
 import type { EtsModules } from './ets-project';
-import { buildTaroApp } from './fixture';
+import { buildTaroApps } from './fixture';
 import type { AppEvent, CallStyle } from './uploads';
 import { expectAbortedMidway, percents, summaryOf, timeline } from './uploads';
 
@@ -30,7 +30,10 @@ let modules: EtsModules;
 let uploads: AppUploads;
 
 beforeAll(async () => {
-  const app = await buildTaroApp('harmony');
+  // The library goes into the generated project through ohpm (harmony.ohPackage in the config), and the
+  // build leaves its import alone: how npm installed it does not matter here, so one install is built.
+  const { apps } = await buildTaroApps('harmony', ['packed']);
+  const app = apps.packed;
   modules = await bundleEtsModules(app.output, join(app.root, 'node-run'));
   installArkUiGlobals(context);
   server = await startEmulatedDevice();

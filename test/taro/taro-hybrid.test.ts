@@ -1,9 +1,11 @@
 /**
  * A Taro harmony-hybrid app on this library, end to end: the fixture app (fixtures/taro-app) built by the
- * real Taro CLI (4.1.11) with the two documented config lines, served to Chromium, with the ArkWeb
- * stand-in and the real native half of the bridge (attachUploadBridge over the @ohos.request emulation).
- * The app's own code calls Taro.uploadFile with callbacks, as a promise, and as the named import; what
- * arrives at the server, and what the app saw in which order, is checked.
+ * real Taro CLI (4.1.11) with the documented config, served to Chromium, with the ArkWeb stand-in and the
+ * real native half of the bridge (attachUploadBridge over the @ohos.request emulation). The app is built
+ * twice from one install, side by side: with the library as `npm pack` ships it in node_modules, and with
+ * node_modules/harmony-upload-task a link to a folder outside the app (npm link, a file: dependency, a
+ * workspace). In each build the app's own code calls Taro.uploadFile with callbacks, as a promise, and as
+ * the named import; what arrives at the server, and what the app saw in which order, is checked.
  */
 import { randomBytes } from 'node:crypto';
 import { readdirSync, readFileSync, statSync } from 'node:fs';
@@ -26,8 +28,8 @@ import type { UploadServer } from '../../server/types';
 import { startEmulatedDevice, stopEmulatedDevice } from '../arkts/device';
 import { uniqueId, urlFor } from '../contract/cases';
 import { sha256 } from '../hybrid/harness';
-import { buildTaroApp } from './fixture';
-import type { TaroApp } from './fixture';
+import { buildTaroApps } from './fixture';
+import type { LibraryInstall, TaroApp } from './fixture';
 import { checkTaroTypes } from './types';
 import type { AppEvent, CallStyle, UploadPlan } from './uploads';
 import { expectAbortedMidway, percents, summaryOf, timeline } from './uploads';
@@ -62,25 +64,41 @@ function routesOf(dir: string): Record<string, StaticRoute> {
 
 const sandbox = getSandbox();
 const context = sandbox.createContext();
+const INSTALLS = ['packed', 'linked'] as const satisfies readonly LibraryInstall[];
 
-let app: TaroApp;
+let apps: Record<LibraryInstall, TaroApp>;
 let server: UploadServer;
-let host: PageHost;
 let browser: Browser;
-let page: Page;
-let bridge: UploadBridge;
-const pageErrors: string[] = [];
 
 beforeAll(async () => {
-  app = await buildTaroApp('harmony-hybrid');
+  // The builds first and alone: they take both cores.
+  ({ apps } = await buildTaroApps('harmony-hybrid', INSTALLS));
   server = await startEmulatedDevice();
   configure({ context, backend: 'agent' });
-  host = await startPageHost(routesOf(app.output));
   browser = await launchChromium();
-  page = await (await browser.newContext()).newPage();
-  page.on('pageerror', (err) => pageErrors.push(err.message));
+}, 20 * 60_000);
+
+afterAll(async () => {
+  await browser?.close();
+  await stopEmulatedDevice(server);
+});
+
+/** One build of the app, open in a Chromium page whose WebView has the native half of the bridge. */
+interface OpenApp {
+  page: Page;
+  host: PageHost;
+  /** The page's uncaught errors. */
+  errors: string[];
+  close(): Promise<void>;
+}
+
+async function openApp(app: TaroApp): Promise<OpenApp> {
+  const host: PageHost = await startPageHost(routesOf(app.output));
+  const page = await (await browser.newContext()).newPage();
+  const errors: string[] = [];
+  page.on('pageerror', (err) => errors.push(err.message));
   const view = await PlaywrightWebview.create(page);
-  bridge = attachUploadBridge(view as unknown as webview.WebviewController, {
+  const bridge: UploadBridge = attachUploadBridge(view as unknown as webview.WebviewController, {
     allowedOrigins: [host.origin],
     // The app's own cache folder for these tests, and the temporary folder Taro's pickers copy into.
     allowedPaths: [`${context.cacheDir}/taro`, context.tempDir],
@@ -90,17 +108,20 @@ beforeAll(async () => {
   await view.registered();
   await page.goto(`${host.origin}/`);
   await page.waitForFunction(() => (globalThis as { taroUploadFixture?: unknown }).taroUploadFixture !== undefined);
-}, 20 * 60_000);
-
-afterAll(async () => {
-  bridge?.detach();
-  await browser?.close();
-  await host?.close();
-  await stopEmulatedDevice(server);
-});
+  return {
+    page,
+    host,
+    errors,
+    async close() {
+      bridge.detach();
+      await page.context().close();
+      await host.close();
+    },
+  };
+}
 
 /** Runs one of the app's upload functions in the page. */
-function appUpload(style: CallStyle, plan: UploadPlan): Promise<AppEvent[]> {
+function appUpload(page: Page, style: CallStyle, plan: UploadPlan): Promise<AppEvent[]> {
   return page.evaluate(
     ([s, p]) =>
       (
@@ -118,18 +139,24 @@ async function nativeFile(virtualPath: string, size: number): Promise<{ sha256: 
 }
 
 /** A blob: URL in the page, of bytes the test knows, as an <input type=file> or a canvas gives one. */
-async function blobUrl(size: number): Promise<{ url: string; sha256: string }> {
+async function blobUrl({ page, host }: OpenApp, size: number): Promise<{ url: string; sha256: string }> {
   const bytes = randomBytes(size);
   const source = host.offer(bytes);
   const url = await page.evaluate(async (u) => URL.createObjectURL(await (await fetch(u)).blob()), source);
   return { url, sha256: sha256(bytes) };
 }
 
-describe('Taro.uploadFile in a harmony-hybrid app', () => {
+describe.each(INSTALLS)('Taro.uploadFile in a harmony-hybrid app, the library %s', (install) => {
+  let app: OpenApp;
+  beforeAll(async () => {
+    app = await openApp(apps[install]);
+  });
+  afterAll(() => app?.close());
+
   it('with callbacks: a native file (internal://cache/) goes over the bridge and arrives whole', async () => {
     const file = await nativeFile(`${context.cacheDir}/taro/photo.jpg`, 3 * 1024 * 1024);
     const id = uniqueId('taro-callbacks');
-    const events = await appUpload('withCallbacks', {
+    const events = await appUpload(app.page, 'withCallbacks', {
       options: {
         url: urlFor(server, { id, readBps: 2 * 1024 * 1024 }),
         filePath: 'internal://cache/taro/photo.jpg',
@@ -152,9 +179,9 @@ describe('Taro.uploadFile in a harmony-hybrid app', () => {
   });
 
   it('as a promise, with .progress and .headersReceive: a blob: URL is sent by the page itself', async () => {
-    const file = await blobUrl(2 * 1024 * 1024);
+    const file = await blobUrl(app, 2 * 1024 * 1024);
     const id = uniqueId('taro-promise');
-    const events = await appUpload('withPromise', {
+    const events = await appUpload(app.page, 'withPromise', {
       options: {
         url: urlFor(server, { id, readBps: 2 * 1024 * 1024 }),
         filePath: file.url,
@@ -177,7 +204,7 @@ describe('Taro.uploadFile in a harmony-hybrid app', () => {
     const name = '1767225600000_IMG_0001.jpg';
     const file = await nativeFile(`${context.tempDir}/${name}`, 1024 * 1024);
     const id = uniqueId('taro-named');
-    const events = await appUpload('withNamedImport', {
+    const events = await appUpload(app.page, 'withNamedImport', {
       options: { url: urlFor(server, { id }), filePath: `internal://temp/${name}`, name: 'photo' },
     });
     expect(events.at(-1)).toEqual(['resolved', expect.objectContaining({ statusCode: 200, errMsg: 'uploadFile:ok' })]);
@@ -189,7 +216,7 @@ describe('Taro.uploadFile in a harmony-hybrid app', () => {
   it('abort() from a progress listener ends the upload with uploadFile:fail abort, and the server never gets it all', async () => {
     await nativeFile(`${context.cacheDir}/taro/video.mp4`, 16 * 1024 * 1024);
     const id = uniqueId('taro-abort');
-    const events = await appUpload('withCallbacks', {
+    const events = await appUpload(app.page, 'withCallbacks', {
       options: {
         url: urlFor(server, { id, readBps: 4 * 1024 * 1024 }),
         filePath: 'internal://cache/taro/video.mp4',
@@ -201,13 +228,13 @@ describe('Taro.uploadFile in a harmony-hybrid app', () => {
   });
 
   it('the page raised no error', () => {
-    expect(pageErrors).toEqual([]);
+    expect(app.errors).toEqual([]);
   });
 });
 
 describe('the shim, with a Taro whose API module is not where it was', () => {
   it("stops the app at start and names what it expected, instead of falling back to Taro's own upload", async () => {
-    const shim = join(app.root, 'node_modules/harmony-upload-task/dist/taro/hybrid.js');
+    const shim = join(apps.packed.root, 'node_modules/harmony-upload-task/dist/taro/hybrid.js');
     const moved: Plugin = {
       name: 'moved-taro',
       setup(b) {
@@ -232,6 +259,6 @@ describe('the shim, with a Taro whose API module is not where it was', () => {
 
 describe("Taro's types", () => {
   it("the shim's uploadFile, its task and its results stand where Taro declares its own (tsc, strict)", async () => {
-    expect(await checkTaroTypes(app.root)).toEqual([]);
+    expect(await checkTaroTypes(apps.packed.root)).toEqual([]);
   }, 120_000);
 });
