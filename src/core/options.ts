@@ -242,29 +242,31 @@ const CALLBACKS = ['success', 'fail', 'complete'] as const;
 /** The options of the one-file form, which `files` replaces. */
 const ONE_FILE = ['filePath', 'name', 'fileName'] as const;
 
-function filePart<Source>(
+/**
+ * One file: `filePath`, `name` and `fileName` of `entry`, which is the options themselves for the one-file
+ * form, or an entry of `files`; `at` prefixes the names in reasons (`files[2].`).
+ */
+function readFile<Source>(
+  entry: Record<string, unknown>,
+  at: string,
+  options: Record<string, unknown>,
   rules: SourceRules<Source>,
-  source: Source,
-  name: string,
-  fileName: string | undefined,
-): FilePart<Source> {
-  const given = fileName ?? rules.fileName(source);
-  return {
-    source,
-    name: multipartName(name),
-    fileName: multipartName(given),
-    contentType: contentTypeOf(given),
-  };
-}
-
-/** `filePath`, `name` and `fileName`: the one file. */
-function readOneFile<Source>(o: Record<string, unknown>, rules: SourceRules<Source>): Checked<Array<FilePart<Source>>> {
-  const source = rules.read(o.filePath, 'filePath', o);
+): Checked<FilePart<Source>> {
+  const source = rules.read(entry.filePath, `${at}filePath`, options);
   if (!source.ok) return source;
-  const problem = checkName('name', o.name) ?? (absent(o.fileName) ? undefined : checkName('fileName', o.fileName));
+  const given = entry.fileName;
+  const problem = checkName(`${at}name`, entry.name) ?? (absent(given) ? undefined : checkName(`${at}fileName`, given));
   if (problem) return { ok: false, reason: problem };
-  const fileName = absent(o.fileName) ? undefined : (o.fileName as string);
-  return { ok: true, value: [filePart(rules, source.value, o.name as string, fileName)] };
+  const fileName = absent(given) ? rules.fileName(source.value) : (given as string);
+  return {
+    ok: true,
+    value: {
+      source: source.value,
+      name: multipartName(entry.name as string),
+      fileName: multipartName(fileName),
+      contentType: contentTypeOf(fileName),
+    },
+  };
 }
 
 /** `files`: every entry checked as the one file is, its index in the reason. */
@@ -290,16 +292,10 @@ function readFiles<Source>(o: Record<string, unknown>, rules: SourceRules<Source
   const parts: Array<FilePart<Source>> = [];
   for (let i = 0; i < files.length; i++) {
     const entry: unknown = files[i];
-    const at = `files[${i}]`;
-    if (!isRecord(entry)) return { ok: false, reason: wrongType(at, 'Object', entry) };
-    const source = rules.read(entry.filePath, `${at}.filePath`, o);
-    if (!source.ok) return source;
-    const problem =
-      checkName(`${at}.name`, entry.name) ??
-      (absent(entry.fileName) ? undefined : checkName(`${at}.fileName`, entry.fileName));
-    if (problem) return { ok: false, reason: problem };
-    const fileName = absent(entry.fileName) ? undefined : (entry.fileName as string);
-    parts.push(filePart(rules, source.value, entry.name as string, fileName));
+    if (!isRecord(entry)) return { ok: false, reason: wrongType(`files[${i}]`, 'Object', entry) };
+    const part = readFile(entry, `files[${i}].`, o, rules);
+    if (!part.ok) return part;
+    parts.push(part.value);
   }
   const apart = parts.length > 1 && rules.together ? rules.together(parts.map((p) => p.source)) : undefined;
   if (apart) return { ok: false, reason: apart };
@@ -318,7 +314,12 @@ export function normalizeOptions<Source>(options: unknown, rules: SourceRules<So
   const urlProblem = checkUrl(o.url);
   if (urlProblem) return { ok: false, reason: urlProblem };
   const form = absent(o.files) ? 'filePath' : 'files';
-  const files = form === 'files' ? readFiles(o, rules) : readOneFile(o, rules);
+  let files: Checked<Array<FilePart<Source>>>;
+  if (form === 'files') files = readFiles(o, rules);
+  else {
+    const one = readFile(o, '', o, rules);
+    files = one.ok ? { ok: true, value: [one.value] } : one;
+  }
   if (!files.ok) return files;
   const header = checkHeader(o.header);
   if (!header.ok) return header;
