@@ -475,9 +475,30 @@ const mutations = [
   {
     name: 'http: the file part has a remoteFileName (the platform reads the file into memory)',
     file: 'src/arkts/http-transport.ts',
-    from: 'contentType: this.req.contentType, filePath: path }',
-    to: 'contentType: this.req.contentType, filePath: path, remoteFileName: this.req.fileName }',
+    from: 'contentType: p.contentType, filePath: paths[i] }',
+    to: 'contentType: p.contentType, filePath: paths[i], remoteFileName: p.fileName }',
     tests: ['test/arkts/http.test.ts', '-t', 'travels from a copy'],
+  },
+  {
+    name: 'files: files and filePath at once are taken, files winning',
+    file: 'src/core/options.ts',
+    from: '  const given = ONE_FILE.find((key) => !absent(o[key]));',
+    to: '  const given = undefined;',
+    tests: ['test/core/options.test.ts', '-t', 'files with filePath'],
+  },
+  {
+    name: 'files: request.agent is given several files (it would send a request each)',
+    file: 'src/arkts/upload.ts',
+    from: "if (backend === 'agent') return count > 1 ? refusing(oneRequestOnly('request.agent', count)) : agentTransport;",
+    to: "if (backend === 'agent') return agentTransport;",
+    tests: ['test/arkts/files.test.ts', '-t', 'several files: a parameter error'],
+  },
+  {
+    name: 'files: a hybrid upload may mix web data and native paths',
+    file: 'src/hybrid/sources.ts',
+    from: '    if (other < 0) return undefined;',
+    to: '    if (other < 0 || other > 0) return undefined;',
+    tests: ['test/hybrid/files.test.ts', '-t', 'web data and a native path'],
   },
   {
     name: 'http: an empty form field is handed to the platform (which drops it)',

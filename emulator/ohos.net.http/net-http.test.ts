@@ -111,6 +111,34 @@ describe('a form upload with requestInStream (SDK MultiFormData, HttpRequestOpti
     expect(emulationStats()).toEqual(IDLE_STATS);
   });
 
+  it('several file parts, repeated names too, go in the one body in list order; the send count covers them all', async () => {
+    const a = await sandboxFile('a.jpg', 200_000, 3);
+    const b = await sandboxFile('b.jpg', 150_000, 4);
+    const r = await send(uploadUrl(env.server, { id: 'several' }), {
+      method: http.RequestMethod.POST,
+      header: MULTIPART,
+      multiFormDataList: [
+        { name: 'title', contentType: '', data: 'hello' },
+        { name: 'photos', contentType: 'image/jpeg', filePath: a.path },
+        { name: 'photos', contentType: 'image/jpeg', filePath: b.path },
+        { name: 'again', contentType: 'image/jpeg', filePath: a.path },
+      ],
+    });
+    expect(r.status).toBe(200);
+    const records = env.server.byId('several');
+    expect(records).toHaveLength(1);
+    expect(records[0]?.summary?.files).toEqual([
+      { field: 'photos', filename: 'a.jpg', contentType: 'image/jpeg', size: 200_000, sha256: a.sha256 },
+      { field: 'photos', filename: 'b.jpg', contentType: 'image/jpeg', size: 150_000, sha256: b.sha256 },
+      { field: 'again', filename: 'a.jpg', contentType: 'image/jpeg', size: 200_000, sha256: a.sha256 },
+    ]);
+    const last = progressEvents(r.events).at(-1);
+    expect(last?.totalSize).toBe(Number(records[0]?.headers['content-length']));
+    expect(last?.totalSize).toBeGreaterThan(550_000);
+    expect(last?.sendSize).toBe(last?.totalSize);
+    r.request.destroy();
+  });
+
   it.each([
     ['with a boundary', { 'content-type': 'multipart/form-data; boundary=abc' }],
     ['without a content-type (application/json is the default)', {}],

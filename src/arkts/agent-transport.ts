@@ -20,7 +20,7 @@ import { logError } from '../core/errors';
 import type { UploadRequest } from '../core/options';
 import type { Transport, TransportHandle, TransportSink } from '../core/transport';
 import type { HeaderRecord } from '../core/types';
-import { openLocalFile } from './files';
+import { openFilePart } from './files';
 import type { LocalFile } from './files';
 import { failOnError, reasonOfError, reasonOfFault } from './platform-errors';
 import { bodyText, headersOfMap, headersOfObject, isHttpProtocolError, reportHttpErrorAnswer } from './responses';
@@ -35,8 +35,10 @@ function isRedirect(status: number): boolean {
 
 export function agentConfig(req: UploadRequest<ArkTsSource>, file: LocalFile): request.agent.Config {
   const data: request.agent.FormItem[] = req.formData.map((f) => ({ name: f.name, value: f.value }));
-  const spec: request.agent.FileSpec = { path: file.path, filename: req.fileName, mimeType: req.contentType };
-  data.push({ name: req.name, value: spec });
+  // One file: request.agent sends each file in a request of its own (upload.ts sends several with @ohos.net.http).
+  const part = req.files[0];
+  const spec: request.agent.FileSpec = { path: file.path, filename: part.fileName, mimeType: part.contentType };
+  data.push({ name: part.name, value: spec });
   const headers: Record<string, string> = { ...req.header, 'Content-Type': 'multipart/form-data' };
   return {
     action: request.agent.Action.UPLOAD,
@@ -63,8 +65,8 @@ class AgentUpload implements TransportHandle {
   ) {}
 
   async run(): Promise<void> {
-    const { filePath, context } = this.req.source;
-    const file = await openLocalFile(filePath, context);
+    const { context } = this.req.files[0].source;
+    const file = await openFilePart(this.req, 0);
     this.file = file;
     if (this.closed) return;
     const task = await request.agent.create(context, agentConfig(this.req, file));

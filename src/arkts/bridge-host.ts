@@ -25,7 +25,7 @@ import { deliveryScript, parsePageMessage, PROTOCOL_VERSION, PROXY_NAME } from '
 import type { NativeMessage, PageMessage, StartOptions } from '../bridge/protocol';
 import { describeThrown, failMsg, logError, Reason } from '../core/errors';
 import type { EngineStats } from '../core/engine';
-import type { FormDataValue, HeaderRecord, UploadTask, UploadTaskPromise } from '../core/types';
+import type { FormDataValue, HeaderRecord, UploadFileEntry, UploadTask, UploadTaskPromise } from '../core/types';
 import { resolveContext } from './context';
 import { keepCookies, storedCookies, usesCookies, withoutCookieHeader } from './cookies';
 import { ENOENT, isUserFileUri, normalizePath, sandboxPathOf } from './files';
@@ -58,9 +58,10 @@ export interface UploadBridgeOptions {
   maxUploadsPerPage?: number;
   /**
    * Called with each native task the bridge starts, before any of its events (logging, metrics). Listen to
-   * it; do not take its listeners off (offProgressUpdate()): the page's events come from them.
+   * it; do not take its listeners off (offProgressUpdate()): the page's events come from them. For a
+   * `files` upload, `files` lists the paths in order and `filePath` is the first.
    */
-  onUpload?: (task: UploadTask, info: { filePath: string; url: string }) => void;
+  onUpload?: (task: UploadTask, info: { filePath: string; url: string; files?: string[] }) => void;
 }
 
 export interface UploadBridge {
@@ -385,7 +386,7 @@ class BridgeHost implements UploadBridge {
     this.entries.set(key, entry);
     // Decided as the page asks: its origin now, the upload's, its withCredentials.
     const cookies = usesCookies(this.pageOrigin(), originOf(m.options.url), m.options.withCredentials === true);
-    this.checkPath(m.options.filePath)
+    this.checkPaths(m.options)
       .then(async (context) => {
         if (entry.aborted || this.entries.get(key) !== entry) return;
         if (!this.pageBegins && m.page !== this.page) {
@@ -409,6 +410,26 @@ class BridgeHost implements UploadBridge {
         this.entries.delete(key);
         this.refuse(m.page, m.id, describeThrown(err));
       });
+  }
+
+  /**
+   * checkPath for the one file, or for each of `files` in order: a refusal then names the entry
+   * (`files[2]: filePath "..." is outside ...`).
+   */
+  private async checkPaths(o: StartOptions): Promise<common.Context> {
+    const files = o.files;
+    // The protocol's check: without `files`, filePath is a string.
+    if (files === undefined) return this.checkPath(o.filePath as string);
+    let context: common.Context | undefined;
+    for (let i = 0; i < files.length; i++) {
+      try {
+        context = await this.checkPath(files[i].filePath);
+      } catch (err) {
+        throw new Error(`files[${i}]: ${describeThrown(err)}`);
+      }
+    }
+    // At least one file: the protocol's check.
+    return context as common.Context;
   }
 
   /**
@@ -472,10 +493,16 @@ class BridgeHost implements UploadBridge {
   private run(entry: Entry, key: string, o: StartOptions, context: common.Context, cookies: boolean): void {
     const formData: Record<string, FormDataValue> = {};
     for (const f of o.formData) formData[f.name] = f.value;
+    const files: UploadFileEntry[] | undefined = o.files?.map((f) => ({
+      filePath: f.filePath,
+      name: f.name,
+      fileName: f.fileName,
+    }));
     const task = this.engine.uploadFile({
       url: o.url,
       filePath: o.filePath,
       name: o.name,
+      files,
       header: o.header,
       formData,
       fileName: o.fileName,
@@ -504,7 +531,8 @@ class BridgeHost implements UploadBridge {
     });
     if (this.options.onUpload) {
       try {
-        this.options.onUpload(task, { filePath: o.filePath, url: o.url });
+        const paths = files ? files.map((f) => f.filePath) : [o.filePath as string];
+        this.options.onUpload(task, { filePath: paths[0], url: o.url, files: files ? paths : undefined });
       } catch (err) {
         logError('onUpload threw:', err);
       }

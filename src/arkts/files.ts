@@ -13,7 +13,10 @@
 import { fileIo } from '@kit.CoreFileKit';
 import type { common } from '@kit.AbilityKit';
 import { describeThrown, logError } from '../core/errors';
+import { partFailure } from '../core/options';
+import type { UploadRequest } from '../core/options';
 import { UploadFailure } from './platform-errors';
+import type { ArkTsSource } from './types';
 
 /** @ohos.file.fs: No such file or directory. */
 export const ENOENT = 13900002;
@@ -161,6 +164,19 @@ export async function openLocalFile(filePath: string, context: common.Context): 
     throw unreadable(filePath, err);
   }
   return { filePath, path, size, userFile: false };
+}
+
+/**
+ * openLocalFile for the file at `index` of an upload: with `files`, a failure names the entry
+ * (`files[2]: file not found: ...`).
+ */
+export async function openFilePart(req: UploadRequest<ArkTsSource>, index: number): Promise<LocalFile> {
+  const { filePath, context } = req.files[index].source;
+  try {
+    return await openLocalFile(filePath, context);
+  } catch (err) {
+    throw err instanceof UploadFailure ? new UploadFailure(partFailure(req, index, err.message)) : err;
+  }
 }
 
 export function isInside(path: string, dir: string): boolean {

@@ -10,13 +10,16 @@
  *   whole into native memory), so it is never set: the part's filename is the path's last segment, and a
  *   file that must travel under another name is uploaded from a copy of that name (staging.ts);
  * - `filePath` must be a sandbox path: a user file (a media URI) is uploaded from a copy too;
+ * - the list takes any number of file parts: the files of `files` go in it in their order, each from
+ *   its own path (or copy), in the one request;
  * - a text field cannot be empty (the platform drops it): such an upload is refused, naming the field;
  * - `readTimeout` is the whole transfer's limit (60 s by default), so both timeouts are set just above the
  *   task's: the core's timeout ends the task, the platform's ends what it would leave running;
  * - `headersReceive` fires for every header block (`100 Continue`, each redirect hop) with all the headers
  *   so far and no status: the headers are dispatched when the final answer is known to have come, with its
  *   first body bytes or with the end of the request;
- * - `dataSendProgress` counts the whole request body in 32-bit numbers, once per send buffer;
+ * - `dataSendProgress` counts the whole request body in 32-bit numbers, once per send buffer (every file
+ *   and the framing together);
  * - `destroy()` only marks the request: close() removes the listeners first, then destroys it. The platform
  *   goes on sending the body until the server answers or the timeout above ends it.
  */
@@ -26,7 +29,7 @@ import type { UploadRequest } from '../core/options';
 import type { Transport, TransportHandle, TransportSink } from '../core/transport';
 import type { HeaderRecord } from '../core/types';
 import { decodeUtf8 } from '../core/utf8';
-import { openLocalFile } from './files';
+import { openFilePart } from './files';
 import type { LocalFile } from './files';
 import { reasonOfHttpError } from './http-errors';
 import { failOnError, UploadFailure } from './platform-errors';
@@ -58,25 +61,45 @@ function utf8Length(text: string): number {
   return n;
 }
 
-/** Why a copy named `name` cannot be made, or undefined. */
-function unusableAsFileName(name: string): string | undefined {
+/** The option that names the file of part `index`: `fileName`, or `files[2].fileName`. */
+function fileNameOption(req: UploadRequest<ArkTsSource>, index: number): string {
+  return req.form === 'files' ? `files[${index}].fileName` : 'fileName';
+}
+
+/** request.agent sends what @ohos.net.http cannot, but only one file: not several in one request (upload.ts). */
+function agentCanSend(req: UploadRequest<ArkTsSource>): boolean {
+  return req.files.length === 1;
+}
+
+/** Why a copy named after part `index`'s fileName cannot be made, or undefined. */
+function unusableAsFileName(req: UploadRequest<ArkTsSource>, index: number): string | undefined {
+  const name = req.files[index].fileName;
   if (name.includes('/') || name === '.' || name === '..' || utf8Length(name) > MAX_NAME_BYTES) {
-    return `parameter error: parameter.fileName "${name}" cannot be sent by @ohos.net.http, which names the file part after the file: it must be a file name (no "/", not "." or "..", at most ${MAX_NAME_BYTES} bytes); or configure({ backend: 'agent' })`;
+    return `parameter error: parameter.${fileNameOption(req, index)} "${name}" cannot be sent by @ohos.net.http, which names the file part after the file: it must be a file name (no "/", not "." or "..", at most ${MAX_NAME_BYTES} bytes)${agentCanSend(req) ? "; or configure({ backend: 'agent' })" : ''}`;
   }
   return undefined;
 }
 
 /**
  * What @ohos.net.http cannot send of this upload, or undefined. configure({ backend: 'auto' }) sends such an
- * upload with request.agent instead; with backend 'http' it fails with this reason.
+ * upload of one file with request.agent instead; with backend 'http', or with several files, it fails
+ * with this reason.
  */
 export function httpCannotSend(req: UploadRequest<ArkTsSource>): string | undefined {
   const empty = req.formData.find((f) => f.value === '');
   if (empty) {
-    return `parameter error: parameter.formData["${empty.name}"] is empty, and @ohos.net.http cannot send an empty form field (it would drop it): send a value, leave the field out, or configure({ backend: 'agent' })`;
+    const instead = agentCanSend(req)
+      ? ", leave the field out, or configure({ backend: 'agent' })"
+      : ' or leave the field out';
+    return `parameter error: parameter.formData["${empty.name}"] is empty, and @ohos.net.http cannot send an empty form field (it would drop it): send a value${instead}`;
   }
-  if (partFileName(baseName(req.source.filePath)) === req.fileName) return undefined;
-  return unusableAsFileName(req.fileName);
+  for (let i = 0; i < req.files.length; i++) {
+    const part = req.files[i];
+    if (partFileName(baseName(part.source.filePath)) === part.fileName) continue;
+    const problem = unusableAsFileName(req, i);
+    if (problem) return problem;
+  }
+  return undefined;
 }
 
 /**
@@ -119,8 +142,10 @@ function concat(chunks: ArrayBuffer[]): ArrayBuffer {
 class HttpUpload implements TransportHandle {
   private closed = false;
   private request: http.HttpRequest | undefined;
-  private copy: StagedCopy | undefined;
-  private file: LocalFile | undefined;
+  /** The temporary copies this upload sends from; close() deletes them. */
+  private copies: StagedCopy[] = [];
+  /** The files' size together, once every file is found. */
+  private size = 0;
   private progress: SendProgress | undefined;
   /** The latest header block's map: all headers of all blocks so far. */
   private header: HeaderRecord = {};
@@ -140,27 +165,23 @@ class HttpUpload implements TransportHandle {
   async run(): Promise<void> {
     const refused = httpCannotSend(this.req);
     if (refused) throw new UploadFailure(refused);
-    const { filePath, context } = this.req.source;
-    const file = await openLocalFile(filePath, context);
-    this.file = file;
-    // Closed (aborted, timed out) while looking: no copy, no request.
-    if (this.closed) return;
-    let path = file.path;
-    if (file.userFile || partFileName(file.path) !== this.req.fileName) {
-      const problem = unusableAsFileName(this.req.fileName);
-      if (problem) throw new UploadFailure(problem);
-      const copy = await stageFile(context, file, this.req.fileName, () => !this.closed);
-      if (!copy) return;
-      // Closed in the moments since the copy was made: it is deleted, and nothing is sent.
-      if (this.closed) {
-        copy.release();
-        return;
-      }
-      // The copy belongs to this upload from now on; close() deletes it.
-      this.copy = copy;
-      path = copy.path;
+    // Every file is found before anything is copied or sent: a bad entry fails the upload, naming it.
+    const files: LocalFile[] = [];
+    for (let i = 0; i < this.req.files.length; i++) {
+      files.push(await openFilePart(this.req, i));
+      // Closed (aborted, timed out) while looking: no copy, no request.
+      if (this.closed) return;
     }
-    this.progress = new SendProgress(file.size);
+    const paths: string[] = [];
+    for (let i = 0; i < files.length; i++) {
+      const path = await this.sendablePath(files[i], i);
+      if (path === undefined) return;
+      paths.push(path);
+    }
+    // Closed in the moments since the last file was found or copied: nothing is sent (close() deleted the copies).
+    if (this.closed) return;
+    this.size = files.reduce((sum, f) => sum + f.size, 0);
+    this.progress = new SendProgress(this.size);
     const request = http.createHttp();
     this.request = request;
     request.on('headersReceive', (header) => this.onHeaders(header));
@@ -173,7 +194,9 @@ class HttpUpload implements TransportHandle {
       header: { ...this.req.header, 'content-type': MULTIPART },
       multiFormDataList: [
         ...this.req.formData.map((f): http.MultiFormData => ({ name: f.name, contentType: '', data: f.value })),
-        { name: this.req.name, contentType: this.req.contentType, filePath: path },
+        ...this.req.files.map(
+          (p, i): http.MultiFormData => ({ name: p.name, contentType: p.contentType, filePath: paths[i] }),
+        ),
       ],
       readTimeout: limit,
       connectTimeout: limit,
@@ -190,6 +213,27 @@ class HttpUpload implements TransportHandle {
     );
   }
 
+  /**
+   * The path to send part `index` from: the file's own, or a copy named after the part's fileName (a user
+   * file, or a file of another name). undefined: the upload was closed meanwhile, and any copy deleted.
+   */
+  private async sendablePath(file: LocalFile, index: number): Promise<string | undefined> {
+    const fileName = this.req.files[index].fileName;
+    if (!file.userFile && partFileName(file.path) === fileName) return file.path;
+    const problem = unusableAsFileName(this.req, index);
+    if (problem) throw new UploadFailure(problem);
+    const copy = await stageFile(this.req.files[index].source.context, file, fileName, () => !this.closed);
+    if (!copy) return undefined;
+    // Closed in the moments since the copy was made: it is deleted, and nothing is sent.
+    if (this.closed) {
+      copy.release();
+      return undefined;
+    }
+    // The copy belongs to this upload from now on; close() deletes it.
+    this.copies.push(copy);
+    return copy.path;
+  }
+
   private onHeaders(header: unknown): void {
     this.header = headersOfObject(header as Record<string, unknown>);
     // An interim `100 Continue` block is empty; any other block is an answer (a redirect hop, the final one).
@@ -204,8 +248,7 @@ class HttpUpload implements TransportHandle {
   }
 
   private onProgress(p: http.DataSendProgressInfo): void {
-    const file = this.file;
-    if (file && this.progress) this.sink.progress(this.progress.fileBytes(p.sendSize, p.totalSize), file.size);
+    if (this.progress) this.sink.progress(this.progress.fileBytes(p.sendSize, p.totalSize), this.size);
   }
 
   private dispatchHeaders(): void {
@@ -216,13 +259,12 @@ class HttpUpload implements TransportHandle {
 
   private onDone(status: number): void {
     if (this.closed) return;
-    const size = this.file ? this.file.size : 0;
     this.dispatchHeaders();
     this.sink.success({
       statusCode: status,
       header: this.header,
       data: decodeUtf8(concat(this.body)),
-      totalBytes: size,
+      totalBytes: this.size,
     });
   }
 
@@ -245,8 +287,8 @@ class HttpUpload implements TransportHandle {
       request.off('dataSendProgress');
       request.destroy();
     }
-    this.copy?.release();
-    this.copy = undefined;
+    for (const copy of this.copies) copy.release();
+    this.copies = [];
     if (this.transfer && !this.transferEnded) return this.transfer;
   }
 }

@@ -13,7 +13,7 @@ import { logError } from '../core/errors';
 import type { UploadRequest } from '../core/options';
 import type { Transport, TransportHandle, TransportSink } from '../core/transport';
 import type { HeaderRecord } from '../core/types';
-import { isInside, normalizePath, openLocalFile } from './files';
+import { isInside, normalizePath, openFilePart } from './files';
 import type { LocalFile } from './files';
 import { failOnError, reasonOfTaskState } from './platform-errors';
 import { headerReceiveOf, reportHttpErrorAnswer } from './responses';
@@ -39,8 +39,10 @@ class UploadFileUpload implements TransportHandle {
   ) {}
 
   async run(): Promise<void> {
-    const { filePath, context } = this.req.source;
-    const file = await openLocalFile(filePath, context);
+    // One file: request.uploadFile sends each file of `files` in a request of its own (upload.ts).
+    const part = this.req.files[0];
+    const { context } = part.source;
+    const file = await openFilePart(this.req, 0);
     this.file = file;
     // Closed (aborted, timed out) while looking: no copy, no platform task.
     if (this.closed) return;
@@ -58,7 +60,7 @@ class UploadFileUpload implements TransportHandle {
       url: this.req.url,
       header: { ...this.req.header, 'Content-Type': 'multipart/form-data' },
       method: 'POST',
-      files: [{ filename: this.req.fileName, name: this.req.name, uri, type: this.req.contentType }],
+      files: [{ filename: part.fileName, name: part.name, uri, type: part.contentType }],
       data: this.req.formData.map((f) => ({ name: f.name, value: f.value })),
     };
     const task = await request.uploadFile(context, config);

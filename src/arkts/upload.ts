@@ -26,13 +26,13 @@ function hasAgent(): boolean {
   return typeof agent === 'object' && agent !== null && typeof agent.create === 'function';
 }
 
-/** The filePath, and the context it is resolved in (the option, configure()'s, getContext()), read at the call. */
+/** A filePath, and the context it is resolved in (the option, configure()'s, getContext()), read at the call. */
 const arktsSourceRules: SourceRules<ArkTsSource> = {
-  read(options) {
-    const problem = checkPathString(options.filePath);
+  read(value, field, options) {
+    const problem = checkPathString(value, 'String', field);
     if (problem) return { ok: false, reason: problem };
     try {
-      return { ok: true, value: { filePath: options.filePath as string, context: resolveContext(options.context) } };
+      return { ok: true, value: { filePath: value as string, context: resolveContext(options.context) } };
     } catch (err) {
       if (err instanceof UploadFailure) return { ok: false, reason: err.message };
       throw err;
@@ -41,15 +41,43 @@ const arktsSourceRules: SourceRules<ArkTsSource> = {
   fileName: (source) => baseName(source.filePath),
 };
 
+/** A transport that fails every upload at its start, with `reason`. */
+function refusing(reason: string): Transport<ArkTsSource> {
+  return {
+    start(_req, sink) {
+      sink.fail(reason);
+      return { close() {} };
+    },
+  };
+}
+
+/**
+ * Several files go in one request, or not at all: request.agent (without the `multipart` option of API 15,
+ * which the library does not use) and request.uploadFile send each file in a request of its own
+ * (docs/platform/ohos.request.md), so only @ohos.net.http sends them.
+ */
+function oneRequestOnly(engine: string, count: number): string {
+  return `parameter error: parameter.files lists ${count} files, which ${engine} would send in a request each: configure({ backend: 'http' }) or 'auto' sends them in one request`;
+}
+
 /**
  * The engine of one upload, so configure({ backend }) applies to the next one. `auto`: @ohos.net.http, but
- * request.agent for an upload it cannot send (an empty form field, a fileName that is no file name), and
- * request.uploadFile where the system has neither (docs/engines.md).
+ * request.agent for an upload of one file it cannot send (an empty form field, a fileName that is no file
+ * name), and request.uploadFile where the system has neither (docs/engines.md). Several files: only
+ * @ohos.net.http.
  */
 function transportFor(req: UploadRequest<ArkTsSource>): Transport<ArkTsSource> {
+  const count = req.files.length;
   if (backend === 'http') return httpTransport;
-  if (backend === 'agent') return agentTransport;
-  if (backend === 'uploadFile') return uploadFileTransport;
+  if (backend === 'agent') return count > 1 ? refusing(oneRequestOnly('request.agent', count)) : agentTransport;
+  if (backend === 'uploadFile')
+    return count > 1 ? refusing(oneRequestOnly('request.uploadFile', count)) : uploadFileTransport;
+  if (count > 1) {
+    if (hasNetHttp()) return httpTransport;
+    return refusing(
+      `parameter error: parameter.files lists ${count} files, and only @ohos.net.http sends several files in one request, which this system does not have`,
+    );
+  }
   if (hasNetHttp() && httpCannotSend(req) === undefined) return httpTransport;
   return hasAgent() ? agentTransport : uploadFileTransport;
 }

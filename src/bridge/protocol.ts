@@ -10,6 +10,7 @@
  * Every message names its page (a random id each page load makes) so that a message never reaches a
  * page other than the one that started the task.
  */
+import { MAX_FILES } from '../core/options';
 import type { HeaderRecord } from '../core/types';
 import { isRecord } from '../core/values';
 
@@ -23,14 +24,27 @@ export const MAX_MESSAGE_LENGTH = 1024 * 1024;
 const MAX_ID_LENGTH = 64;
 const ID = /^[A-Za-z0-9_-]+$/;
 
-/** What the page asks for: the options, already checked by the page's core. */
-export interface StartOptions {
-  url: string;
+/** One file of a `files` upload, as the page's core checked it. */
+export interface StartFile {
   filePath: string;
   name: string;
+  fileName: string;
+}
+
+/**
+ * What the page asks for: the options, already checked by the page's core. One file is `filePath`, `name`
+ * and `fileName`; a `files` upload is `files` alone, which a host that predates it refuses (its check finds
+ * no filePath) rather than upload one file of several.
+ */
+export interface StartOptions {
+  url: string;
+  filePath?: string;
+  name?: string;
+  fileName?: string;
+  /** The files of a `files` upload, in order, all sent in one request. */
+  files?: StartFile[];
   header: HeaderRecord;
   formData: Array<{ name: string; value: string }>;
-  fileName: string;
   timeout: number;
   /** Retries happen on the native side, where the failure is seen. */
   retry: { count: number; backoff: number };
@@ -78,14 +92,40 @@ function isFields(value: unknown): value is Array<{ name: string; value: string 
   );
 }
 
+function isStartFile(value: unknown): value is StartFile {
+  return (
+    isRecord(value) &&
+    typeof value.filePath === 'string' &&
+    typeof value.name === 'string' &&
+    typeof value.fileName === 'string'
+  );
+}
+
+/** The files of the message: `files`, or the one of filePath, name and fileName. */
+function checkFiles(o: Record<string, unknown>): string | undefined {
+  if (o.files === undefined) {
+    if (typeof o.filePath !== 'string') return 'options.filePath should be a string';
+    if (typeof o.name !== 'string') return 'options.name should be a string';
+    if (typeof o.fileName !== 'string') return 'options.fileName should be a string';
+    return undefined;
+  }
+  if (o.filePath !== undefined || o.name !== undefined || o.fileName !== undefined)
+    return 'options.files comes without filePath, name and fileName';
+  const files = o.files;
+  if (!Array.isArray(files) || files.length === 0 || files.length > MAX_FILES)
+    return `options.files should be a list of 1 to ${MAX_FILES} files`;
+  const bad = files.findIndex((f) => !isStartFile(f));
+  if (bad >= 0) return `options.files[${bad}] should be {filePath, name, fileName} strings`;
+  return undefined;
+}
+
 function checkStart(o: unknown): string | undefined {
   if (!isRecord(o)) return 'options should be an object';
   if (typeof o.url !== 'string') return 'options.url should be a string';
-  if (typeof o.filePath !== 'string') return 'options.filePath should be a string';
-  if (typeof o.name !== 'string') return 'options.name should be a string';
+  const files = checkFiles(o);
+  if (files) return files;
   if (!isStringRecord(o.header)) return 'options.header should be an object of strings';
   if (!isFields(o.formData)) return 'options.formData should be a list of {name, value} strings';
-  if (typeof o.fileName !== 'string') return 'options.fileName should be a string';
   if (typeof o.timeout !== 'number' || !(o.timeout > 0)) return 'options.timeout should be a positive number';
   const r = o.retry;
   if (!isRecord(r) || typeof r.count !== 'number' || typeof r.backoff !== 'number')

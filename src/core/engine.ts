@@ -257,12 +257,10 @@ interface EngineState<Source> {
 function invalidRequest<Source>(): UploadRequest<Source> {
   return {
     url: '',
-    source: undefined as unknown as Source,
-    name: '',
+    files: [],
+    form: 'filePath',
     header: {},
     formData: [],
-    fileName: '',
-    contentType: '',
     timeout: 0,
     retry: { count: 0, backoff: 0 },
     withCredentials: false,

@@ -12,6 +12,8 @@ export const DEFAULT_TIMEOUT = 60000;
 export const MAX_TIMEOUT = 2147483647;
 export const MAX_RETRIES = 10;
 export const DEFAULT_BACKOFF = 1000;
+/** The most files one upload may list (`files`): as many as request.agent takes in one task (API 15). */
+export const MAX_FILES = 100;
 
 export interface FormField {
   name: string;
@@ -23,15 +25,26 @@ export interface NormalizedRetry {
   backoff: number;
 }
 
+/** One file of an upload, checked: where it is, and the multipart part it travels in. */
+export interface FilePart<Source> {
+  source: Source;
+  /** The part's field name. */
+  name: string;
+  /** The part's file name. */
+  fileName: string;
+  /** The part's content type, from fileName. */
+  contentType: string;
+}
+
 /** What an adapter receives: every field checked, defaults applied. */
 export interface UploadRequest<Source> {
   url: string;
-  source: Source;
-  name: string;
+  /** The files, in the caller's order, all sent in one multipart request after the form fields. */
+  files: Array<FilePart<Source>>;
+  /** How the caller gave them: `filePath` and `name` (one file), or `files` (failures name the entry). */
+  form: 'filePath' | 'files';
   header: HeaderRecord;
   formData: FormField[];
-  fileName: string;
-  contentType: string;
   timeout: number;
   retry: NormalizedRetry;
   withCredentials: boolean;
@@ -44,18 +57,31 @@ export type Checked<T> = { ok: true; value: T } | { ok: false; reason: string };
  * a Blob, ...): once, at the edge, so that a transport gets everything it needs in the UploadRequest.
  */
 export interface SourceRules<Source> {
-  /** The source, or the reason the options do not give a usable one. */
-  read(options: Readonly<Record<string, unknown>>): Checked<Source>;
+  /**
+   * The source a filePath value gives, or the reason it is not a usable one. `field` names the value in
+   * that reason: `filePath`, or `files[2].filePath`. `options` are the whole options (a context, say).
+   */
+  read(value: unknown, field: string, options: Readonly<Record<string, unknown>>): Checked<Source>;
   /** The default multipart file name for a source. */
   fileName(source: Source): string;
+  /** Why these sources (of `files`, two or more) cannot go in one request, or undefined when they can. */
+  together?(sources: readonly Source[]): string | undefined;
 }
 
 /** The checks every target makes of a filePath string: a reason, or undefined when it may be a path. */
-export function checkPathString(value: unknown, expected = 'String'): string | undefined {
-  if (typeof value !== 'string') return wrongType('filePath', expected, value);
-  if (value === '') return parameterError('parameter.filePath should be a non-empty String');
-  if (/[\0\r\n]/.test(value)) return parameterError('parameter.filePath must not contain NUL, CR or LF');
+export function checkPathString(value: unknown, expected = 'String', field = 'filePath'): string | undefined {
+  if (typeof value !== 'string') return wrongType(field, expected, value);
+  if (value === '') return parameterError(`parameter.${field} should be a non-empty String`);
+  if (/[\0\r\n]/.test(value)) return parameterError(`parameter.${field} must not contain NUL, CR or LF`);
   return undefined;
+}
+
+/**
+ * A failure of one file of the upload as the caller is told it: as it is for `filePath`; for `files`, after
+ * the entry's index (`files[2]: file not found: ...`).
+ */
+export function partFailure(req: Pick<UploadRequest<unknown>, 'form'>, index: number, reason: string): string {
+  return req.form === 'files' ? `files[${index}]: ${reason}` : reason;
 }
 
 const TOKEN = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/;
@@ -213,6 +239,68 @@ function checkName(path: string, value: unknown): string | undefined {
 }
 
 const CALLBACKS = ['success', 'fail', 'complete'] as const;
+/** The options of the one-file form, which `files` replaces. */
+const ONE_FILE = ['filePath', 'name', 'fileName'] as const;
+
+/**
+ * One file: `filePath`, `name` and `fileName` of `entry`, which is the options themselves for the one-file
+ * form, or an entry of `files`; `at` prefixes the names in reasons (`files[2].`).
+ */
+function readFile<Source>(
+  entry: Record<string, unknown>,
+  at: string,
+  options: Record<string, unknown>,
+  rules: SourceRules<Source>,
+): Checked<FilePart<Source>> {
+  const source = rules.read(entry.filePath, `${at}filePath`, options);
+  if (!source.ok) return source;
+  const given = entry.fileName;
+  const problem = checkName(`${at}name`, entry.name) ?? (absent(given) ? undefined : checkName(`${at}fileName`, given));
+  if (problem) return { ok: false, reason: problem };
+  const fileName = absent(given) ? rules.fileName(source.value) : (given as string);
+  return {
+    ok: true,
+    value: {
+      source: source.value,
+      name: multipartName(entry.name as string),
+      fileName: multipartName(fileName),
+      contentType: contentTypeOf(fileName),
+    },
+  };
+}
+
+/** `files`: every entry checked as the one file is, its index in the reason. */
+function readFiles<Source>(o: Record<string, unknown>, rules: SourceRules<Source>): Checked<Array<FilePart<Source>>> {
+  const given = ONE_FILE.find((key) => !absent(o[key]));
+  if (given) {
+    return {
+      ok: false,
+      reason: parameterError(
+        `parameter.files and parameter.${given} cannot both be given: files lists every file with its name, filePath and name are the form for one file`,
+      ),
+    };
+  }
+  const files = o.files;
+  if (!Array.isArray(files)) return { ok: false, reason: wrongType('files', 'Array', files) };
+  if (files.length === 0) return { ok: false, reason: parameterError('parameter.files should list at least one file') };
+  if (files.length > MAX_FILES) {
+    return {
+      ok: false,
+      reason: parameterError(`parameter.files lists ${files.length} files; at most ${MAX_FILES} go in one upload`),
+    };
+  }
+  const parts: Array<FilePart<Source>> = [];
+  for (let i = 0; i < files.length; i++) {
+    const entry: unknown = files[i];
+    if (!isRecord(entry)) return { ok: false, reason: wrongType(`files[${i}]`, 'Object', entry) };
+    const part = readFile(entry, `files[${i}].`, o, rules);
+    if (!part.ok) return part;
+    parts.push(part.value);
+  }
+  const apart = parts.length > 1 && rules.together ? rules.together(parts.map((p) => p.source)) : undefined;
+  if (apart) return { ok: false, reason: apart };
+  return { ok: true, value: parts };
+}
 
 /** Checks the whole options object; the first problem found is the reason. */
 export function normalizeOptions<Source>(options: unknown, rules: SourceRules<Source>): Checked<UploadRequest<Source>> {
@@ -225,10 +313,14 @@ export function normalizeOptions<Source>(options: unknown, rules: SourceRules<So
   }
   const urlProblem = checkUrl(o.url);
   if (urlProblem) return { ok: false, reason: urlProblem };
-  const source = rules.read(o);
-  if (!source.ok) return source;
-  const problem = checkName('name', o.name) ?? (absent(o.fileName) ? undefined : checkName('fileName', o.fileName));
-  if (problem) return { ok: false, reason: problem };
+  const form = absent(o.files) ? 'filePath' : 'files';
+  let files: Checked<Array<FilePart<Source>>>;
+  if (form === 'files') files = readFiles(o, rules);
+  else {
+    const one = readFile(o, '', o, rules);
+    files = one.ok ? { ok: true, value: [one.value] } : one;
+  }
+  if (!files.ok) return files;
   const header = checkHeader(o.header);
   if (!header.ok) return header;
   const formData = checkFormData(o.formData);
@@ -239,17 +331,14 @@ export function normalizeOptions<Source>(options: unknown, rules: SourceRules<So
   if (!retry.ok) return retry;
   if (!absent(o.withCredentials) && typeof o.withCredentials !== 'boolean')
     return { ok: false, reason: wrongType('withCredentials', 'Boolean', o.withCredentials) };
-  const fileName = absent(o.fileName) ? rules.fileName(source.value) : (o.fileName as string);
   return {
     ok: true,
     value: {
       url: o.url as string,
-      source: source.value,
-      name: multipartName(o.name as string),
+      files: files.value,
+      form,
       header: header.value,
       formData: formData.value,
-      fileName: multipartName(fileName),
-      contentType: contentTypeOf(fileName),
       timeout: timeout.value,
       retry: retry.value,
       withCredentials: o.withCredentials === true,

@@ -9,13 +9,16 @@ export interface TransportResponse {
   statusCode: number;
   header: HeaderRecord;
   data: string;
-  /** The file's size in bytes, for the final progress event. */
+  /** The size in bytes of the upload's files together, for the final progress event. */
   totalBytes: number;
 }
 
 /** Where a transport reports. Calls after the outcome, or after `close()`, are ignored. */
 export interface TransportSink {
-  /** File bytes sent so far of the file's size, at whatever rate the platform gives. */
+  /**
+   * File bytes sent so far of the files' size, at whatever rate the platform gives: with several files, both
+   * are sums over all of them (multipart framing and form fields are not counted).
+   */
   progress(sent: number, total: number): void;
   /** The response's headers; the first call is dispatched, later ones are ignored. */
   headers(header: HeaderRecord): void;

@@ -30,9 +30,9 @@ export type UploadFileCompleteResult = UploadFileSuccessResult | UploadFileFailR
 export interface ProgressUpdate {
   /** Integer percent, 0 to 100, never decreasing; 100 only once the server's answer is in. */
   progress: number;
-  /** File bytes sent so far. */
+  /** File bytes sent so far (of every file, with `files`). */
   totalBytesSent: number;
-  /** The file's size in bytes. */
+  /** The file's size in bytes; with `files`, the sum of their sizes. */
   totalBytesExpectedToSend: number;
 }
 
@@ -51,13 +51,28 @@ export interface RetryOptions {
   backoff?: number;
 }
 
+/** One file of an upload that sends several (`files`). */
+export interface UploadFileEntry<Source = string> {
+  /** The multipart field name of this file; entries may share one, and each is sent. */
+  name: string;
+  /** The file, in any form `filePath` takes on the target. */
+  filePath: Source;
+  /** The file name sent in its part; default the last segment of filePath. */
+  fileName?: string;
+}
+
 export interface UploadFileOptions<Source = string> {
   /** The server's http(s) URL. */
   url: string;
-  /** The file to send. */
-  filePath: Source;
-  /** The multipart field name of the file. */
-  name: string;
+  /** The file to send; required unless `files` lists them. */
+  filePath?: Source;
+  /** The multipart field name of the file; required with `filePath`. */
+  name?: string;
+  /**
+   * Several files sent in one multipart request, each part in this order (at most 100). Instead of
+   * `filePath`, `name` and `fileName`: giving both forms is a parameter error.
+   */
+  files?: Array<UploadFileEntry<Source>>;
   /** Extra request headers. `Content-Type` is the library's own (multipart with its boundary). */
   header?: Record<string, string | number | boolean>;
   /** Extra multipart fields. */
@@ -68,7 +83,7 @@ export interface UploadFileOptions<Source = string> {
    * it again from its own queue.
    */
   timeout?: number;
-  /** The file name sent in the multipart part; default the last segment of filePath. */
+  /** The file name sent in the multipart part; default the last segment of filePath. Not with `files`. */
   fileName?: string;
   /** Off by default. */
   retry?: RetryOptions;

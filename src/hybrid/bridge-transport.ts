@@ -16,7 +16,8 @@ import {
   PROXY_NAME,
   RECEIVER_NAME,
 } from '../bridge/protocol';
-import type { NativeMessage, PageMessage } from '../bridge/protocol';
+import type { NativeMessage, PageMessage, StartOptions } from '../bridge/protocol';
+import type { UploadRequest } from '../core/options';
 import type { HybridSource } from './types';
 
 interface NativeProxy {
@@ -146,12 +147,26 @@ function post(proxy: NativeProxy, message: PageMessage): void {
   proxy.post(text);
 }
 
+/** The start message's options: one file as filePath, name and fileName; `files` as they are. */
+function startOptions(req: UploadRequest<HybridSource>): StartOptions {
+  const { url, header, formData, timeout, retry, withCredentials } = req;
+  // Every source is a path: the transport checked it.
+  const files = req.files.map((part) => ({
+    filePath: part.source as string,
+    name: part.name,
+    fileName: part.fileName,
+  }));
+  if (req.form === 'files') return { url, files, header, formData, timeout, retry, withCredentials };
+  const { filePath, name, fileName } = files[0];
+  return { url, filePath, name, header, formData, fileName, timeout, retry, withCredentials };
+}
+
 const closed: TransportHandle = { close() {} };
 export const bridgeTransport: Transport<HybridSource> = {
   start(req, sink) {
     const w = bridgeWindow();
     const proxy = nativeProxy();
-    if (!w || !proxy || typeof req.source !== 'string') {
+    if (!w || !proxy || !req.files.every((part) => typeof part.source === 'string')) {
       sink.fail(NO_BRIDGE);
       return closed;
     }
@@ -161,14 +176,7 @@ export const bridgeTransport: Transport<HybridSource> = {
     do id = `t${++bridge.count}`;
     while (sinks.has(id));
     sinks.set(id, sink);
-    const { url, name, header, formData, fileName, timeout, retry, withCredentials } = req;
-    const message: PageMessage = {
-      v: PROTOCOL_VERSION,
-      page,
-      type: 'start',
-      id,
-      options: { url, filePath: req.source, name, header, formData, fileName, timeout, retry, withCredentials },
-    };
+    const message: PageMessage = { v: PROTOCOL_VERSION, page, type: 'start', id, options: startOptions(req) };
     // Posted at once: the core starts a transport a microtask after uploadFile(), so an abort() in the caller's
     // same turn has already ended the upload, and no start is ever posted for it.
     try {

@@ -17,7 +17,8 @@ import type { HybridSettings, HybridSource, HybridUploadFileOptions } from './ty
 
 const hybridTransport: Transport<HybridSource> = {
   start(req, sink) {
-    return (routeOf(req.source) === 'page' ? pageTransport : bridgeTransport).start(req, sink);
+    // Every file of an upload goes the same way (hybridSourceRules.together).
+    return (routeOf(req.files[0].source) === 'page' ? pageTransport : bridgeTransport).start(req, sink);
   },
 };
 

@@ -3,6 +3,8 @@
  * XMLHttpRequest, as `multipart/form-data` built by FormData.
  *
  * - XHR rather than fetch: fetch has no upload progress.
+ * - Several files (`files`) are parts of the one FormData, in their order; each blob: or data: URL among
+ *   them is read first, one after the other, and the request is sent once all are Blobs.
  * - The file is never read into JS memory: a Blob goes into FormData as it is (re-typed with slice, which
  *   copies nothing). A blob: URL made by this page after the library loaded is sent as the Blob it was made
  *   from, once a fetch of the URL shows it was not revoked (blob-urls.ts); any other blob: or data: URL
@@ -14,6 +16,7 @@
  *   browsers throw from setRequestHeader, others ignore them with a console message.
  */
 import { describeThrown, shorten } from '../core/errors';
+import { partFailure } from '../core/options';
 import type { UploadRequest } from '../core/options';
 import type { Transport, TransportHandle, TransportSink } from '../core/transport';
 import type { HeaderRecord } from '../core/types';
@@ -85,9 +88,10 @@ class PageUpload implements TransportHandle {
   ) {}
 
   start(): void {
-    const source = this.req.source;
-    if (isBlob(source)) this.send(source);
-    else this.fetchThenSend(source);
+    const sources = this.req.files.map((part) => part.source);
+    // Blobs only: sent at once (the core starts this a microtask after uploadFile()).
+    if (sources.every(isBlob)) this.send(sources);
+    else this.readThenSend(sources, [], 0);
   }
 
   close(): void {
@@ -104,34 +108,47 @@ class PageUpload implements TransportHandle {
   }
 
   /**
-   * A blob: or data: URL becomes a Blob first; close() while that is pending cancels it. The fetch also
-   * tells whether a recorded blob: URL still resolves: then its body (the same bytes) is not read.
+   * The sources from `index` on become Blobs, in order, then all are sent: a blob: or data: URL is read
+   * first; close() while that is pending cancels it. `blobs` holds those of the sources before `index`.
    */
-  private fetchThenSend(url: string): void {
+  private readThenSend(sources: HybridSource[], blobs: Blob[], index: number): void {
+    if (this.closed) return;
+    if (index === sources.length) {
+      this.fetching = undefined;
+      this.send(blobs);
+      return;
+    }
+    const source = sources[index];
+    if (isBlob(source)) {
+      this.readThenSend(sources, [...blobs, source], index + 1);
+      return;
+    }
+    this.fetchBlob(source).then(
+      (blob) => this.readThenSend(sources, [...blobs, blob], index + 1),
+      (err: unknown) => {
+        if (this.closed || isAbortError(err)) return;
+        this.fetching = undefined;
+        this.sink.fail(partFailure(this.req, index, this.unreadableSource(source)));
+      },
+    );
+  }
+
+  /**
+   * The Blob of a blob: or data: URL. The fetch also tells whether a recorded blob: URL still resolves:
+   * then its body (the same bytes) is not read.
+   */
+  private fetchBlob(url: string): Promise<Blob> {
     const made = blobOfUrl(url);
     const controller = new AbortController();
     this.fetching = controller;
-    fetch(url, { signal: controller.signal })
-      .then((response) => {
-        if (!response.ok) throw new Error(`status ${response.status}`);
-        if (made && response.headers.get('content-length') === String(made.size)) {
-          controller.abort();
-          return made;
-        }
-        return response.blob();
-      })
-      .then(
-        (blob) => {
-          if (this.closed) return;
-          this.fetching = undefined;
-          this.send(blob);
-        },
-        (err: unknown) => {
-          if (this.closed || isAbortError(err)) return;
-          this.fetching = undefined;
-          this.sink.fail(this.unreadableSource(url));
-        },
-      );
+    return fetch(url, { signal: controller.signal }).then((response) => {
+      if (!response.ok) throw new Error(`status ${response.status}`);
+      if (made && response.headers.get('content-length') === String(made.size)) {
+        controller.abort();
+        return made;
+      }
+      return response.blob();
+    });
   }
 
   private unreadableSource(url: string): string {
@@ -140,13 +157,18 @@ class PageUpload implements TransportHandle {
     return `invalid data: URL "${shorten(url)}": ${dataUrlProblem(url)}`;
   }
 
-  private send(blob: Blob): void {
+  /** Sends the form: the fields, then a part for each file (`blobs[i]` of `req.files[i]`). */
+  private send(blobs: Blob[]): void {
     const { req, sink } = this;
-    const size = blob.size;
+    let size = 0;
     const form = new FormData();
     for (const field of req.formData) form.append(field.name, field.value);
-    // slice() re-types the part without copying: the part's Content-Type is the library's, from fileName.
-    form.append(req.name, blob.slice(0, size, req.contentType), req.fileName);
+    req.files.forEach((part, i) => {
+      const blob = blobs[i];
+      size += blob.size;
+      // slice() re-types the part without copying: the part's Content-Type is the library's, from fileName.
+      form.append(part.name, blob.slice(0, blob.size, part.contentType), part.fileName);
+    });
 
     const xhr = new XMLHttpRequest();
     this.xhr = xhr;

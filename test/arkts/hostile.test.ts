@@ -137,6 +137,36 @@ describe.each(['http', 'agent'] as const)('hostile options on the ArkTS target o
               { requiredKeys: [] },
             ),
           },
+          {
+            // The files form: entries good or hostile, and now and then one of the one-file options beside it.
+            weight: 3,
+            arbitrary: fc.record(
+              {
+                url: fieldOrHostile(suite.server.uploadUrl),
+                files: fc.oneof(
+                  hostileValue,
+                  fc.array(
+                    fc.oneof(
+                      hostileValue,
+                      fc.record(
+                        {
+                          name: fieldOrHostile('file'),
+                          filePath: fieldOrHostile(goodPath),
+                          fileName: fieldOrHostile('f.bin'),
+                        },
+                        { requiredKeys: [] },
+                      ),
+                    ),
+                    { maxLength: 4 },
+                  ),
+                ),
+                filePath: fc.option(fieldOrHostile(goodPath), { freq: 4, nil: undefined }),
+                formData: fieldOrHostile({ a: 'b' }),
+                timeout: fieldOrHostile(5000),
+              },
+              { requiredKeys: ['files'] },
+            ),
+          },
         ),
         async (options) => {
           const seen = await observe(options);

@@ -26,9 +26,9 @@ export type NativeEvent = EventOf<'progress' | 'headers' | 'resolved' | 'rejecte
 
 /** What ArkTS listeners on the native tasks saw, one list per upload, in start order. */
 export class NativeRecorder {
-  readonly uploads: Array<{ filePath: string; events: NativeEvent[]; done: Promise<void> }> = [];
+  readonly uploads: Array<{ filePath: string; files?: string[]; events: NativeEvent[]; done: Promise<void> }> = [];
 
-  readonly onUpload = (task: UploadTask, info: { filePath: string }): void => {
+  readonly onUpload = (task: UploadTask, info: { filePath: string; files?: string[] }): void => {
     const events: NativeEvent[] = [];
     task.onProgressUpdate((u) =>
       events.push({
@@ -43,7 +43,7 @@ export class NativeRecorder {
       (result) => void events.push({ kind: 'resolved', result }),
       (result: UploadFileFailResult) => void events.push({ kind: 'rejected', result }),
     );
-    this.uploads.push({ filePath: info.filePath, events, done });
+    this.uploads.push({ filePath: info.filePath, files: info.files, events, done });
   };
 }
 

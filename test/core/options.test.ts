@@ -4,7 +4,7 @@
  * valid options reach the transport normalised, with their defaults.
  */
 import { describe, expect, it } from 'vitest';
-import { checkPathString } from '../../src/core/options';
+import { checkPathString, partFailure } from '../../src/core/options';
 import type { SourceRules, UploadRequest } from '../../src/core/options';
 import { isRecord } from '../../src/core/values';
 import { badCases } from '../contract/cases';
@@ -296,12 +296,17 @@ describe('valid options reach the transport normalised', () => {
   it('with their defaults', async () => {
     expect(await accepted(uploadOptions())).toEqual({
       url: 'https://example.com/upload',
-      source: '/data/storage/el2/base/cache/photo.jpg',
-      name: 'file',
+      files: [
+        {
+          source: '/data/storage/el2/base/cache/photo.jpg',
+          name: 'file',
+          fileName: 'photo.jpg',
+          contentType: 'image/jpeg',
+        },
+      ],
+      form: 'filePath',
       header: {},
       formData: [],
-      fileName: 'photo.jpg',
-      contentType: 'image/jpeg',
       timeout: 60000,
       retry: { count: 0, backoff: 1000 },
       withCredentials: false,
@@ -355,16 +360,18 @@ describe('valid options reach the transport normalised', () => {
   });
 
   it('names: quotes escaped; the content type from the file name, given or taken from the path', async () => {
-    expect(await accepted({ ...base(), name: 'my "file"', fileName: 'a"b.PNG' })).toMatchObject({
+    expect((await accepted({ ...base(), name: 'my "file"', fileName: 'a"b.PNG' })).files[0]).toMatchObject({
       name: 'my %22file%22',
       fileName: 'a%22b.PNG',
       contentType: 'image/png',
     });
-    expect(await accepted({ ...base(), filePath: 'file:///data/storage/a%20b.txt', fileName: null })).toMatchObject({
+    expect(
+      (await accepted({ ...base(), filePath: 'file:///data/storage/a%20b.txt', fileName: null })).files[0],
+    ).toMatchObject({
       fileName: 'a b.txt',
       contentType: 'text/plain',
     });
-    expect(await accepted({ ...base(), filePath: '/data/storage/README' })).toMatchObject({
+    expect((await accepted({ ...base(), filePath: '/data/storage/README' })).files[0]).toMatchObject({
       fileName: 'README',
       contentType: 'application/octet-stream',
     });
@@ -382,9 +389,159 @@ describe('valid options reach the transport normalised', () => {
     });
     expect((await accept({ retry: { count: 2, backoff: null } })).retry).toEqual({ count: 2, backoff: 1000 });
     expect((await accept({ retry: null, timeout: null })).timeout).toBe(60000);
-    expect((await accept({ success: null, fail: undefined, complete: null })).name).toBe('file');
+    expect((await accept({ success: null, fail: undefined, complete: null })).files[0].name).toBe('file');
     for (const url of ['HTTPS://EXAMPLE.COM', 'http://127.0.0.1:8080/up?x=1#f', 'https://[::1]/a?b=c']) {
       expect((await accept({ url })).url).toBe(url);
     }
+  });
+});
+
+describe('files: several files in one upload', () => {
+  const photo = (n: number): string => `/data/storage/el2/base/cache/p${n}.jpg`;
+  /** Valid options of the files form, without filePath and name. */
+  const several = (files: unknown): Record<string, unknown> => ({ url: 'https://example.com/upload', files });
+
+  it('every entry reaches the transport in order, repeated names kept, each with its own file name and type', async () => {
+    const request = await accepted(
+      several([
+        { name: 'photos', filePath: photo(1) },
+        { name: 'photos', filePath: photo(2), fileName: 'b "2".PNG' },
+        { name: 'doc', filePath: '/data/storage/el2/base/cache/readme', fileName: null },
+      ]),
+    );
+    expect(request.form).toBe('files');
+    expect(request.files).toEqual([
+      { source: photo(1), name: 'photos', fileName: 'p1.jpg', contentType: 'image/jpeg' },
+      { source: photo(2), name: 'photos', fileName: 'b %222%22.PNG', contentType: 'image/png' },
+      {
+        source: '/data/storage/el2/base/cache/readme',
+        name: 'doc',
+        fileName: 'readme',
+        contentType: 'application/octet-stream',
+      },
+    ]);
+  });
+
+  it('one entry is the files form too: failures of its file name files[0]', async () => {
+    const request = await accepted(several([{ name: 'file', filePath: photo(1) }]));
+    expect(request.form).toBe('files');
+    expect(request.files).toHaveLength(1);
+  });
+
+  const bad: Array<{ name: string; options: Record<string, unknown>; errMsg: string }> = [
+    {
+      name: 'files with filePath',
+      options: { ...several([{ name: 'a', filePath: photo(1) }]), filePath: photo(2) },
+      errMsg:
+        'parameter error: parameter.files and parameter.filePath cannot both be given: files lists every file with its name, filePath and name are the form for one file',
+    },
+    {
+      name: 'files with name',
+      options: { ...several([{ name: 'a', filePath: photo(1) }]), name: 'file' },
+      errMsg:
+        'parameter error: parameter.files and parameter.name cannot both be given: files lists every file with its name, filePath and name are the form for one file',
+    },
+    {
+      name: 'files with fileName',
+      options: { ...several([{ name: 'a', filePath: photo(1) }]), fileName: 'a.jpg' },
+      errMsg:
+        'parameter error: parameter.files and parameter.fileName cannot both be given: files lists every file with its name, filePath and name are the form for one file',
+    },
+    {
+      name: 'files an object',
+      options: several({ name: 'a', filePath: photo(1) }),
+      errMsg: 'parameter error: parameter.files should be Array instead of Object',
+    },
+    {
+      name: 'files empty',
+      options: several([]),
+      errMsg: 'parameter error: parameter.files should list at least one file',
+    },
+    {
+      name: 'files of 101 entries',
+      options: several(Array.from({ length: 101 }, (_, i) => ({ name: 'f', filePath: photo(i) }))),
+      errMsg: 'parameter error: parameter.files lists 101 files; at most 100 go in one upload',
+    },
+    {
+      name: 'an entry that is a string',
+      options: several([{ name: 'a', filePath: photo(1) }, photo(2)]),
+      errMsg: 'parameter error: parameter.files[1] should be Object instead of String',
+    },
+    {
+      name: 'an entry without filePath',
+      options: several([{ name: 'a', filePath: photo(1) }, { name: 'b', filePath: photo(2) }, { name: 'c' }]),
+      errMsg: 'parameter error: parameter.files[2].filePath should be String instead of Undefined',
+    },
+    {
+      name: 'an entry with an empty filePath',
+      options: several([{ name: 'a', filePath: '' }]),
+      errMsg: 'parameter error: parameter.files[0].filePath should be a non-empty String',
+    },
+    {
+      name: 'an entry with a line break in filePath',
+      options: several([
+        { name: 'a', filePath: photo(1) },
+        { name: 'b', filePath: '/data/a\nb' },
+      ]),
+      errMsg: 'parameter error: parameter.files[1].filePath must not contain NUL, CR or LF',
+    },
+    {
+      name: 'an entry without name',
+      options: several([{ name: 'a', filePath: photo(1) }, { filePath: photo(2) }]),
+      errMsg: 'parameter error: parameter.files[1].name should be String instead of Undefined',
+    },
+    {
+      name: 'an entry with an empty name',
+      options: several([{ name: '', filePath: photo(1) }]),
+      errMsg: 'parameter error: parameter.files[0].name should be a non-empty String',
+    },
+    {
+      name: 'an entry with a control character in fileName',
+      options: several([{ name: 'a', filePath: photo(1), fileName: 'a\r.jpg' }]),
+      errMsg: 'parameter error: parameter.files[0].fileName must not contain CR, LF or another control character',
+    },
+  ];
+  for (const c of bad) {
+    it(`${c.name}: refused, naming the entry`, async () => {
+      await expectRefused(c.options, `uploadFile:fail ${c.errMsg}`);
+    });
+  }
+
+  it("the target's reason for an entry's source names the entry; the first bad entry is the reason", async () => {
+    const rules: SourceRules<string> = {
+      read: (value, field) =>
+        value === 'bad' ? { ok: false, reason: `invalid ${field} "bad"` } : { ok: true, value: String(value) },
+      fileName: () => 'x',
+    };
+    await expectRefused(
+      several([
+        { name: 'a', filePath: 'good' },
+        { name: 'b', filePath: 'bad' },
+        { name: 3, filePath: 'bad' },
+      ]),
+      'uploadFile:fail invalid files[1].filePath "bad"',
+      rules,
+    );
+  });
+
+  it("the target's rule for files together: its reason, only for two files or more", async () => {
+    const rules: SourceRules<string> = {
+      read: (value) => ({ ok: true, value: String(value) }),
+      fileName: () => 'x',
+      together: (sources) => (new Set(sources).size > 1 ? 'parameter error: not from one place' : undefined),
+    };
+    await expectRefused(
+      several([
+        { name: 'a', filePath: 'here' },
+        { name: 'b', filePath: 'there' },
+      ]),
+      'uploadFile:fail parameter error: not from one place',
+      rules,
+    );
+  });
+
+  it('partFailure names the entry of a files upload only', () => {
+    expect(partFailure({ form: 'files' }, 2, 'file not found: /a')).toBe('files[2]: file not found: /a');
+    expect(partFailure({ form: 'filePath' }, 0, 'file not found: /a')).toBe('file not found: /a');
   });
 });

@@ -120,9 +120,9 @@ export class ScriptedTransport implements Transport<string> {
 
 /** A target whose filePath is a path string, read as the ArkTS target reads it. */
 export const pathRules: SourceRules<string> = {
-  read(options) {
-    const problem = checkPathString(options.filePath);
-    return problem ? { ok: false, reason: problem } : { ok: true, value: options.filePath as string };
+  read(value, field) {
+    const problem = checkPathString(value, 'String', field);
+    return problem ? { ok: false, reason: problem } : { ok: true, value: value as string };
   },
   fileName: baseName,
 };

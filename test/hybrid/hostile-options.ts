@@ -57,6 +57,35 @@ function optionsArbitrary(url: string, filePath: string): fc.Arbitrary<unknown> 
         { requiredKeys: [] },
       ),
     },
+    {
+      // The files form: entries good or hostile, and now and then a filePath beside it.
+      weight: 3,
+      arbitrary: fc.record(
+        {
+          url: fieldOrHostile(url),
+          files: fc.oneof(
+            hostileValue,
+            fc.array(
+              fc.oneof(
+                hostileValue,
+                fc.record(
+                  {
+                    name: fieldOrHostile('file'),
+                    filePath: fieldOrHostile(filePath),
+                    fileName: fieldOrHostile('f.bin'),
+                  },
+                  { requiredKeys: [] },
+                ),
+              ),
+              { maxLength: 4 },
+            ),
+          ),
+          filePath: fc.option(fieldOrHostile(filePath), { freq: 4, nil: undefined }),
+          timeout: fieldOrHostile(5000),
+        },
+        { requiredKeys: ['files'] },
+      ),
+    },
   );
 }
 

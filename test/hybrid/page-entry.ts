@@ -70,11 +70,23 @@ function registered(key: string): Blob {
   return blob;
 }
 
-/** The scenario with a `blobref:<key>` filePath replaced by the registered Blob or File. */
+/** A `blobref:<key>` value replaced by the registered Blob or File; any other value as it is. */
+function sourceOf(value: unknown): unknown {
+  return typeof value === 'string' && value.startsWith(BLOB_REF) ? registered(value.slice(BLOB_REF.length)) : value;
+}
+
+/** The scenario with `blobref:<key>` filePaths (of the options, of each `files` entry) replaced by their Blobs. */
 function withSources(scenario: Scenario): Scenario {
-  const filePath = scenario.options.filePath;
-  if (typeof filePath !== 'string' || !filePath.startsWith(BLOB_REF)) return scenario;
-  return { ...scenario, options: { ...scenario.options, filePath: registered(filePath.slice(BLOB_REF.length)) } };
+  const options = { ...scenario.options };
+  if (options.filePath !== undefined) options.filePath = sourceOf(options.filePath);
+  if (Array.isArray(options.files)) {
+    options.files = options.files.map((entry: unknown) =>
+      typeof entry === 'object' && entry !== null
+        ? { ...entry, filePath: sourceOf((entry as { filePath?: unknown }).filePath) }
+        : entry,
+    ) as typeof options.files;
+  }
+  return { ...scenario, options };
 }
 
 async function loadFile(key: string, url: string, options: LoadFileOptions = {}): Promise<number> {
