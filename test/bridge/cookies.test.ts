@@ -189,3 +189,58 @@ describe('cookies on the native path (request.agent)', () => {
     );
   });
 });
+
+// Several files travel in the start message's `files` (without filePath): the cookies, and the page's
+// withCredentials that decides them for another origin, must go with that form too.
+describe("cookies on a files upload over the bridge ('auto': @ohos.net.http)", () => {
+  const suite = useBridgeTarget({ backend: 'auto' });
+  beforeEach(() => suite.side.harness.page.context().clearCookies());
+
+  async function twoFiles() {
+    return [await nativeFile(48 * 1024 + 1, 'one.jpg'), await nativeFile(16 * 1024 + 2, 'two.jpg')];
+  }
+
+  it("to the page's own origin: the session cookie goes with every file, a forged Cookie header does not, the answer's cookie is kept", async () => {
+    const session = await signIn(suite);
+    const files = await twoFiles();
+    const id = uniqueId('home-files');
+    const recording = await suite.target.run({
+      options: {
+        url: `${suite.side.harness.host.origin}/session/upload?id=${id}`,
+        files: files.map((f, i) => ({ name: 'photos', filePath: f.filePath, fileName: `p${i}.jpg` })),
+        header: { Cookie: 'session=forged' },
+      },
+    });
+    expect(expectSuccess(recording).statusCode).toBe(200);
+    const seen = suite.side.harness.host.sessionUploads.find((u) => u.id === id);
+    expect(seen).toMatchObject({ cookie: session, status: 200 });
+    expect(seen?.summary?.files.map((f) => [f.field, f.filename, f.sha256])).toEqual([
+      ['photos', 'p0.jpg', files[0].sha256],
+      ['photos', 'p1.jpg', files[1].sha256],
+    ]);
+    const receipt = seen?.setCookie?.split(';')[0];
+    expect(receipt).toMatch(/^receipt=\d+$/);
+    expect(await pageRequestCookies(suite)).toEqual([receipt, session].sort());
+  });
+
+  it("to another origin: the store's cookies go and the answer's is kept only with withCredentials", async () => {
+    const session = await signIn(suite);
+    for (const withCredentials of [false, true]) {
+      const files = await twoFiles();
+      const id = uniqueId(`away-files-${withCredentials}`);
+      const recording = await suite.target.run({
+        options: {
+          url: urlFor(suite.server, { id, 'header.Set-Cookie': `away-${id}=kept; Path=/; HttpOnly` }),
+          files: files.map((f) => ({ name: 'photos', filePath: f.filePath })),
+          withCredentials,
+        },
+      });
+      expectSuccess(recording);
+      const record = await suite.server.waitFor((r) => r.id === id && r.endedAt !== undefined);
+      expect(record.summary?.files.map((f) => f.sha256)).toEqual(files.map((f) => f.sha256));
+      expect(record.headers.cookie).toBe(withCredentials ? session : undefined);
+      const stored = (await suite.side.harness.page.context().cookies()).map((c) => c.name);
+      expect(stored.includes(`away-${id}`)).toBe(withCredentials);
+    }
+  });
+});
