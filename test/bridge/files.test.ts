@@ -126,7 +126,7 @@ describe('the start message of a files upload', () => {
       return parsed.ok ? 'accepted' : parsed.reason;
     };
     expect(refused({ files: [file], filePath: file.filePath })).toBe(
-      'bad start message: options.files comes without filePath, name and fileName',
+      'bad start message: options.files should come without filePath, name and fileName',
     );
     expect(refused({ files: [] })).toBe('bad start message: options.files should be a list of 1 to 100 files');
     expect(refused({ files: Array.from({ length: 101 }, () => file) })).toBe(
