@@ -9,9 +9,9 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import webview from '../../emulator/ohos.web.webview/index';
 import type { ArkTsBackend } from '../../src/arkts/types';
 import type { SessionUpload } from '../../server/page-host';
-import { RECEIVER_NAME } from '../../src/bridge/protocol';
+import { parsePageMessage, RECEIVER_NAME } from '../../src/bridge/protocol';
 import { uniqueId, urlFor } from '../contract/cases';
-import { expectFailure, expectSuccess } from '../contract/recording';
+import { expectSuccess } from '../contract/recording';
 import type { BridgeSuite } from './target';
 import { nativeFile, useBridgeTarget } from './target';
 
@@ -172,22 +172,6 @@ describe('cookies on the native path (request.agent)', () => {
     expect(away.record.headers.cookie).toBeUndefined();
     expect(away.kept).toBe(false);
   });
-
-  it('a page that asks with a withCredentials that is not a boolean gets a parameter error', async () => {
-    const file = await nativeFile(1024, 'bad-credentials.bin');
-    const recording = await suite.target.run({
-      options: {
-        url: urlFor(suite.server),
-        filePath: file.filePath,
-        name: 'file',
-        withCredentials: 'yes' as unknown as boolean,
-      },
-    });
-    expectFailure(
-      recording,
-      'uploadFile:fail parameter error: parameter.withCredentials should be Boolean instead of String',
-    );
-  });
 });
 
 // Several files travel in the start message's `files` (without filePath): the cookies, and the page's
@@ -241,6 +225,43 @@ describe("cookies on a files upload over the bridge ('auto': @ohos.net.http)", (
       expect(record.headers.cookie).toBe(withCredentials ? session : undefined);
       const stored = (await suite.side.harness.page.context().cookies()).map((c) => c.name);
       expect(stored.includes(`away-${id}`)).toBe(withCredentials);
+    }
+  });
+});
+
+// The page's core refuses a withCredentials that is not a boolean (test/hybrid/credentials.test.ts); the host
+// reads the start message a page posts, which any script of the page can write, so it checks it again.
+describe('withCredentials in the start message', () => {
+  const start = (options: Record<string, unknown>): string =>
+    JSON.stringify({
+      v: 1,
+      page: 'p1',
+      type: 'start',
+      id: 't1',
+      options: {
+        url: 'https://example.com/',
+        header: {},
+        formData: [],
+        timeout: 1000,
+        retry: { count: 0, backoff: 0 },
+        ...options,
+      },
+    });
+  const one = { filePath: 'internal://cache/a.jpg', name: 'file', fileName: 'a.jpg' };
+  const files = { files: [one, one] };
+
+  it('crosses in both forms; absent is false; anything but a boolean is refused', () => {
+    for (const form of [one, files]) {
+      for (const withCredentials of [true, false]) {
+        const parsed = parsePageMessage(start({ ...form, withCredentials }));
+        expect(parsed.ok && parsed.message.type === 'start' && parsed.message.options.withCredentials).toBe(
+          withCredentials,
+        );
+      }
+      const absent = parsePageMessage(start(form));
+      expect(absent.ok && absent.message.type === 'start' && absent.message.options.withCredentials).toBeUndefined();
+      const bad = parsePageMessage(start({ ...form, withCredentials: 'yes' }));
+      expect(bad.ok ? 'accepted' : bad.reason).toBe('bad start message: options.withCredentials should be a boolean');
     }
   });
 });
