@@ -12,6 +12,7 @@ import type { SessionUpload } from '../../server/page-host';
 import { parsePageMessage, RECEIVER_NAME } from '../../src/bridge/protocol';
 import { uniqueId, urlFor } from '../contract/cases';
 import { expectSuccess } from '../contract/recording';
+import { startBase, startMessage } from './messages';
 import type { BridgeSuite } from './target';
 import { nativeFile, useBridgeTarget } from './target';
 
@@ -233,20 +234,7 @@ describe("cookies on a files upload over the bridge ('auto': @ohos.net.http)", (
 // reads the start message a page posts, which any script of the page can write, so it checks it again.
 describe('withCredentials in the start message', () => {
   const start = (options: Record<string, unknown>): string =>
-    JSON.stringify({
-      v: 1,
-      page: 'p1',
-      type: 'start',
-      id: 't1',
-      options: {
-        url: 'https://example.com/',
-        header: {},
-        formData: [],
-        timeout: 1000,
-        retry: { count: 0, backoff: 0 },
-        ...options,
-      },
-    });
+    startMessage('p1', 't1', { ...startBase('https://example.com/'), ...options });
   const one = { filePath: 'internal://cache/a.jpg', name: 'file', fileName: 'a.jpg' };
   const files = { files: [one, one] };
 
