@@ -319,6 +319,13 @@ const mutations = [
     tests: ['test/bridge/cookies.test.ts', '-t', 'switched off'],
   },
   {
+    name: "bridge: an answer's Set-Cookie lines are split at every comma (an Expires date's too)",
+    file: 'src/arkts/cookies.ts',
+    from: '    .split(/,(?=\\s*[^\\s;,=]+=)/)',
+    to: '    .split(/,/)',
+    tests: ['test/bridge/cookies.test.ts', '-t', 'several Set-Cookie'],
+  },
+  {
     name: "bridge: a files upload's withCredentials does not reach the host",
     file: 'src/hybrid/bridge-transport.ts',
     from: "  if (req.form === 'files') return { url, files, header, formData, timeout, retry, withCredentials };",

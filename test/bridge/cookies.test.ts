@@ -54,7 +54,7 @@ function scriptCookies(suite: BridgeSuite): Promise<string> {
 
 const ENGINES: ArkTsBackend[] = ['agent', 'http', 'uploadFile'];
 
-describe.each(ENGINES)("the page's own origin, native side on %s", (backend) => {
+describe.each(ENGINES)('cookies on the native path, native side on %s', (backend) => {
   const suite = useBridgeTarget({ backend });
   beforeEach(() => suite.side.harness.page.context().clearCookies());
 
@@ -104,6 +104,30 @@ describe.each(ENGINES)("the page's own origin, native side on %s", (backend) => 
     expect(await pageRequestCookies(suite)).toEqual([receipt, session].sort());
     // HttpOnly as the server set it: the page's script sees neither cookie.
     expect(await scriptCookies(suite)).toBe('');
+  });
+
+  // Each engine hands several Set-Cookie lines over in its own way, and the library joins them with ", "
+  // in `header`; the host splits them again, not at the comma of an Expires date.
+  it('an answer with several Set-Cookie lines, one with an Expires date: each cookie is kept whole', async () => {
+    await signIn(suite);
+    const file = await nativeFile(8 * 1024, 'lines.bin');
+    const id = uniqueId('lines');
+    const expires = new Date(Math.ceil(Date.now() / 1000) * 1000 + 3600_000);
+    const second = encodeURIComponent(`second-${id}=2; Path=/; HttpOnly`);
+    const url = `${urlFor(suite.server, {
+      id,
+      'header.Set-Cookie': `first-${id}=1; Path=/; Expires=${expires.toUTCString()}`,
+    })}&header.Set-Cookie=${second}`;
+    const recording = await suite.target.run({
+      options: { url, filePath: file.filePath, name: 'file', withCredentials: true },
+    });
+    expect(expectSuccess(recording).header['set-cookie']).toBeUndefined();
+    const stored = await suite.side.harness.page.context().cookies();
+    expect(stored.find((c) => c.name === `first-${id}`)).toMatchObject({
+      value: '1',
+      expires: expires.getTime() / 1000,
+    });
+    expect(stored.find((c) => c.name === `second-${id}`)).toMatchObject({ value: '2', httpOnly: true });
   });
 });
 
