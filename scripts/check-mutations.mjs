@@ -319,6 +319,27 @@ const mutations = [
     tests: ['test/bridge/cookies.test.ts', '-t', 'switched off'],
   },
   {
+    name: "bridge: an answer's Set-Cookie lines are split at every comma (an Expires date's too)",
+    file: 'src/arkts/cookies.ts',
+    from: '    .split(/,(?=\\s*[^\\s;,=]+=)/)',
+    to: '    .split(/,/)',
+    tests: ['test/bridge/cookies.test.ts', '-t', 'several Set-Cookie'],
+  },
+  {
+    name: "bridge: a files upload's withCredentials does not reach the host",
+    file: 'src/hybrid/bridge-transport.ts',
+    from: "  if (req.form === 'files') return { url, files, header, formData, timeout, retry, withCredentials };",
+    to: "  if (req.form === 'files') return { url, files, header, formData, timeout, retry };",
+    tests: ['test/bridge/cookies.test.ts', '-t', 'only with withCredentials'],
+  },
+  {
+    name: 'bridge: a start message with a withCredentials that is not a boolean is taken',
+    file: 'src/bridge/protocol.ts',
+    from: "    return 'options.withCredentials should be a boolean';",
+    to: '    return undefined;',
+    tests: ['test/bridge/cookies.test.ts', '-t', 'crosses in both forms'],
+  },
+  {
     name: 'bridge: allowedPaths is not enforced',
     file: 'src/arkts/bridge-host.ts',
     from: '    const dir = this.dirs.find((d) => path.startsWith(`${d}/`));\n    if (!dir) throw',

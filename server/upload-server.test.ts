@@ -291,6 +291,10 @@ describe('answers', () => {
 
     const overridden = await request(`${server.uploadUrl}?body=a,b&header.Content-Type=text/csv`, { body: 'x' });
     expect(overridden.headers['content-type']).toBe('text/csv');
+
+    // A header named twice is two lines of the answer.
+    const twice = await request(`${server.uploadUrl}?header.Set-Cookie=a%3D1&header.set-cookie=b%3D2`, { body: 'x' });
+    expect(twice.headers['set-cookie']).toEqual(['a=1', 'b=2']);
   });
 
   it('delayHeadersMs: the answer starts only well after the body was read', async () => {

@@ -248,7 +248,14 @@ class Exchange {
     // neverEnd is sent chunked: a response without a length can never look complete, whatever its body.
     if (hasBody(status) && !plan?.neverEnd) res.setHeader('Content-Length', body.bytes.length);
     for (const [name, value] of fillerHeaders(plan?.largeHeadersBytes ?? 0)) res.setHeader(name, value);
-    for (const [name, value] of custom) res.setHeader(name, value);
+    // A name given more than once is sent as that many header lines (several Set-Cookie, say).
+    const lines = new Map<string, [string, string[]]>();
+    for (const [name, value] of custom) {
+      const same = lines.get(name.toLowerCase());
+      if (same) same[1].push(value);
+      else lines.set(name.toLowerCase(), [name, [value]]);
+    }
+    for (const [name, values] of lines.values()) res.setHeader(name, values.length === 1 ? values[0] : values);
     res.writeHead(status);
     this.update((r) => (r.status = status));
   }

@@ -98,7 +98,6 @@ interface Entry {
  */
 const AUTHORITY = /^(?:[a-z0-9._~%!$&'()*+,;=:-]*@)?(\[[0-9a-f:.]+\]|[a-z0-9._~%!$&'()*+,;=-]*)(?::(\d*))?$/;
 
-/** `scheme://host[:port]`, lower-cased, default ports dropped; undefined when there is none it can read. */
 /**
  * Response headers as a page may see them: without `set-cookie` and `set-cookie2`, which the Fetch standard
  * never exposes to a page's script (its "forbidden response-header names": XMLHttpRequest's
@@ -124,6 +123,7 @@ function withoutFragment(url: string): string {
   return hash < 0 ? url : url.slice(0, hash);
 }
 
+/** `scheme://host[:port]`, lower-cased, default ports dropped; undefined when there is none it can read. */
 export function originOf(url: string): string | undefined {
   const m = /^([a-z][a-z0-9+.-]*):\/\/([^/?#]*)/i.exec(url);
   if (!m) return undefined;

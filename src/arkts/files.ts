@@ -175,8 +175,13 @@ export async function openFilePart(req: UploadRequest<ArkTsSource>, index: numbe
   try {
     return await openLocalFile(filePath, context);
   } catch (err) {
-    throw err instanceof UploadFailure ? new UploadFailure(partFailure(req, index, err.message)) : err;
+    throw partError(req, index, err);
   }
+}
+
+/** A failure of the file at `index` (opening it, copying it) as the caller is told it: with `files`, naming the entry. */
+export function partError(req: UploadRequest<ArkTsSource>, index: number, err: unknown): unknown {
+  return err instanceof UploadFailure ? new UploadFailure(partFailure(req, index, err.message), err.retryable) : err;
 }
 
 export function isInside(path: string, dir: string): boolean {

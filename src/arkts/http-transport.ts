@@ -29,7 +29,7 @@ import type { UploadRequest } from '../core/options';
 import type { Transport, TransportHandle, TransportSink } from '../core/transport';
 import type { HeaderRecord } from '../core/types';
 import { decodeUtf8 } from '../core/utf8';
-import { openFilePart } from './files';
+import { openFilePart, partError } from './files';
 import type { LocalFile } from './files';
 import { reasonOfHttpError } from './http-errors';
 import { failOnError, UploadFailure } from './platform-errors';
@@ -222,7 +222,12 @@ class HttpUpload implements TransportHandle {
     if (!file.userFile && partFileName(file.path) === fileName) return file.path;
     const problem = unusableAsFileName(this.req, index);
     if (problem) throw new UploadFailure(problem);
-    const copy = await stageFile(this.req.files[index].source.context, file, fileName, () => !this.closed);
+    let copy: StagedCopy | undefined;
+    try {
+      copy = await stageFile(this.req.files[index].source.context, file, fileName, () => !this.closed);
+    } catch (err) {
+      throw partError(this.req, index, err);
+    }
     if (!copy) return undefined;
     // Closed in the moments since the copy was made: it is deleted, and nothing is sent.
     if (this.closed) {

@@ -110,7 +110,7 @@ function checkFiles(o: Record<string, unknown>): string | undefined {
     return undefined;
   }
   if (o.filePath !== undefined || o.name !== undefined || o.fileName !== undefined)
-    return 'options.files comes without filePath, name and fileName';
+    return 'options.files should come without filePath, name and fileName';
   const files = o.files;
   if (!Array.isArray(files) || files.length === 0 || files.length > MAX_FILES)
     return `options.files should be a list of 1 to ${MAX_FILES} files`;

@@ -240,6 +240,27 @@ describe('choice of engine', () => {
     });
   });
 
+  it('auto, several files, without @ohos.net.http: refused (no other engine sends them in one request); one entry goes by request.agent', async () => {
+    const path = `${context.filesDir}/auto-files.bin`;
+    await sandbox.writeFile(path, 'auto files');
+    configure({ backend: 'auto' });
+    const files = [
+      { name: 'a', filePath: path },
+      { name: 'b', filePath: path },
+    ];
+    await without(http, 'createHttp', async () => {
+      const url = `${suite.server.uploadUrl}?id=auto-files-refused`;
+      await expect(uploadFile({ url, files })).rejects.toEqual({
+        errMsg:
+          'uploadFile:fail parameter error: parameter.files lists 2 files, and only @ohos.net.http sends several files in one request, which this system does not have',
+      });
+      expect(suite.server.byId('auto-files-refused')).toEqual([]);
+      // request.agent: a 201 keeps its status.
+      const one = await uploadFile({ url: `${suite.server.uploadUrl}?status=201`, files: [files[0]] });
+      expect(one.statusCode).toBe(201);
+    });
+  });
+
   it('refuses an unknown backend at configure time', () => {
     expect(() => configure({ backend: 'curl' as ArkTsBackend })).toThrow(
       "backend should be 'auto', 'http', 'agent' or 'uploadFile', got curl",

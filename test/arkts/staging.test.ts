@@ -60,4 +60,23 @@ describe('temporary copies', () => {
     });
     await expect.poll(() => sandbox.list(copies)).toEqual(before);
   });
+
+  it('several files on @ohos.net.http, the second copy cannot be made: the failure names its entry, the first copy is deleted', async () => {
+    configure({ context, backend: 'http' });
+    const first = `${context.filesDir}/staging/first.bin`;
+    const second = `${context.filesDir}/staging/second.bin`;
+    await sandbox.writeFile(first, { size: 1024, seed: 4 });
+    await sandbox.writeFile(second, { size: 1024, seed: 5 });
+    const before = sandbox.list(copies);
+    failFileCall('copyFile', second, 13900025);
+    // A fileName other than the path's last segment: each file is sent from a copy of that name.
+    const files = [
+      { name: 'a', filePath: first, fileName: 'one.bin' },
+      { name: 'b', filePath: second, fileName: 'two.bin' },
+    ];
+    await expect(uploadFile({ url: server.uploadUrl, files })).rejects.toEqual({
+      errMsg: `uploadFile:fail files[1]: cannot copy ${second} to a temporary file in cacheDir (13900025 No space left on device)`,
+    });
+    await expect.poll(() => sandbox.list(copies)).toEqual(before);
+  });
 });

@@ -9,9 +9,10 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import webview from '../../emulator/ohos.web.webview/index';
 import type { ArkTsBackend } from '../../src/arkts/types';
 import type { SessionUpload } from '../../server/page-host';
-import { RECEIVER_NAME } from '../../src/bridge/protocol';
+import { parsePageMessage, RECEIVER_NAME } from '../../src/bridge/protocol';
 import { uniqueId, urlFor } from '../contract/cases';
-import { expectFailure, expectSuccess } from '../contract/recording';
+import { expectSuccess } from '../contract/recording';
+import { startBase, startMessage } from './messages';
 import type { BridgeSuite } from './target';
 import { nativeFile, useBridgeTarget } from './target';
 
@@ -53,7 +54,7 @@ function scriptCookies(suite: BridgeSuite): Promise<string> {
 
 const ENGINES: ArkTsBackend[] = ['agent', 'http', 'uploadFile'];
 
-describe.each(ENGINES)("the page's own origin, native side on %s", (backend) => {
+describe.each(ENGINES)('cookies on the native path, native side on %s', (backend) => {
   const suite = useBridgeTarget({ backend });
   beforeEach(() => suite.side.harness.page.context().clearCookies());
 
@@ -103,6 +104,30 @@ describe.each(ENGINES)("the page's own origin, native side on %s", (backend) => 
     expect(await pageRequestCookies(suite)).toEqual([receipt, session].sort());
     // HttpOnly as the server set it: the page's script sees neither cookie.
     expect(await scriptCookies(suite)).toBe('');
+  });
+
+  // Each engine hands several Set-Cookie lines over in its own way, and the library joins them with ", "
+  // in `header`; the host splits them again, not at the comma of an Expires date.
+  it('an answer with several Set-Cookie lines, one with an Expires date: each cookie is kept whole', async () => {
+    await signIn(suite);
+    const file = await nativeFile(8 * 1024, 'lines.bin');
+    const id = uniqueId('lines');
+    const expires = new Date(Math.ceil(Date.now() / 1000) * 1000 + 3600_000);
+    const second = encodeURIComponent(`second-${id}=2; Path=/; HttpOnly`);
+    const url = `${urlFor(suite.server, {
+      id,
+      'header.Set-Cookie': `first-${id}=1; Path=/; Expires=${expires.toUTCString()}`,
+    })}&header.Set-Cookie=${second}`;
+    const recording = await suite.target.run({
+      options: { url, filePath: file.filePath, name: 'file', withCredentials: true },
+    });
+    expect(expectSuccess(recording).header['set-cookie']).toBeUndefined();
+    const stored = await suite.side.harness.page.context().cookies();
+    expect(stored.find((c) => c.name === `first-${id}`)).toMatchObject({
+      value: '1',
+      expires: expires.getTime() / 1000,
+    });
+    expect(stored.find((c) => c.name === `second-${id}`)).toMatchObject({ value: '2', httpOnly: true });
   });
 });
 
@@ -172,20 +197,83 @@ describe('cookies on the native path (request.agent)', () => {
     expect(away.record.headers.cookie).toBeUndefined();
     expect(away.kept).toBe(false);
   });
+});
 
-  it('a page that asks with a withCredentials that is not a boolean gets a parameter error', async () => {
-    const file = await nativeFile(1024, 'bad-credentials.bin');
+// Several files travel in the start message's `files` (without filePath): the cookies, and the page's
+// withCredentials that decides them for another origin, must go with that form too.
+describe("cookies on a files upload over the bridge ('auto': @ohos.net.http)", () => {
+  const suite = useBridgeTarget({ backend: 'auto' });
+  beforeEach(() => suite.side.harness.page.context().clearCookies());
+
+  async function twoFiles() {
+    return [await nativeFile(48 * 1024 + 1, 'one.jpg'), await nativeFile(16 * 1024 + 2, 'two.jpg')];
+  }
+
+  it("to the page's own origin: the session cookie goes with every file, a forged Cookie header does not, the answer's cookie is kept", async () => {
+    const session = await signIn(suite);
+    const files = await twoFiles();
+    const id = uniqueId('home-files');
     const recording = await suite.target.run({
       options: {
-        url: urlFor(suite.server),
-        filePath: file.filePath,
-        name: 'file',
-        withCredentials: 'yes' as unknown as boolean,
+        url: `${suite.side.harness.host.origin}/session/upload?id=${id}`,
+        files: files.map((f, i) => ({ name: 'photos', filePath: f.filePath, fileName: `p${i}.jpg` })),
+        header: { Cookie: 'session=forged' },
       },
     });
-    expectFailure(
-      recording,
-      'uploadFile:fail parameter error: parameter.withCredentials should be Boolean instead of String',
-    );
+    expect(expectSuccess(recording).statusCode).toBe(200);
+    const seen = suite.side.harness.host.sessionUploads.find((u) => u.id === id);
+    expect(seen).toMatchObject({ cookie: session, status: 200 });
+    expect(seen?.summary?.files.map((f) => [f.field, f.filename, f.sha256])).toEqual([
+      ['photos', 'p0.jpg', files[0].sha256],
+      ['photos', 'p1.jpg', files[1].sha256],
+    ]);
+    const receipt = seen?.setCookie?.split(';')[0];
+    expect(receipt).toMatch(/^receipt=\d+$/);
+    expect(await pageRequestCookies(suite)).toEqual([receipt, session].sort());
+  });
+
+  it("to another origin: the store's cookies go and the answer's is kept only with withCredentials", async () => {
+    const session = await signIn(suite);
+    for (const withCredentials of [false, true]) {
+      const files = await twoFiles();
+      const id = uniqueId(`away-files-${withCredentials}`);
+      const recording = await suite.target.run({
+        options: {
+          url: urlFor(suite.server, { id, 'header.Set-Cookie': `away-${id}=kept; Path=/; HttpOnly` }),
+          files: files.map((f) => ({ name: 'photos', filePath: f.filePath })),
+          withCredentials,
+        },
+      });
+      expectSuccess(recording);
+      const record = await suite.server.waitFor((r) => r.id === id && r.endedAt !== undefined);
+      expect(record.summary?.files.map((f) => f.sha256)).toEqual(files.map((f) => f.sha256));
+      expect(record.headers.cookie).toBe(withCredentials ? session : undefined);
+      const stored = (await suite.side.harness.page.context().cookies()).map((c) => c.name);
+      expect(stored.includes(`away-${id}`)).toBe(withCredentials);
+    }
+  });
+});
+
+// The page's core refuses a withCredentials that is not a boolean (test/hybrid/credentials.test.ts); the host
+// reads the start message a page posts, which any script of the page can write, so it checks it again.
+describe('withCredentials in the start message', () => {
+  const start = (options: Record<string, unknown>): string =>
+    startMessage('p1', 't1', { ...startBase('https://example.com/'), ...options });
+  const one = { filePath: 'internal://cache/a.jpg', name: 'file', fileName: 'a.jpg' };
+  const files = { files: [one, one] };
+
+  it('crosses in both forms; absent is false; anything but a boolean is refused', () => {
+    for (const form of [one, files]) {
+      for (const withCredentials of [true, false]) {
+        const parsed = parsePageMessage(start({ ...form, withCredentials }));
+        expect(parsed.ok && parsed.message.type === 'start' && parsed.message.options.withCredentials).toBe(
+          withCredentials,
+        );
+      }
+      const absent = parsePageMessage(start(form));
+      expect(absent.ok && absent.message.type === 'start' && absent.message.options.withCredentials).toBeUndefined();
+      const bad = parsePageMessage(start({ ...form, withCredentials: 'yes' }));
+      expect(bad.ok ? 'accepted' : bad.reason).toBe('bad start message: options.withCredentials should be a boolean');
+    }
   });
 });

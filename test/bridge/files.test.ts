@@ -9,6 +9,7 @@ import { parsePageMessage } from '../../src/bridge/protocol';
 import { expectNeverReached, uniqueId, urlFor } from '../contract/cases';
 import { filesCases } from '../contract/files';
 import { expectFailure, expectSuccess } from '../contract/recording';
+import { startBase, startMessage } from './messages';
 import { bridgeDir, context, nativeFile, sandbox, useBridgeTarget } from './target';
 
 describe.each(['http', 'auto'] as const)('the bridge, files, native side on %s', (backend) => {
@@ -103,20 +104,7 @@ describe('the bridge, files, native side on request.agent', () => {
 
 describe('the start message of a files upload', () => {
   const options = (extra: Record<string, unknown>): string =>
-    JSON.stringify({
-      v: 1,
-      page: 'p1',
-      type: 'start',
-      id: 't1',
-      options: {
-        url: 'https://example.com/',
-        header: {},
-        formData: [],
-        timeout: 1000,
-        retry: { count: 0, backoff: 0 },
-        ...extra,
-      },
-    });
+    startMessage('p1', 't1', { ...startBase('https://example.com/'), ...extra });
   const file = { filePath: 'internal://cache/a.jpg', name: 'a', fileName: 'a.jpg' };
 
   it('files alone is accepted; with filePath, name or fileName beside it, or malformed, it is refused', () => {
@@ -126,7 +114,7 @@ describe('the start message of a files upload', () => {
       return parsed.ok ? 'accepted' : parsed.reason;
     };
     expect(refused({ files: [file], filePath: file.filePath })).toBe(
-      'bad start message: options.files comes without filePath, name and fileName',
+      'bad start message: options.files should come without filePath, name and fileName',
     );
     expect(refused({ files: [] })).toBe('bad start message: options.files should be a list of 1 to 100 files');
     expect(refused({ files: Array.from({ length: 101 }, () => file) })).toBe(

@@ -63,16 +63,12 @@ export function startMessage(page: string, id: string, options: Record<string, u
   return JSON.stringify({ v: 1, page, type: 'start', id, options });
 }
 
+/** Well-formed start options but the file: `filePath`, `name` and `fileName`, or `files`, go beside them. */
+export function startBase(url: string): Record<string, unknown> {
+  return { url, header: {}, formData: [], timeout: 30000, retry: { count: 0, backoff: 0 } };
+}
+
 /** Well-formed start options. */
 export function startOptions(filePath: string, url: string): Record<string, unknown> {
-  return {
-    url,
-    filePath,
-    name: 'file',
-    header: {},
-    formData: [],
-    fileName: 'x.bin',
-    timeout: 30000,
-    retry: { count: 0, backoff: 0 },
-  };
+  return { ...startBase(url), filePath, name: 'file', fileName: 'x.bin' };
 }

@@ -17,10 +17,12 @@ export interface FilesCase {
   run(target: ContractTarget): Promise<void>;
 }
 
-/** The one request the server got for this id; a second request (one per file) fails here. */
+/**
+ * The one request the server got for this id; a second request (one per file) fails here. Called once the
+ * upload has succeeded: by then every request of it has had its answer, so nothing is waited for.
+ */
 async function onlyRequest(server: UploadServer, id: string) {
   const record = await server.waitFor((x) => x.id === id && x.responded);
-  await new Promise((r) => setTimeout(r, 100));
   expect(server.byId(id), 'requests for one upload').toHaveLength(1);
   return record;
 }

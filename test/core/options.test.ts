@@ -32,8 +32,8 @@ async function expectRefused(options: unknown, errMsg: string, rules: SourceRule
 }
 
 /** What the transport is asked to upload for these options (the upload is then aborted). */
-async function accepted(options: unknown): Promise<UploadRequest<string>> {
-  const { engine, transport } = scriptedEngine();
+async function accepted(options: unknown, rules: SourceRules<string> = pathRules): Promise<UploadRequest<string>> {
+  const { engine, transport } = scriptedEngine(rules);
   const task = engine.uploadFile(options);
   task.catch(() => undefined);
   await flush();
@@ -528,8 +528,10 @@ describe('files: several files in one upload', () => {
     const rules: SourceRules<string> = {
       read: (value) => ({ ok: true, value: String(value) }),
       fileName: () => 'x',
-      together: (sources) => (new Set(sources).size > 1 ? 'parameter error: not from one place' : undefined),
+      together: () => 'parameter error: not from one place',
     };
+    // One entry has nothing to be together with: the rule is not asked.
+    expect((await accepted(several([{ name: 'a', filePath: 'here' }]), rules)).files).toHaveLength(1);
     await expectRefused(
       several([
         { name: 'a', filePath: 'here' },

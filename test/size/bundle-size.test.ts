@@ -18,7 +18,7 @@ describe('bundle size budgets (min+gzip)', () => {
     console.info(
       `bundle sizes from ${sizes.origin}: hybrid IIFE ${sizes.hybridIife.gzip} B min+gzip (${sizes.hybridIife.raw} B min), ` +
         `ArkTS ${sizes.arkts.gzip} B min+gzip (${sizes.arkts.min} B min, ${sizes.arkts.raw} B unminified); ` +
-        `the issue's budgets: ${BUDGETS.hybridIife} B and ${BUDGETS.arkts} B`,
+        `the budgets (docs/performance.md): ${BUDGETS.hybridIife} B and ${BUDGETS.arkts} B`,
     );
   }, 180000);
 
