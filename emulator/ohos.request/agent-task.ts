@@ -107,6 +107,69 @@ export function show(id: unknown, callback?: unknown): Promise<TaskInfo> | void 
   return complete(asCallback<TaskInfo>(callback), async () => taskOf(id).info(), 10);
 }
 
+/** `request.agent.touch` (API 10): `show` for a task created with this token; 21900006 otherwise. */
+export function touch(id: string, token: string, callback: AsyncCallback<TaskInfo>): void;
+export function touch(id: string, token: string): Promise<TaskInfo>;
+export function touch(id: unknown, token: unknown, callback?: unknown): Promise<TaskInfo> | void {
+  if (typeof id !== 'string') paramError('Incorrect parameter type, tid is not a string');
+  checkToken(token);
+  return complete(
+    asCallback<TaskInfo>(callback),
+    async () => {
+      const task = taskOf(id);
+      if (task.token !== token) throw requestError(RequestErrorCode.TASK_NOT_FOUND, 'task not found error');
+      return task.info();
+    },
+    10,
+  );
+}
+
+/** `request.agent.search` (API 10): ids of the app's tasks created in [after, before] (default: the last 24 h). */
+export function search(callback: AsyncCallback<string[]>): void;
+export function search(filter: request.agent.Filter, callback: AsyncCallback<string[]>): void;
+export function search(filter?: request.agent.Filter): Promise<string[]>;
+export function search(first?: unknown, second?: unknown): Promise<string[]> | void {
+  const callback = asCallback<string[]>(typeof first === 'function' ? first : second);
+  const filter = typeof first === 'function' ? undefined : first;
+  return complete(callback, async () => searchTasks(filter), 10);
+}
+
+/** `request.agent.getTask` (API 11): the Task of an id, when the token matches the task's ("null" when none). */
+export function getTask(context: common.BaseContext, id: string, token?: string): Promise<request.agent.Task> {
+  contextDirs(context);
+  if (typeof id !== 'string') paramError('Incorrect parameter type, tid is not of string type');
+  if (id === '') paramError('Parameter verification failed, tid is empty');
+  if (token !== undefined) checkToken(token);
+  return (async () => {
+    const task = agentTasks.get(id);
+    if (!(task instanceof AgentTask) || task.token !== (token ?? 'null')) {
+      throw requestError(RequestErrorCode.TASK_NOT_FOUND, 'task not found error');
+    }
+    return task;
+  })();
+}
+
+const DAY_MS = 24 * 60 * 60 * 1000;
+
+function searchTasks(filter: unknown): string[] {
+  const before = isObject(filter) && typeof filter.before === 'number' ? filter.before : Date.now();
+  const after = isObject(filter) && typeof filter.after === 'number' ? filter.after : before - DAY_MS;
+  if (before < after) paramError('Parameter verification failed, filter before is small than after');
+  const ids: string[] = [];
+  for (const task of agentTasks.values()) {
+    if (task instanceof AgentTask && task.matches(filter, after, before)) ids.push(task.tid);
+  }
+  return ids;
+}
+
+function checkToken(token: unknown): void {
+  if (typeof token !== 'string') paramError('Incorrect parameter type, token is not of string type');
+  const bytes = Buffer.byteLength(token, 'utf8');
+  if (bytes < TOKEN_BYTES.min || bytes > TOKEN_BYTES.max) {
+    paramError('Parameter verification failed, the length of token should between 8 and 2048 bytes');
+  }
+}
+
 function taskOf(id: string): AgentTask {
   const task = agentTasks.get(id);
   if (!(task instanceof AgentTask)) throw requestError(RequestErrorCode.TASK_NOT_FOUND, 'task not found');
@@ -146,6 +209,8 @@ interface TaskDescription {
 class AgentTask implements request.agent.Task, LiveAgentTask {
   readonly tid: string;
   config: Config;
+  /** `Config.token`, "null" without one (the service's default). */
+  readonly token: string;
   private state: number = State.INITIALIZED;
   private reason: Reason = REASONS.OK;
   private readonly ctime = Date.now();
@@ -159,6 +224,7 @@ class AgentTask implements request.agent.Task, LiveAgentTask {
   constructor(private readonly description: TaskDescription) {
     this.tid = String(nextTid++);
     this.config = description.config;
+    this.token = typeof description.config.token === 'string' ? description.config.token : 'null';
     this.engine = new UploadEngine(
       description.engine,
       {
@@ -270,6 +336,16 @@ class AgentTask implements request.agent.Task, LiveAgentTask {
 
   listenerCount(): number {
     return this.listeners.count();
+  }
+
+  /** `search` filter: ctime in [after, before], and state, action and mode when given. */
+  matches(filter: unknown, after: number, before: number): boolean {
+    if (this.ctime < after || this.ctime > before) return false;
+    if (!isObject(filter)) return true;
+    if (typeof filter.state === 'number' && filter.state !== this.state) return false;
+    if (typeof filter.action === 'number' && filter.action !== Action.UPLOAD) return false;
+    if (typeof filter.mode === 'number' && filter.mode !== this.description.mode) return false;
+    return true;
   }
 
   destroy(): void {

@@ -4,11 +4,23 @@
  */
 import type RequestModule from '@ohos.request';
 import { Action, Faults, Mode, Network, State } from './agent-enums';
-import { create, remove, show } from './agent-task';
+import { create, getTask, remove, search, show, touch } from './agent-task';
 import { RequestErrorCode } from '../errors';
 import { uploadFile } from './upload-task';
 
-const agent: typeof RequestModule.agent = { Action, Mode, Network, State, Faults, create, remove, show };
+const agent: typeof RequestModule.agent = {
+  Action,
+  Mode,
+  Network,
+  State,
+  Faults,
+  create,
+  remove,
+  show,
+  touch,
+  search,
+  getTask,
+};
 
 const request: typeof RequestModule = {
   EXCEPTION_PERMISSION: RequestErrorCode.PERMISSION,
