@@ -20,6 +20,7 @@ import {
   type FileIoCall,
 } from './state';
 
+import { resetScheduler } from './ohos.request/scheduler';
 import { changeAppState, changeNetwork, resetAppState, type AppState, type NetworkState } from './app-state';
 
 export type { EmulationSettings, FileIoCall } from './state';
@@ -190,6 +191,7 @@ export async function resetEmulation(): Promise<void> {
   );
   Object.assign(settings, DEFAULT_SETTINGS);
   resetAppState();
+  resetScheduler();
   fileFaults.clear();
   listenerErrors.length = 0;
 }

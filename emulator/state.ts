@@ -104,6 +104,9 @@ export function fileFaultKey(call: FileIoCall, path: string): string {
   return `${call} ${posix.normalize(path)}`;
 }
 
+/** Called as an agent task changes state or sends progress (the request service's store, device/service-main.ts). */
+export const taskHooks: { changed: ((task: unknown) => void) | undefined } = { changed: undefined };
+
 /** Errors thrown by listeners; the dispatcher keeps them here instead of letting them break a task. */
 export const listenerErrors: unknown[] = [];
 

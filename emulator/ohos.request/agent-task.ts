@@ -15,7 +15,7 @@
 import type { AsyncCallback, Callback } from '@ohos.base';
 import type common from '@ohos.app.ability.common';
 import type request from '@ohos.request';
-import { Action, Mode, State } from './agent-enums';
+import { Action, Mode, Network, State } from './agent-enums';
 import { EventQueue, Listeners } from '../dispatcher';
 import { requestError, RequestErrorCode } from '../errors';
 import { flatHeaders, headerMap, type FilePart, type FormField, type ResponseInfo } from './http-transfer';
@@ -46,7 +46,8 @@ import {
   type ContextDirs,
   type OpenedFile,
 } from './paths';
-import { agentTasks, settings, type LiveAgentTask } from '../state';
+import { agentTasks, settings, taskHooks, type LiveAgentTask } from '../state';
+import { admission, registerTask, unregisterTask, type SchedulableTask } from './scheduler';
 import { rangeOf, UploadEngine, type EngineConfig, type EngineResult, type ProgressSnapshot } from './upload-engine';
 
 export { Action, Faults, Mode, Network, State } from './agent-enums';
@@ -57,7 +58,7 @@ type HttpResponse = request.agent.HttpResponse;
 type TaskInfo = request.agent.TaskInfo;
 type ProgressCallback = (progress: Progress) => void;
 
-interface AgentEvents {
+export interface AgentEvents {
   progress: [progress: Progress];
   completed: [progress: Progress];
   failed: [progress: Progress];
@@ -162,7 +163,7 @@ function searchTasks(filter: unknown): string[] {
   return ids;
 }
 
-function checkToken(token: unknown): void {
+export function checkToken(token: unknown): void {
   if (typeof token !== 'string') paramError('Incorrect parameter type, token is not of string type');
   const bytes = Buffer.byteLength(token, 'utf8');
   if (bytes < TOKEN_BYTES.min || bytes > TOKEN_BYTES.max) {
@@ -204,9 +205,13 @@ interface TaskDescription {
   readonly files: readonly OpenedFile[];
   readonly mode: number;
   readonly retry: boolean;
+  /** `Config.network` (ANY when absent or not one of the three), `metered` (default false), `roaming` (default true). */
+  readonly network: number;
+  readonly metered: boolean;
+  readonly roaming: boolean;
 }
 
-class AgentTask implements request.agent.Task, LiveAgentTask {
+export class AgentTask implements request.agent.Task, LiveAgentTask, SchedulableTask {
   readonly tid: string;
   config: Config;
   /** `Config.token`, "null" without one (the service's default). */
@@ -220,6 +225,8 @@ class AgentTask implements request.agent.Task, LiveAgentTask {
   private readonly engine: UploadEngine;
   /** Headers of the last file answered 2xx (the service keeps them in `progress.extras`). */
   private lastHeaders: Record<string, string> = {};
+  /** The run of the engine under way (a parked task runs again only after it has ended). */
+  private running: Promise<void> = Promise.resolve();
 
   constructor(private readonly description: TaskDescription) {
     this.tid = String(nextTid++);
@@ -228,8 +235,10 @@ class AgentTask implements request.agent.Task, LiveAgentTask {
     this.engine = new UploadEngine(
       description.engine,
       {
-        progress: (snapshot) =>
-          this.post(() => this.listeners.emit('progress', this.progress(this.runningState(), snapshot))),
+        progress: (snapshot) => {
+          taskHooks.changed?.(this);
+          this.post(() => this.listeners.emit('progress', this.progress(this.runningState(), snapshot)));
+        },
         response: (_index, response) => this.onResponse(response),
         fileDone: (_index, response) => {
           this.lastHeaders = flatHeaders(response.headers);
@@ -262,11 +271,87 @@ class AgentTask implements request.agent.Task, LiveAgentTask {
         // Only a task just created can start; a stopped or failed upload cannot (SDK doc of `start`).
         if (this.state === State.REMOVED) throw requestError(RequestErrorCode.TASK_NOT_FOUND, 'task removed');
         if (this.state !== State.INITIALIZED) throw requestError(RequestErrorCode.TASK_STATE, 'task state error');
-        this.setState(State.RUNNING);
-        void this.run();
+        registerTask(this);
+        this.schedule();
       },
       10,
     );
+  }
+
+  get mode(): number {
+    return this.description.mode;
+  }
+
+  get network(): number {
+    return this.description.network;
+  }
+
+  get metered(): boolean {
+    return this.description.metered;
+  }
+
+  get roaming(): boolean {
+    return this.description.roaming;
+  }
+
+  get mayWait(): boolean {
+    return this.description.mode === Mode.BACKGROUND && this.description.retry;
+  }
+
+  isRunning(): boolean {
+    return this.state === State.RUNNING || this.state === State.RETRYING;
+  }
+
+  waitingReason(): Reason | undefined {
+    return this.state === State.WAITING ? this.reason : undefined;
+  }
+
+  park(reason: Reason): void {
+    if (!this.isRunning()) return;
+    const snapshot = this.engine.snapshot();
+    const last = this.progress(this.runningState(), snapshot);
+    this.setState(State.WAITING, reason);
+    // The running task's end sends the progress so far (running_task.rs `drop`).
+    this.post(() => this.listeners.emit('progress', last));
+    void this.engine.abort();
+  }
+
+  fail(reason: Reason): void {
+    if (!this.isActive()) return;
+    const wasRunning = this.isRunning();
+    const snapshot = this.engine.snapshot();
+    const last = this.progress(this.runningState(), snapshot);
+    this.setState(State.FAILED, reason);
+    unregisterTask(this);
+    if (wasRunning) this.post(() => this.listeners.emit('progress', last));
+    const failed = this.progress(State.FAILED, snapshot);
+    this.post(() => this.listeners.emit('failed', failed));
+    void this.engine.abort().then(() => this.closeFiles());
+  }
+
+  rewait(reason: Reason): void {
+    if (this.state === State.WAITING) this.setState(State.WAITING, reason);
+  }
+
+  reschedule(): void {
+    if (this.state === State.WAITING) this.schedule();
+  }
+
+  /** Runs the task now, or leaves it WAITING with the reason the scheduler gives. */
+  private schedule(): void {
+    const wait = admission(this);
+    if (wait !== undefined) {
+      this.setState(State.WAITING, wait);
+      return;
+    }
+    this.setState(State.RUNNING, REASONS.OK);
+    const previous = this.running;
+    this.running = (async () => {
+      await previous;
+      if (!this.isRunning()) return;
+      this.engine.rearm();
+      await this.run();
+    })();
   }
 
   stop(callback: AsyncCallback<void>): void;
@@ -278,6 +363,7 @@ class AgentTask implements request.agent.Task, LiveAgentTask {
         if (this.state === State.REMOVED) throw requestError(RequestErrorCode.TASK_NOT_FOUND, 'task removed');
         if (!this.isActive()) throw requestError(RequestErrorCode.TASK_STATE, 'task state error');
         this.setState(State.STOPPED, REASONS.USER_OPERATION);
+        unregisterTask(this);
         this.queue.clear();
         await this.engine.abort();
         this.closeFiles();
@@ -290,6 +376,7 @@ class AgentTask implements request.agent.Task, LiveAgentTask {
     if (this.state === State.REMOVED) return;
     const wasActive = this.isActive();
     this.setState(State.REMOVED);
+    unregisterTask(this);
     agentTasks.delete(this.tid);
     this.queue.clear();
     const removed = this.progress(State.REMOVED, this.engine.snapshot());
@@ -338,6 +425,26 @@ class AgentTask implements request.agent.Task, LiveAgentTask {
     return this.listeners.count();
   }
 
+  /** The engine's accounting (the service's store). */
+  engineSnapshot(): ProgressSnapshot {
+    return this.engine.snapshot();
+  }
+
+  /** The sandbox paths (or user-file URIs) of the task's files. */
+  filePaths(): string[] {
+    return this.description.files.map((file) => file.virtualPath);
+  }
+
+  /** How many files the task sends. */
+  fileCount(): number {
+    return this.description.files.length;
+  }
+
+  /** Closes the files of a task that is never started nor handed out (a config check). */
+  discard(): void {
+    this.closeFiles();
+  }
+
   /** `search` filter: ctime in [after, before], and state, action and mode when given. */
   matches(filter: unknown, after: number, before: number): boolean {
     if (this.ctime < after || this.ctime > before) return false;
@@ -350,6 +457,7 @@ class AgentTask implements request.agent.Task, LiveAgentTask {
 
   destroy(): void {
     this.setState(State.REMOVED);
+    unregisterTask(this);
     agentTasks.delete(this.tid);
     this.queue.clear();
     this.listeners.clear();
@@ -364,8 +472,11 @@ class AgentTask implements request.agent.Task, LiveAgentTask {
       console.error('[ohos emulation] agent task crashed:', error);
       result = { kind: 'failed', index: 0, cause: 'body' };
     }
+    // A parked task keeps its files for the next run.
+    if (result.kind === 'aborted' && this.state === State.WAITING) return;
     this.closeFiles();
     if (result.kind === 'aborted' || !this.isActive()) return;
+    unregisterTask(this);
     const snapshot = this.engine.snapshot();
     // The last progress is sent when the running task ends, before the outcome (running_task.rs `drop`).
     const last = this.progress(this.runningState(), snapshot);
@@ -410,6 +521,7 @@ class AgentTask implements request.agent.Task, LiveAgentTask {
     this.state = state;
     this.reason = reason;
     this.mtime = Date.now();
+    taskHooks.changed?.(this);
   }
 
   /** RETRYING once a network failure made the task try again (SDK doc of `State.RETRYING`). */
@@ -431,11 +543,11 @@ class AgentTask implements request.agent.Task, LiveAgentTask {
   }
 }
 
-function asCallback<T>(value: unknown): AsyncCallback<T> | undefined {
+export function asCallback<T>(value: unknown): AsyncCallback<T> | undefined {
   return typeof value === 'function' ? (value as AsyncCallback<T>) : undefined;
 }
 
-function progressEvent(event: string): ProgressEvent {
+export function progressEvent(event: string): ProgressEvent {
   if (!(PROGRESS_EVENTS as ReadonlySet<string>).has(event))
     paramError(`Parameter verification failed, unknown event type ${event}`);
   return event as ProgressEvent;
@@ -449,7 +561,7 @@ interface ParsedFileSpec {
 }
 
 /** `ParseConfig` (API 10) + `CheckUploadFiles` (js_initialize.cpp), then the task. */
-function createTask(context: unknown, config: unknown): AgentTask {
+export function createTask(context: unknown, config: unknown): AgentTask {
   const dirs = contextDirs(context);
   if (!isObject(config)) return paramError('Incorrect parameter type, Wrong config type, expected object');
   if (!('action' in config)) paramError('Missing mandatory parameters, can not find property action');
@@ -485,6 +597,9 @@ function createTask(context: unknown, config: unknown): AgentTask {
     };
   });
   const retry = flagProperty(config, 'retry');
+  // `ParseNetwork`: ANY unless WIFI or CELLULAR; `metered` false unless true; `roaming` true when absent.
+  const network = numberProperty(config, 'network');
+  const roaming = 'roaming' in config ? config.roaming === true : true;
   const engineConfig: EngineConfig = {
     url,
     method: uploadMethod(config.method, 'PUT'),
@@ -495,7 +610,16 @@ function createTask(context: unknown, config: unknown): AgentTask {
     // "Enable automatic retry or not for the background task. The frontend task is always fast-fail."
     retry: mode === Mode.BACKGROUND && retry,
   };
-  return new AgentTask({ config: config as unknown as Config, engine: engineConfig, files: opened, mode, retry });
+  return new AgentTask({
+    config: config as unknown as Config,
+    engine: engineConfig,
+    files: opened,
+    mode,
+    retry,
+    network: network === Network.WIFI || network === Network.CELLULAR ? network : Network.ANY,
+    metered: config.metered === true,
+    roaming,
+  });
 }
 
 /** `ParseData` + `Convert2FormItems`: strings are form fields, FileSpec / FileSpec[] values are files. */
