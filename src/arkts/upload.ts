@@ -9,13 +9,22 @@ import type { SourceRules, UploadRequest } from '../core/options';
 import type { Transport } from '../core/transport';
 import type { UploadTaskPromise } from '../core/types';
 import { agentTransport } from './agent-transport';
+import { watchAppState } from './app-state';
+import { backgroundTransport } from './background';
 import { resolveContext, setDefaultContext } from './context';
 import { httpCannotSend, httpTransport } from './http-transport';
-import { UploadFailure } from './platform-errors';
+import { INTERRUPTED, UploadFailure } from './platform-errors';
 import type { ArkTsBackend, ArkTsSettings, ArkTsSource, ArkTsUploadFileOptions } from './types';
 import { uploadFileTransport } from './upload-file-transport';
 
 let backend: ArkTsBackend = 'auto';
+/**
+ * How long an @ohos.net.http upload goes on once the app is in the background before it is ended with
+ * `uploadFile:fail interrupted`, as WeChat does: the system suspends the app's process a few seconds after it
+ * leaves the foreground, and its transfer with it (docs/background.md).
+ */
+export const DEFAULT_INTERRUPT_AFTER_MS = 5000;
+let interruptAfterMs = DEFAULT_INTERRUPT_AFTER_MS;
 
 function hasNetHttp(): boolean {
   return typeof http === 'object' && http !== null && typeof http.createHttp === 'function';
@@ -47,11 +56,54 @@ const arktsSourceRules: SourceRules<ArkTsSource> = {
  * request.uploadFile where the system has neither (docs/engines.md).
  */
 function transportFor(req: UploadRequest<ArkTsSource>): Transport<ArkTsSource> {
-  if (backend === 'http') return httpTransport;
+  if (req.background) {
+    if (backend === 'http' || backend === 'uploadFile') return failing(backgroundRefused(backend));
+    if (!hasAgent()) return failing('background uploads need request.agent, which this system does not have');
+    return backgroundTransport;
+  }
+  if (backend === 'http') return interruptible(httpTransport);
   if (backend === 'agent') return agentTransport;
   if (backend === 'uploadFile') return uploadFileTransport;
-  if (hasNetHttp() && httpCannotSend(req) === undefined) return httpTransport;
+  if (hasNetHttp() && httpCannotSend(req) === undefined) return interruptible(httpTransport);
   return hasAgent() ? agentTransport : uploadFileTransport;
+}
+
+function backgroundRefused(name: ArkTsBackend): string {
+  return `background uploads run on request.agent: backend '${name}' cannot run one (configure({ backend: 'agent' }) or 'auto')`;
+}
+
+/** A transport that fails every upload at once with `reason`. */
+function failing(reason: string): Transport<ArkTsSource> {
+  return {
+    start(_req, sink) {
+      sink.fail(reason);
+      return { close: () => undefined };
+    },
+  };
+}
+
+/**
+ * An engine that runs in the app's process (@ohos.net.http): an upload still running `interruptAfterMs` after
+ * the app went to the background ends with `interrupted` (back in the foreground sooner, it goes on).
+ */
+function interruptible(inner: Transport<ArkTsSource>): Transport<ArkTsSource> {
+  return {
+    start(req, sink) {
+      let timer: ReturnType<typeof setTimeout> | undefined;
+      const stop = watchAppState(req.source.context, (background) => {
+        clearTimeout(timer);
+        timer = background ? setTimeout(() => sink.fail(INTERRUPTED), interruptAfterMs) : undefined;
+      });
+      const handle = inner.start(req, sink);
+      return {
+        close: () => {
+          clearTimeout(timer);
+          stop();
+          return handle.close();
+        },
+      };
+    },
+  };
 }
 
 const arktsTransport: Transport<ArkTsSource> = {
@@ -80,9 +132,16 @@ export function configure(settings: ArkTsSettings): void {
   if (settings.backend !== undefined && !known.includes(settings.backend)) {
     throw new RangeError(`backend should be 'auto', 'http', 'agent' or 'uploadFile', got ${String(settings.backend)}`);
   }
+  const nextBackend = settings.backend ?? backend;
+  if (settings.background === true && (nextBackend === 'http' || nextBackend === 'uploadFile'))
+    throw new RangeError(backgroundRefused(nextBackend));
+  const wait = settings.interruptAfterMs;
+  if (wait !== undefined && !(typeof wait === 'number' && wait >= 0 && wait <= 2147483647))
+    throw new RangeError(`interruptAfterMs should be a number of milliseconds >= 0, got ${String(wait)}`);
   engine.configure(settings);
   if ('context' in settings) setDefaultContext(settings.context);
   if (settings.backend !== undefined) backend = settings.backend;
+  if (wait !== undefined) interruptAfterMs = wait;
 }
 
 /** Uploads not finished yet, running and waiting: for diagnostics and leak checks. */

@@ -1,0 +1,174 @@
+/**
+ * Background mode in one process, over the in-process request service to the real server: the whole
+ * UploadTask contract on a BACKGROUND request.agent task, the app's record of it from creation to outcome,
+ * the copy of a user file, aborts, and the combinations that cannot run. What survives the app's death is
+ * in background-device.test.ts.
+ */
+import { readFileSync } from 'node:fs';
+import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
+import { request } from '@kit.BasicServicesKit';
+import { configure, uploadFile, uploadStats } from '../../src/arkts/index';
+import { BACKGROUND_DIR } from '../../src/arkts/background-store';
+import { addUserFile, emulationStats } from '../../emulator/control';
+import { APPLICATION_DIRS, getSandbox } from '../../emulator/sandbox';
+import type { UploadServer } from '../../server/types';
+import { runScenario } from '../contract/driver';
+import { expectFailure, expectSuccess, kinds, percents } from '../contract/recording';
+import { startEmulatedDevice, stopEmulatedDevice } from './device';
+
+let server: UploadServer;
+const sandbox = getSandbox();
+const context = sandbox.createContext();
+const dir = `${APPLICATION_DIRS.filesDir}/${BACKGROUND_DIR}`;
+let n = 0;
+
+beforeAll(async () => {
+  server = await startEmulatedDevice();
+  configure({ context, backend: 'auto' });
+});
+afterAll(() => stopEmulatedDevice(server));
+afterEach(async () => {
+  vi.restoreAllMocks();
+  configure({ backend: 'auto', background: false });
+  // Nothing left: no platform task, no entry in the record, no copy, no upload of the library.
+  await expect.poll(() => emulationStats().agentTasks).toBe(0);
+  expect(uploadStats()).toMatchObject({ live: 0, running: 0 });
+  await expect.poll(record).toEqual([]);
+  await expect.poll(() => sandbox.list(`${dir}/copies`)).toEqual([]);
+});
+
+/** The ids in the app's record of background uploads. */
+function record(): string[] {
+  const real = sandbox.realPath(`${dir}/uploads.json`);
+  if (!real) return [];
+  try {
+    return (JSON.parse(readFileSync(real, 'utf8')) as { uploads: Array<{ id: string }> }).uploads.map((u) => u.id);
+  } catch {
+    return [];
+  }
+}
+
+async function file(size: number): Promise<{ filePath: string; sha256: string }> {
+  const filePath = `${context.filesDir}/background/${++n}.bin`;
+  return { filePath, sha256: await sandbox.writeFile(filePath, { size, seed: n }) };
+}
+
+/** What request.agent.create was given, for the uploads of one test. */
+function createdConfigs(): request.agent.Config[] {
+  const configs: request.agent.Config[] = [];
+  const create = request.agent.create.bind(request.agent) as (
+    c: unknown,
+    config: request.agent.Config,
+  ) => Promise<request.agent.Task>;
+  vi.spyOn(request.agent, 'create').mockImplementation(((c: unknown, config: request.agent.Config) => {
+    configs.push(config);
+    return create(c, config);
+  }) as typeof request.agent.create);
+  return configs;
+}
+
+describe('background: true', () => {
+  it('uploads on a BACKGROUND task with progress in its notification, any network: the whole contract', async () => {
+    const configs = createdConfigs();
+    const { filePath, sha256 } = await file(12 * 1024 * 1024);
+    let recorded: string[] = [];
+    const r = await runScenario(
+      (o: never) => {
+        const task = uploadFile(o);
+        task.onProgressUpdate(() => {
+          if (recorded.length === 0) recorded = record();
+        });
+        return task;
+      },
+      {
+        options: { url: `${server.uploadUrl}?readBps=${8 * 1024 * 1024}`, filePath, name: 'file', background: true },
+      },
+    );
+    const result = expectSuccess(r);
+    expect(result.statusCode).toBe(200);
+    expect(JSON.parse(result.data).files[0].sha256).toBe(sha256);
+    expect(kinds(r, { only: ['progress', 'headers', 'success'] }).slice(-3)).toEqual([
+      'headers',
+      'progress',
+      'success',
+    ]);
+    expect(percents(r, 'p1').length).toBeGreaterThan(2);
+    expect(percents(r, 'p1').at(-1)).toBe(100);
+    // While it ran, the record held it; the outcome delivered, it is forgotten (afterEach).
+    expect(recorded).toHaveLength(1);
+    expect(configs).toHaveLength(1);
+    expect(configs[0]).toMatchObject({
+      mode: request.agent.Mode.BACKGROUND,
+      gauge: true,
+      network: request.agent.Network.ANY,
+      metered: true,
+      retry: true,
+    });
+    expect(configs[0]?.token).toMatch(/^[A-Za-z0-9]{40}$/);
+  });
+
+  it("network: 'wifi' asks the service for Wi-Fi only; configure({ background: true }) is every upload's default", async () => {
+    const configs = createdConfigs();
+    configure({ background: true });
+    const { filePath, sha256 } = await file(64 * 1024);
+    const res = await uploadFile({ url: server.uploadUrl, filePath, name: 'file', network: 'wifi', tag: 'wifi' });
+    expect(JSON.parse(res.data).files[0].sha256).toBe(sha256);
+    expect(configs[0]).toMatchObject({
+      mode: request.agent.Mode.BACKGROUND,
+      network: request.agent.Network.WIFI,
+      metered: false,
+    });
+  });
+
+  it('a 4xx answer: the status and headers, no body (the service does not keep it)', async () => {
+    const { filePath } = await file(1024);
+    const res = await uploadFile({ url: `${server.uploadUrl}?status=404`, filePath, name: 'file', background: true });
+    expect(res).toMatchObject({ statusCode: 404, data: '', errMsg: 'uploadFile:ok' });
+  });
+
+  it('a user file (file://media/...) is copied into the app files first; the copy is gone at the outcome', async () => {
+    const photo = await addUserFile({ content: { size: 10 * 1024 * 1024, seed: 77 }, displayName: 'video.mp4' });
+    let copies: string[] = [];
+    const url = `${server.uploadUrl}?readBps=${8 * 1024 * 1024}`;
+    const task = uploadFile({ url, filePath: photo.uri, name: 'file', background: true });
+    task.onProgressUpdate(() => {
+      if (copies.length === 0) copies = sandbox.list(`${dir}/copies`);
+    });
+    const res = await task;
+    const received = JSON.parse(res.data).files[0];
+    expect(received).toMatchObject({ sha256: photo.sha256, filename: 'video.mp4' });
+    // There while the service read it, gone when the outcome is delivered, and forgotten in the record.
+    expect(copies).toHaveLength(1);
+    expect(sandbox.list(`${dir}/copies`)).toEqual([]);
+    expect(record()).toEqual([]);
+  });
+
+  it('abort() mid-upload removes the task, the entry and the copy', async () => {
+    const photo = await addUserFile({ content: { size: 16 * 1024 * 1024, seed: 78 }, displayName: 'big.mp4' });
+    const r = await runScenario(uploadFile, {
+      options: {
+        url: `${server.uploadUrl}?readBps=${4 * 1024 * 1024}`,
+        filePath: photo.uri,
+        name: 'file',
+        background: true,
+      },
+      abort: { atPercent: 30 },
+    });
+    expectFailure(r, 'uploadFile:fail abort');
+  });
+
+  it("fails at once where it cannot run: backend 'http' or 'uploadFile'", async () => {
+    const { filePath } = await file(1024);
+    for (const backend of ['http', 'uploadFile'] as const) {
+      configure({ backend });
+      const url = `${server.uploadUrl}?id=refused-${backend}`;
+      await expect(uploadFile({ url, filePath, name: 'file', background: true })).rejects.toEqual({
+        errMsg: `uploadFile:fail background uploads run on request.agent: backend '${backend}' cannot run one (configure({ backend: 'agent' }) or 'auto')`,
+      });
+      expect(server.byId(`refused-${backend}`)).toEqual([]);
+      expect(() => configure({ background: true })).toThrow(`backend '${backend}' cannot run one`);
+    }
+    configure({ backend: 'agent' });
+    expect(() => configure({ backend: 'http', background: true })).toThrow("backend 'http' cannot run one");
+  });
+});
