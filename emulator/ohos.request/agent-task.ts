@@ -472,10 +472,10 @@ export class AgentTask implements request.agent.Task, LiveAgentTask, Schedulable
       console.error('[ohos emulation] agent task crashed:', error);
       result = { kind: 'failed', index: 0, cause: 'body' };
     }
-    // A parked task keeps its files for the next run.
-    if (result.kind === 'aborted' && this.state === State.WAITING) return;
+    // Aborted: whoever aborted closes the files (stop, remove, fail), or keeps them for the next run (park).
+    if (result.kind === 'aborted') return;
     this.closeFiles();
-    if (result.kind === 'aborted' || !this.isActive()) return;
+    if (!this.isActive()) return;
     unregisterTask(this);
     const snapshot = this.engine.snapshot();
     // The last progress is sent when the running task ends, before the outcome (running_task.rs `drop`).
