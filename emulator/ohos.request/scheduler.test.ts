@@ -5,9 +5,19 @@
  */
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import request from '@ohos.request';
+import http from '@ohos.net.http';
 import type { UploadServer } from '../../server/types';
 import { configureEmulation, emulationStats, resetEmulation, setAppState, setNetwork } from '../control';
-import { cacheFile, context, IDLE_STATS, recordAgent, summaryOf, uploadUrl, withServer } from '../test-helpers';
+import {
+  cacheFile,
+  context,
+  IDLE_STATS,
+  recordAgent,
+  recordLegacy,
+  summaryOf,
+  uploadUrl,
+  withServer,
+} from '../test-helpers';
 
 const { Action, Mode, Network, State, Faults } = request.agent;
 type Config = request.agent.Config;
@@ -222,5 +232,50 @@ describe('getTask, touch and search in one process (ohos.request.md, "Finding a 
     expect(await request.agent.search({ mode: Mode.FOREGROUND })).toEqual([]);
     await request.agent.remove(task.tid);
     await expect(request.agent.getTask(context(), task.tid, 'a-token-of-8')).rejects.toMatchObject({ code: 21900006 });
+  });
+});
+
+describe('the other engines meet the network (app-lifecycle.md)', () => {
+  it('request.uploadFile fails on a network drop: TaskState reason 7 "NetWork is offline"', async () => {
+    const task = await request.uploadFile(context(), {
+      url: uploadUrl(server, { id: 'legacy-offline', readBps: 2_000_000 }),
+      header: {},
+      method: 'POST',
+      files: [{ filename: 'big.bin', name: 'file', uri: 'internal://cache/big.bin', type: 'application/octet-stream' }],
+      data: [],
+    });
+    const { events, done } = recordLegacy(task);
+    await sending('legacy-offline');
+    setNetwork({ type: 'none' });
+    const end = await done;
+    expect(end.type).toBe('fail');
+    expect(end.states).toEqual([
+      { path: expect.stringMatching(/big\.bin$/), responseCode: 7, message: 'NetWork is offline' },
+    ]);
+    expect(events.at(-2)?.type).toBe('progress');
+    expect((await closed('legacy-offline')).clientAborted).toBe(true);
+    expect(emulationStats()).toEqual(IDLE_STATS);
+  });
+
+  it('@ohos.net.http: a request made offline fails 2300007; a running upload breaks when the network goes', async () => {
+    setNetwork({ type: 'none' });
+    const offline = http.createHttp();
+    await expect(
+      offline.requestInStream(uploadUrl(server, { id: 'http-offline' }), { method: http.RequestMethod.POST }),
+    ).rejects.toMatchObject({ code: 2300007 });
+    offline.destroy();
+    setNetwork({ type: 'wifi' });
+    const running = http.createHttp();
+    const path = `${context().cacheDir}/big.bin`;
+    const outcome = running.requestInStream(uploadUrl(server, { id: 'http-drop', readBps: 2_000_000 }), {
+      method: http.RequestMethod.POST,
+      header: { 'content-type': 'multipart/form-data' },
+      multiFormDataList: [{ name: 'file', contentType: 'application/octet-stream', filePath: path }],
+    });
+    await sending('http-drop');
+    setNetwork({ type: 'none' });
+    await expect(outcome).rejects.toMatchObject({ code: 2300055 });
+    running.destroy();
+    expect(server.byId('http-offline')).toHaveLength(0);
   });
 });
