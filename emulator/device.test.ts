@@ -130,3 +130,89 @@ describe('emulated device: the request service outlives the app (docs/platform/a
     expect(touched.progress.state).toBe(State.COMPLETED);
   });
 });
+
+describe("emulated device: the app's life and the service's rules (docs/platform/app-lifecycle.md)", () => {
+  it('a task that ends while the app is dead: show() tells the outcome and the headers, nothing is replayed, the body file stays', async () => {
+    device = await startDevice({ timeScale: 0.001, progressIntervalMs: 20 });
+    const path = `${FILES_DIR}/while-dead.bin`;
+    const sha = await device.writeFile(path, { size: 6_000_000, seed: 9 });
+    const first = await launchAgentApp(device);
+    const url = uploadUrl(server, { id: 'while-dead', readBps: 6_000_000, 'header.X-Answer': 'kept' });
+    const tid = (await call(first, { op: 'create', config: uploadConfig(url, path) })) as string;
+    await call(first, { op: 'start', tid });
+    await server.waitFor((r) => r.id === 'while-dead' && r.bytesReceived > 0);
+    await first.kill();
+    await device.waitForServiceTask((t) => t.tid === tid && t.stateName === 'COMPLETED');
+    expect(server.byId('while-dead')[0]?.summary?.files[0]?.sha256).toBe(sha);
+
+    const second = await launchAgentApp(device);
+    const info = (await call(second, { op: 'show', tid })) as {
+      progress: { state: number; sizes: number[] };
+      reason: string;
+      faults: number | null;
+      extras: Record<string, string>;
+    };
+    expect(info.progress.state).toBe(State.COMPLETED);
+    expect(info.faults).toBeNull();
+    expect(info.extras['x-answer']).toBe('kept');
+    // The service wrote the body into the body file the dead process had created; nobody read it.
+    const bodyFiles = device.list('/data/storage/el2/base/haps/entry/cache').filter((n) => n.startsWith('tmp_body_0_'));
+    expect(bodyFiles).toHaveLength(1);
+    await call(second, { op: 'getTask', tid });
+    await call(second, { op: 'show', tid });
+    await call(second, { op: 'remove', tid });
+    // Nothing was replayed: no event of the task reached the new process (events would have come before
+    // the answers to the two later calls, which each crossed the service and the test).
+    const seen: string[] = [];
+    for await (const message of second.messages) {
+      const m = message as Message;
+      if (m.type === 'event' && m.tid === tid) seen.push(m.event as string);
+      if (m.type === 'result' && m.seq === seq) break;
+    }
+    expect(seen).toEqual([]);
+  });
+
+  it('FOREGROUND upload of an app in the background: suspended, failed by the service after 60 s (scaled), told on thaw', async () => {
+    device = await startDevice({ timeScale: 0.001, progressIntervalMs: 20 });
+    const path = `${FILES_DIR}/fg.bin`;
+    await device.writeFile(path, { size: 8_000_000, seed: 5 });
+    const app = await launchAgentApp(device);
+    const url = uploadUrl(server, { id: 'fg-device', readBps: 1_000_000 });
+    const tid = (await call(app, {
+      op: 'create',
+      config: uploadConfig(url, path, { mode: Mode.FOREGROUND }),
+    })) as string;
+    await call(app, { op: 'start', tid });
+    await server.waitFor((r) => r.id === 'fg-device' && r.bytesReceived > 0);
+    app.setState('background');
+    await app.suspended();
+    const failed = await device.waitForServiceTask((t) => t.tid === tid && t.stateName === 'FAILED');
+    expect(failed.reason).toBe('The app is background or terminate');
+    app.setState('foreground');
+    const end = (await app.next(event('failed', tid))) as Message;
+    expect(end.payload?.state).toBe(State.FAILED);
+  });
+
+  it('network drop: the service parks a BACKGROUND upload and sends the file again from byte 0 when Wi-Fi is back', async () => {
+    device = await startDevice({ timeScale: 0.001, progressIntervalMs: 20 });
+    const path = `${FILES_DIR}/drop.bin`;
+    const size = 8_000_000;
+    const sha = await device.writeFile(path, { size, seed: 13 });
+    const app = await launchAgentApp(device);
+    const url = uploadUrl(server, { id: 'drop-device', readBps: 4_000_000 });
+    const tid = (await call(app, { op: 'create', config: uploadConfig(url, path) })) as string;
+    await call(app, { op: 'start', tid });
+    await server.waitFor((r) => r.id === 'drop-device' && r.bytesReceived > 0);
+    device.setNetwork({ type: 'none' });
+    const parked = await device.waitForServiceTask((t) => t.tid === tid && t.stateName === 'WAITING');
+    expect(parked.reason).toBe('NetWork is offline');
+    device.setNetwork({ type: 'wifi' });
+    await app.next(event('completed', tid));
+    const records = server.byId('drop-device');
+    expect(records).toHaveLength(2);
+    expect(records[0]?.bodyComplete).toBe(false);
+    expect(records[1]?.summary?.files[0]).toMatchObject({ size, sha256: sha });
+    const [task] = await device.serviceTasks();
+    expect(task).toMatchObject({ tid, stateName: 'COMPLETED', attempts: 2 });
+  });
+});
