@@ -41,6 +41,8 @@ export interface BackgroundEntry {
   size: number;
   /** The folder of the library's copy of a user file, deleted once the outcome is known. */
   copyDir?: string;
+  /** When the upload was created (ms since the epoch). */
+  created: number;
 }
 
 export type RecordState = 'ok' | 'missing' | 'corrupt';
@@ -55,6 +57,7 @@ function isEntry(value: unknown): value is BackgroundEntry {
     text('name') &&
     text('fileName') &&
     typeof value.size === 'number' &&
+    typeof value.created === 'number' &&
     (value.tag === undefined || text('tag')) &&
     (value.copyDir === undefined || text('copyDir'))
   );

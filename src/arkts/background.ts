@@ -49,6 +49,8 @@ type TaskInfo = request.agent.TaskInfo;
 const TASK_NOT_FOUND = 21900006;
 /** How far back search() looks when the record is lost: the service stops unfinished tasks after 30 days. */
 const SEARCH_BACK_MS = 30 * 24 * 3600 * 1000;
+/** How long the service keeps a task it no longer runs: 7 days after its last change. */
+const KEPT_MS = 7 * 24 * 3600 * 1000;
 
 /** Ids of the background uploads this process watches now: restoreUploads() leaves them to their own tasks. */
 const watched = new Set<string>();
@@ -153,6 +155,7 @@ class BackgroundUpload extends AgentUpload {
       name: this.req.name,
       fileName: this.req.fileName,
       size: file.size,
+      created: Date.now(),
     };
     if (this.req.tag !== undefined) entry.tag = this.req.tag;
     if (this.copyDir !== undefined) entry.copyDir = this.copyDir;
@@ -333,8 +336,17 @@ class RestoredUpload extends AgentUpload {
 
   override close(): void {
     if (this.closed) return;
+    const attached = this.task !== undefined;
     super.close();
     watched.delete(this.entry.id);
+    // Not attached (its outcome learned after the fact, or ended before getTask()): removed by its id, so that
+    // no search() finds it again.
+    if (!attached) {
+      request.agent.remove(this.entry.id).catch((err: unknown) => {
+        if ((err as { code?: unknown }).code !== TASK_NOT_FOUND)
+          logError(`request.agent.remove(${this.entry.id}) failed:`, err);
+      });
+    }
     const copyDir = this.entry.copyDir;
     this.store.forget(this.entry.id).then(() => deleteCopy(copyDir));
   }
@@ -456,6 +468,7 @@ async function recover(store: BackgroundStore): Promise<BackgroundEntry[]> {
       name: file.name,
       fileName: file.spec.filename ?? file.spec.path.slice(file.spec.path.lastIndexOf('/') + 1),
       size: info.progress.sizes[0] ?? 0,
+      created: info.ctime,
     };
     if (copyDir !== undefined) entry.copyDir = copyDir;
     entries.push(entry);
@@ -488,15 +501,37 @@ export async function restoreUploads(context?: common.Context): Promise<Restored
       logError('could not look for background uploads with request.agent.search():', err);
     }
   }
+  const token = await store.savedToken();
   const tasks: RestoredUploadTask[] = [];
   for (const entry of found) {
     if (watched.has(entry.id) && !restored.has(entry.id)) continue;
     let task = restored.get(entry.id);
     if (!task) {
+      if (await wasRemoved(entry, token)) {
+        // Aborted, its outcome delivered, by a process that died before it could forget it.
+        await store.forget(entry.id);
+        await deleteCopy(entry.copyDir);
+        continue;
+      }
       task = restoreOne(ctx, store, entry);
       restored.set(entry.id, task);
     }
     tasks.push(task);
   }
   return tasks;
+}
+
+/**
+ * Whether the library removed the task already (an abort, whose outcome was delivered then): the service
+ * says REMOVED, or does not know a task it would still keep. It keeps a task's row for 7 days after its
+ * last change (request_request services/src/manage/database.rs): a younger upload it does not know was
+ * removed; an older one is reported as lost.
+ */
+async function wasRemoved(entry: BackgroundEntry, token: string | undefined): Promise<boolean> {
+  try {
+    const info = token === undefined ? await request.agent.show(entry.id) : await request.agent.touch(entry.id, token);
+    return info.progress.state === request.agent.State.REMOVED;
+  } catch (err) {
+    return (err as { code?: unknown }).code === TASK_NOT_FOUND && Date.now() - entry.created < KEPT_MS;
+  }
 }
