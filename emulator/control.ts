@@ -21,7 +21,14 @@ import {
 } from './state';
 
 import { resetScheduler } from './ohos.request/scheduler';
-import { changeAppState, changeNetwork, resetAppState, type AppState, type NetworkState } from './app-state';
+import {
+  appStateListenerCount,
+  changeAppState,
+  changeNetwork,
+  resetAppState,
+  type AppState,
+  type NetworkState,
+} from './app-state';
 
 export type { EmulationSettings, FileIoCall } from './state';
 export type { AppState, NetworkState } from './app-state';
@@ -158,6 +165,11 @@ export function setAppState(state: AppState): void {
  */
 export function setNetwork(state: NetworkState): void {
   changeNetwork(state);
+}
+
+/** `applicationStateChange` callbacks registered now (`getApplicationContext().on(...)` without `off`). */
+export function appStateCallbacks(): number {
+  return appStateListenerCount();
 }
 
 /** Errors thrown by app listeners since the last call (the emulation catches them and goes on). */
