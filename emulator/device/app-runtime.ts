@@ -16,7 +16,7 @@ import {
   type NetworkState,
 } from '../app-state';
 import { getSandbox } from '../sandbox';
-import { DEVICE_DIR_ENV, deviceDirOfProcess, NETWORK_ENV, PROGRESS_INTERVAL_ENV } from './env';
+import { DEVICE_DIR_ENV, deviceDirOfProcess, NETWORK_ENV, PROGRESS_INTERVAL_ENV, TIME_SCALE_ENV } from './env';
 import { settings } from '../state';
 import type common from '@ohos.app.ability.common';
 import type { DeviceToApp } from './protocol';
@@ -49,6 +49,8 @@ function createRuntime(): AppRuntime {
   if (Number.isFinite(interval) && interval >= 0 && process.env[PROGRESS_INTERVAL_ENV] !== undefined) {
     settings.progressIntervalMs = interval;
   }
+  const timeScale = Number(process.env[TIME_SCALE_ENV]);
+  if (Number.isFinite(timeScale) && timeScale > 0) settings.timeScale = timeScale;
   const context = getSandbox().createContext();
   const handlers: Array<(message: unknown) => void> = [];
   const early: unknown[] = [];

@@ -139,6 +139,28 @@ describe('the network changes (ohos.request.md, "Network and app state")', () =>
     await request.agent.remove(task.tid);
   });
 
+  it('a task of two files parked during the second sends only the second again, from byte 0', async () => {
+    const small = await cacheFile('first.bin', { size: 200_000, seed: 12 });
+    const config: Config = {
+      ...upload('two-files', { mode: Mode.BACKGROUND }, 4_000_000),
+      data: [
+        { name: 'a', value: { path: 'first.bin' } },
+        { name: 'b', value: { path: 'big.bin' } },
+      ],
+    };
+    const { task, done } = await started(config);
+    await sending('two-files', 1);
+    setNetwork({ type: 'none' });
+    await closed('two-files', 1);
+    setNetwork({ type: 'wifi' });
+    const end = await done;
+    expect(end.type).toBe('completed');
+    expect(end.progress.index).toBe(1);
+    const records = server.byId('two-files');
+    expect(records.map((r) => r.summary?.files[0]?.sha256 ?? 'cut off')).toEqual([small, 'cut off', sha]);
+    await request.agent.remove(task.tid);
+  });
+
   it('offline: a FOREGROUND task fails at once, reason 7', async () => {
     const { task, done } = await started(upload('offline-fg', { mode: Mode.FOREGROUND }, 2_000_000));
     await sending('offline-fg');
