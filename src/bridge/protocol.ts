@@ -34,6 +34,13 @@ export interface StartOptions {
   timeout: number;
   /** Retries happen on the native side, where the failure is seen. */
   retry: { count: number; backoff: number };
+  /**
+   * Background mode (present only when the page asks for it): the native side uploads on a BACKGROUND
+   * request.agent task; `timeout` is then 0 (none) or the longest time without progress.
+   */
+  background?: boolean;
+  network?: 'any' | 'wifi';
+  tag?: string;
 }
 
 export type PageMessage =
@@ -81,7 +88,14 @@ function checkStart(o: unknown): string | undefined {
   if (!isStringRecord(o.header)) return 'options.header should be an object of strings';
   if (!isFields(o.formData)) return 'options.formData should be a list of {name, value} strings';
   if (typeof o.fileName !== 'string') return 'options.fileName should be a string';
-  if (typeof o.timeout !== 'number' || !(o.timeout > 0)) return 'options.timeout should be a positive number';
+  if (o.background !== undefined && typeof o.background !== 'boolean') return 'options.background should be a boolean';
+  if (o.network !== undefined && o.network !== 'any' && o.network !== 'wifi')
+    return "options.network should be 'any' or 'wifi'";
+  if (o.tag !== undefined && typeof o.tag !== 'string') return 'options.tag should be a string';
+  // 0 is no timeout, which only a background upload has.
+  const noTimeout = o.background === true && o.timeout === 0;
+  if (typeof o.timeout !== 'number' || !(o.timeout > 0 || noTimeout))
+    return 'options.timeout should be a positive number';
   const r = o.retry;
   if (!isRecord(r) || typeof r.count !== 'number' || typeof r.backoff !== 'number')
     return 'options.retry should be {count, backoff}';

@@ -16,7 +16,7 @@ import {
   PROXY_NAME,
   RECEIVER_NAME,
 } from '../bridge/protocol';
-import type { NativeMessage, PageMessage } from '../bridge/protocol';
+import type { NativeMessage, PageMessage, StartOptions } from '../bridge/protocol';
 import type { HybridSource } from './types';
 
 interface NativeProxy {
@@ -162,13 +162,14 @@ export const bridgeTransport: Transport<HybridSource> = {
     while (sinks.has(id));
     sinks.set(id, sink);
     const { url, name, header, formData, fileName, timeout, retry } = req;
-    const message: PageMessage = {
-      v: PROTOCOL_VERSION,
-      page,
-      type: 'start',
-      id,
-      options: { url, filePath: req.source, name, header, formData, fileName, timeout, retry },
-    };
+    const options: StartOptions = { url, filePath: req.source, name, header, formData, fileName, timeout, retry };
+    // Only when asked for: a page that never asks sends the messages it always sent.
+    if (req.background) {
+      options.background = true;
+      options.network = req.network;
+      if (req.tag !== undefined) options.tag = req.tag;
+    }
+    const message: PageMessage = { v: PROTOCOL_VERSION, page, type: 'start', id, options };
     // Posted at once: the core starts a transport a microtask after uploadFile(), so an abort() in the caller's
     // same turn has already ended the upload, and no start is ever posted for it.
     try {
