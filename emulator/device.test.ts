@@ -215,4 +215,43 @@ describe("emulated device: the app's life and the service's rules (docs/platform
     const [task] = await device.serviceTasks();
     expect(task).toMatchObject({ tid, stateName: 'COMPLETED', attempts: 2 });
   });
+
+  it('the service dies and starts again: its store gives back every task; a running one sends its file again from byte 0', async () => {
+    device = await startDevice({ timeScale: 0.001, progressIntervalMs: 20 });
+    const size = 8_000_000;
+    const done = `${FILES_DIR}/done.bin`;
+    const running = `${FILES_DIR}/running.bin`;
+    await device.writeFile(done, 'finished before');
+    const sha = await device.writeFile(running, { size, seed: 21 });
+    const app = await launchAgentApp(device);
+    const finished = (await call(app, {
+      op: 'create',
+      config: uploadConfig(uploadUrl(server, { id: 'before-restart' }), done, { token: 'token-of-done' }),
+    })) as string;
+    await call(app, { op: 'start', tid: finished });
+    await app.next(event('completed', finished));
+    const tid = (await call(app, {
+      op: 'create',
+      config: uploadConfig(uploadUrl(server, { id: 'across-restart', readBps: 4_000_000 }), running),
+    })) as string;
+    await call(app, { op: 'start', tid });
+    await server.waitFor((r) => r.id === 'across-restart' && r.bytesReceived > 0);
+
+    await device.restartService();
+    // The app subscribed again to the task it holds, and sees it end.
+    await app.next(event('completed', tid));
+    const records = server.byId('across-restart');
+    expect(records).toHaveLength(2);
+    expect(records[0]?.bodyComplete).toBe(false);
+    expect(records[1]?.summary?.files[0]).toMatchObject({ size, sha256: sha });
+    // The task that had ended is still known, with its token.
+    expect(((await call(app, { op: 'show', tid: finished })) as { progress: { state: number } }).progress.state).toBe(
+      State.COMPLETED,
+    );
+    await expect(call(app, { op: 'touch', tid: finished, token: 'other-token' })).rejects.toMatchObject({
+      code: 21900006,
+    });
+    expect(await call(app, { op: 'search' })).toEqual([finished, tid]);
+    expect((await device.serviceTasks()).map((t) => t.stateName)).toEqual(['COMPLETED', 'COMPLETED']);
+  });
 });

@@ -107,6 +107,12 @@ export interface Device {
   list(virtualDir: string): string[];
   /** Puts a user file in the media library, readable by app processes as `fileIo.open(uri)` and FOREGROUND uploads. */
   addUserFile(spec: UserFileSpec): Promise<UserFile>;
+  /**
+   * Kills the request service (SIGKILL) and starts it again: it makes the tasks of its store again; those
+   * that ran or waited are rescheduled 10 s (scaled) later, from their current file, from byte 0. App
+   * processes subscribe again to the tasks they hold; events in between are lost.
+   */
+  restartService(): Promise<void>;
   /** Kills every app and the request service, and removes the directory. */
   stop(): Promise<void>;
 }
@@ -170,6 +176,8 @@ class EmulatedDevice implements Device {
   private serviceExit: Promise<void> = Promise.resolve();
   private current: NetworkState;
   private stopped = false;
+  /** The app's state as last told to the service. */
+  private top: AppStateName | 'terminated' = 'terminated';
   private readonly storeWaiters = new Set<() => void>();
 
   constructor(
@@ -210,6 +218,15 @@ class EmulatedDevice implements Device {
       child.once('exit', onExit);
     });
     this.toService({ kind: 'svc:network', network: this.current });
+    this.toService({ kind: 'svc:app-state', state: this.top });
+  }
+
+  async restartService(): Promise<void> {
+    if (this.stopped) throw new Error('the device is stopped');
+    this.service?.kill('SIGKILL');
+    await this.serviceExit;
+    await this.startService();
+    for (const app of this.apps) app.toApp({ kind: 'emu:service-up' });
   }
 
   launchApp(script: string, args: string[] = []): AppProcess {
@@ -230,7 +247,7 @@ class EmulatedDevice implements Device {
       this.appGone();
     });
     // A launched app is in the foreground (the user opened it).
-    this.toService({ kind: 'svc:app-state', state: 'foreground' });
+    this.appState('foreground');
     return app;
   }
 
@@ -293,14 +310,15 @@ class EmulatedDevice implements Device {
   }
 
   /** Tells the service the app's state (the 60 s rule of FOREGROUND tasks). */
-  appState(state: AppStateName): void {
+  appState(state: AppStateName | 'terminated'): void {
+    this.top = state;
     this.toService({ kind: 'svc:app-state', state });
   }
 
   private appGone(): void {
     // No process of the app left: for the service the app is no longer in the foreground (its FOREGROUND
     // tasks get the 60 s rule, as when the user swipes the app away).
-    if (this.apps.size === 0 && !this.stopped) this.toService({ kind: 'svc:app-state', state: 'terminated' });
+    if (this.apps.size === 0 && !this.stopped) this.appState('terminated');
   }
 
   private toService(message: DeviceToService): void {

@@ -15,6 +15,7 @@ import {
   type EmulatedApplicationContext,
   type NetworkState,
 } from '../app-state';
+import { serviceRestarted } from '../ohos.request/agent-remote';
 import { getSandbox } from '../sandbox';
 import { DEVICE_DIR_ENV, deviceDirOfProcess, NETWORK_ENV, PROGRESS_INTERVAL_ENV, TIME_SCALE_ENV } from './env';
 import { settings } from '../state';
@@ -64,6 +65,9 @@ function createRuntime(): AppRuntime {
         break;
       case 'emu:network':
         changeNetwork(message.network);
+        break;
+      case 'emu:service-up':
+        serviceRestarted();
         break;
       case 'emu:message':
         if (handlers.length === 0) early.push(message.body);

@@ -8,7 +8,8 @@ import type { AppState, NetworkState } from '../app-state';
 export type DeviceToApp =
   | { kind: 'emu:message'; body: unknown }
   | { kind: 'emu:state'; state: AppState }
-  | { kind: 'emu:network'; network: NetworkState };
+  | { kind: 'emu:network'; network: NetworkState }
+  | { kind: 'emu:service-up' };
 
 /** App process -> device. */
 export type AppToDevice = { kind: 'emu:message'; body: unknown } | { kind: 'emu:exit'; code: number };

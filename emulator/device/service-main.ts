@@ -19,13 +19,24 @@ import { existsSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer, type Socket } from 'node:net';
 import type request from '@ohos.request';
 import { changeAppState, changeNetwork } from '../app-state';
-import { State } from '../ohos.request/agent-enums';
-import { type AgentTask, create, getTask, remove, search, show, touch } from '../ohos.request/agent-task';
+import { Faults, State } from '../ohos.request/agent-enums';
+import {
+  type AgentTask,
+  checkToken,
+  create,
+  getTask,
+  remove,
+  restoreTask,
+  search,
+  show,
+  touch,
+} from '../ohos.request/agent-task';
+import { REASONS } from '../ohos.request/reasons';
 import { BUNDLE_NAME, getSandbox } from '../sandbox';
 import { settings, taskHooks } from '../state';
 import { DEVICE_DIR_ENV, PROGRESS_INTERVAL_ENV, serviceSocketPath, serviceStorePath, TIME_SCALE_ENV } from './env';
 import type { DeviceToService, ServiceToDevice } from './protocol';
-import { type StoredTask, writeStoreFile } from './store';
+import { readStoreFile, type StoredTask, writeStoreFile } from './store';
 import { readLines, type ServiceNotification, type ServiceRequest, type TaskHandle, writeLine } from './wire';
 
 const deviceDir = process.env[DEVICE_DIR_ENV];
@@ -37,12 +48,18 @@ if (Number.isFinite(interval) && interval >= 0) settings.progressIntervalMs = in
 
 interface ServiceTask {
   readonly task: AgentTask;
+  readonly cacheDir: string;
   readonly bodyFiles: string[];
   readonly subscribers: Set<Socket>;
 }
 
 /** Every task created since the service started, removed ones too (the store keeps them). */
 const tasks = new Map<string, ServiceTask>();
+/** Tasks that had ended before the service restarted: only their record (show, touch, search, getTask). */
+const ended = new Map<string, StoredTask>();
+const ENDED_STATES: ReadonlySet<number> = new Set([State.COMPLETED, State.FAILED, State.STOPPED, State.REMOVED]);
+/** `restore_all_tasks` runs 10 s after the service starts (services/src/manage/task_manager.rs). */
+const RESTORE_AFTER_MS = 10_000;
 const EVENTS = ['progress', 'completed', 'failed', 'response', 'pause', 'resume', 'remove'] as const;
 
 function toDevice(message: ServiceToDevice): void {
@@ -54,14 +71,14 @@ function saveStore(): void {
   if (storeWrite !== undefined) return;
   storeWrite = setImmediate(() => {
     storeWrite = undefined;
-    writeStoreFile(serviceStorePath(deviceDir as string), [...tasks.values()].map(record));
+    writeStoreFile(serviceStorePath(deviceDir as string), [...ended.values(), ...[...tasks.values()].map(record)]);
     toDevice({ kind: 'svc:store' });
   });
 }
 taskHooks.changed = () => saveStore();
 
-function record({ task }: ServiceTask): StoredTask {
-  const info = task.info() as request.agent.TaskInfo & { mtime: number; tries: number };
+function record({ task, cacheDir, bodyFiles }: ServiceTask): StoredTask {
+  const info = task.info() as request.agent.TaskInfo & { mtime: number; tries: number; extras: Record<string, string> };
   const snapshot = task.engineSnapshot();
   return {
     tid: task.tid,
@@ -78,7 +95,66 @@ function record({ task }: ServiceTask): StoredTask {
     attempts: snapshot.attempts,
     ctime: info.ctime,
     mtime: info.mtime,
+    config: task.config,
+    cacheDir,
+    bodyFiles,
+    headers: { ...info.extras },
+    info: JSON.parse(JSON.stringify(info)),
   };
+}
+
+/**
+ * The service starts again after it died: the tasks of its store are made again. Those that had ended keep
+ * their record; those that ran or waited wait, and are rescheduled 10 s (scaled) later, from their current
+ * file, from byte 0. A task whose files are gone fails (reason 20, "Some other error occured":
+ * `reschedule_inner` in services/src/manage/scheduler/queue/mod.rs fails a task it cannot build).
+ */
+function restore(): void {
+  const restored: AgentTask[] = [];
+  for (const stored of readStoreFile(serviceStorePath(deviceDir as string))) {
+    if (ENDED_STATES.has(stored.state) || stored.config === undefined) {
+      ended.set(stored.tid, stored);
+      continue;
+    }
+    try {
+      const task = restoreTask(stored.cacheDir, stored.config, {
+        tid: stored.tid,
+        ctime: stored.ctime,
+        index: stored.index,
+        tries: stored.tries,
+        headers: stored.headers ?? {},
+      });
+      const entry: ServiceTask = {
+        task,
+        cacheDir: stored.cacheDir,
+        bodyFiles: [...stored.bodyFiles],
+        subscribers: new Set(),
+      };
+      tasks.set(task.tid, entry);
+      forward(entry);
+      restored.push(task);
+    } catch {
+      const info = stored.info as Record<string, unknown> & { progress: Record<string, unknown> };
+      ended.set(stored.tid, {
+        ...stored,
+        state: State.FAILED,
+        reason: REASONS.OTHERS.message,
+        mtime: Date.now(),
+        info: {
+          ...info,
+          progress: { ...info.progress, state: State.FAILED },
+          reason: REASONS.OTHERS.message,
+          faults: Faults.OTHERS,
+        },
+      });
+    }
+  }
+  if (restored.length > 0) {
+    setTimeout(() => {
+      for (const task of restored) task.resumeRestored();
+    }, RESTORE_AFTER_MS * settings.timeScale);
+  }
+  saveStore();
 }
 
 function forward(entry: ServiceTask): void {
@@ -119,13 +195,23 @@ async function handle(socket: Socket, message: ServiceRequest): Promise<unknown>
     case 'create': {
       const context = { stageMode: true, applicationInfo: { name: BUNDLE_NAME }, cacheDir: message.cacheDir };
       const task = (await create(context as never, message.config as request.agent.Config)) as AgentTask;
-      const entry: ServiceTask = { task, bodyFiles: [...message.bodyFiles], subscribers: new Set([socket]) };
+      const entry: ServiceTask = {
+        task,
+        cacheDir: message.cacheDir,
+        bodyFiles: [...message.bodyFiles],
+        subscribers: new Set([socket]),
+      };
       tasks.set(task.tid, entry);
       forward(entry);
       saveStore();
       return handleOf(entry);
     }
     case 'getTask': {
+      const old = ended.get(message.tid);
+      if (old !== undefined) {
+        if (old.token !== message.token || old.state === State.REMOVED) throw notFound();
+        return { tid: old.tid, config: old.config, bodyFiles: old.bodyFiles };
+      }
       const context = {
         stageMode: true,
         applicationInfo: { name: BUNDLE_NAME },
@@ -137,21 +223,56 @@ async function handle(socket: Socket, message: ServiceRequest): Promise<unknown>
       entry.subscribers.add(socket);
       return handleOf(entry);
     }
+    case 'subscribe': {
+      // A process re-subscribes its tasks when the service is back (`JsTask::ReloadListener`).
+      tasks.get(message.tid)?.subscribers.add(socket);
+      return undefined;
+    }
     case 'start':
       return entryOf(message.tid).task.start();
     case 'stop':
       return entryOf(message.tid).task.stop();
     case 'remove': {
+      const old = ended.get(message.tid);
+      if (old !== undefined) {
+        if (old.state === State.REMOVED) throw notFound();
+        ended.set(old.tid, { ...old, state: State.REMOVED, mtime: Date.now() });
+        saveStore();
+        return undefined;
+      }
       await remove(message.tid);
       saveStore();
       return undefined;
     }
-    case 'show':
+    case 'show': {
+      const old = ended.get(message.tid);
+      if (old !== undefined && old.state !== State.REMOVED) return old.info;
       return show(message.tid);
-    case 'touch':
+    }
+    case 'touch': {
+      const old = ended.get(message.tid);
+      if (old !== undefined && old.state !== State.REMOVED) {
+        checkToken(message.token);
+        if (old.token !== message.token) throw notFound();
+        return old.info;
+      }
       return touch(message.tid, message.token);
-    case 'search':
-      return search((message.filter ?? undefined) as request.agent.Filter | undefined);
+    }
+    case 'search': {
+      const filter = (message.filter ?? undefined) as request.agent.Filter | undefined;
+      const live = await search(filter);
+      const before = filter?.before ?? Date.now();
+      const after = filter?.after ?? before - 24 * 60 * 60 * 1000;
+      const old = [...ended.values()].filter(
+        (task) =>
+          task.state !== State.REMOVED &&
+          task.ctime >= after &&
+          task.ctime <= before &&
+          (filter?.state === undefined || filter.state === task.state) &&
+          (filter?.mode === undefined || filter.mode === task.mode),
+      );
+      return [...old.map((task) => task.tid), ...live];
+    }
   }
 }
 
@@ -161,8 +282,12 @@ function handleOf(entry: ServiceTask): TaskHandle {
 
 function entryOf(tid: string): ServiceTask {
   const entry = tasks.get(tid);
-  if (entry === undefined) throw Object.assign(new Error('task not found'), { code: 21900006 });
+  if (entry === undefined) throw notFound();
   return entry;
+}
+
+function notFound(): Error {
+  return Object.assign(new Error('task not found   task not found error'), { code: 21900006 });
 }
 
 const server = createServer((socket) => {
@@ -197,6 +322,7 @@ process.on('message', (raw: unknown) => {
 });
 process.on('disconnect', () => process.exit(0));
 
+restore();
 const socketPath = serviceSocketPath(deviceDir);
 rmSync(socketPath, { force: true });
 server.listen(socketPath, () => toDevice({ kind: 'svc:ready' }));

@@ -28,6 +28,14 @@ export interface StoredTask {
   attempts: number;
   ctime: number;
   mtime: number;
+  /** What a restarted service needs to make the task again: the app's config, its cacheDir, body files. */
+  config: unknown;
+  cacheDir: string;
+  bodyFiles: string[];
+  /** Headers of the last answer (`TaskInfo.extras`). */
+  headers: Record<string, string>;
+  /** `show()` of the task at the last write (the whole TaskInfo, as JSON). */
+  info: unknown;
 }
 
 export function readStoreFile(path: string): StoredTask[] {

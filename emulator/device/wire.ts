@@ -8,7 +8,7 @@ import type { Socket } from 'node:net';
 
 export type ServiceOp =
   | { op: 'create'; cacheDir: string; config: unknown; bodyFiles: string[] }
-  | { op: 'start' | 'stop' | 'remove' | 'show'; tid: string }
+  | { op: 'start' | 'stop' | 'remove' | 'show' | 'subscribe'; tid: string }
   | { op: 'touch'; tid: string; token: string }
   | { op: 'search'; filter: unknown }
   | { op: 'getTask'; tid: string; token: string };

@@ -57,9 +57,15 @@ class ServiceConnection {
     const dir = deviceDirOfProcess();
     if (dir === undefined) throw new Error('not an app process of an emulated device');
     const socket = connect(serviceSocketPath(dir));
-    socket.on('error', (error) => {
-      for (const waiter of this.pending.values()) waiter.reject(requestError(RequestErrorCode.SERVICE, String(error)));
+    const fail = (why: string): void => {
+      for (const waiter of this.pending.values()) waiter.reject(requestError(RequestErrorCode.SERVICE, why));
       this.pending.clear();
+    };
+    socket.on('error', (error) => fail(String(error)));
+    socket.on('close', () => {
+      // The service died: the next call connects again (the JS layer loads the service on demand).
+      if (this.socket === socket) this.socket = undefined;
+      fail('the request service is gone');
     });
     readLines(socket, (value) => this.onMessage(value as ServiceMessage));
     this.socket = socket;
@@ -80,6 +86,15 @@ class ServiceConnection {
 }
 
 const service = new ServiceConnection();
+
+/**
+ * The service is back after it died: the process subscribes again to every task it holds, as the JS layer
+ * does when the service's system ability is added again (request_request `js_task.cpp` `ReloadListener`).
+ * Events sent while no subscription existed are lost.
+ */
+export function serviceRestarted(): void {
+  for (const tid of tasks.keys()) void service.call({ op: 'subscribe', tid }).catch(() => undefined);
+}
 /** The Task objects of this process, by tid (the JS layer's `taskMap_`). */
 const tasks = new Map<string, RemoteTask>();
 

@@ -209,6 +209,19 @@ interface TaskDescription {
   readonly network: number;
   readonly metered: boolean;
   readonly roaming: boolean;
+  /** A task the service read back from its store after a restart (device/service-main.ts). */
+  readonly restored?: RestoredTask;
+}
+
+/** What a restarted service knows of a task that was running or waiting: from its store. */
+export interface RestoredTask {
+  readonly tid: string;
+  readonly ctime: number;
+  /** The file being sent; the files before it were sent. */
+  readonly index: number;
+  readonly tries: number;
+  /** Headers of the last file answered. */
+  readonly headers: Record<string, string>;
 }
 
 export class AgentTask implements request.agent.Task, LiveAgentTask, SchedulableTask {
@@ -218,8 +231,8 @@ export class AgentTask implements request.agent.Task, LiveAgentTask, Schedulable
   readonly token: string;
   private state: number = State.INITIALIZED;
   private reason: Reason = REASONS.OK;
-  private readonly ctime = Date.now();
-  private mtime = this.ctime;
+  private readonly ctime: number;
+  private mtime: number;
   private readonly listeners = new Listeners<AgentEvents>();
   private readonly queue = new EventQueue();
   private readonly engine: UploadEngine;
@@ -229,7 +242,12 @@ export class AgentTask implements request.agent.Task, LiveAgentTask, Schedulable
   private running: Promise<void> = Promise.resolve();
 
   constructor(private readonly description: TaskDescription) {
-    this.tid = String(nextTid++);
+    const restored = description.restored;
+    this.tid = restored?.tid ?? String(nextTid++);
+    if (restored !== undefined) nextTid = Math.max(nextTid, Number(restored.tid) + 1);
+    this.ctime = restored?.ctime ?? Date.now();
+    this.mtime = this.ctime;
+    this.lastHeaders = { ...restored?.headers };
     this.config = description.config;
     this.token = typeof description.config.token === 'string' ? description.config.token : 'null';
     this.engine = new UploadEngine(
@@ -440,6 +458,23 @@ export class AgentTask implements request.agent.Task, LiveAgentTask, Schedulable
     return this.description.files.length;
   }
 
+  /**
+   * A task read back from the store after the service restarted: it waits ("Too many task in running
+   * state") until the service reschedules it (`resumeRestored`), then sends from its current file, from
+   * byte 0 (request_request `services/src/manage/task_manager.rs` `restore_all_tasks`, `database.rs`).
+   */
+  holdRestored(): void {
+    const restored = this.description.restored;
+    if (restored === undefined) return;
+    this.engine.restoreAt(restored.index, restored.tries);
+    registerTask(this);
+    this.setState(State.WAITING, REASONS.RUNNING_TASK_MEET_LIMITS);
+  }
+
+  resumeRestored(): void {
+    if (this.state === State.WAITING && this.reason === REASONS.RUNNING_TASK_MEET_LIMITS) this.schedule();
+  }
+
   /** Closes the files of a task that is never started nor handed out (a config check). */
   discard(): void {
     this.closeFiles();
@@ -561,7 +596,7 @@ interface ParsedFileSpec {
 }
 
 /** `ParseConfig` (API 10) + `CheckUploadFiles` (js_initialize.cpp), then the task. */
-export function createTask(context: unknown, config: unknown): AgentTask {
+export function createTask(context: unknown, config: unknown, restored?: RestoredTask): AgentTask {
   const dirs = contextDirs(context);
   if (!isObject(config)) return paramError('Incorrect parameter type, Wrong config type, expected object');
   if (!('action' in config)) paramError('Missing mandatory parameters, can not find property action');
@@ -619,7 +654,21 @@ export function createTask(context: unknown, config: unknown): AgentTask {
     network: network === Network.WIFI || network === Network.CELLULAR ? network : Network.ANY,
     metered: config.metered === true,
     roaming,
+    restored,
   });
+}
+
+/**
+ * A task of the store, made again by a restarted service: its files opened by path again (the service
+ * reopens them, `RequestTask::new_by_info`), registered as the module's own. Throws as `create` would (a file
+ * that is gone is 13400001).
+ */
+export function restoreTask(cacheDir: string, config: unknown, restored: RestoredTask): AgentTask {
+  const context = { stageMode: true, applicationInfo: { name: 'restored' }, cacheDir };
+  const task = createTask(context, config, restored);
+  agentTasks.set(task.tid, task);
+  task.holdRestored();
+  return task;
 }
 
 /** `ParseData` + `Convert2FormItems`: strings are form fields, FileSpec / FileSpec[] values are files. */

@@ -119,6 +119,13 @@ export class UploadEngine {
     return { kind: 'completed', lastResponse: last.response, lastBody: last.body };
   }
 
+  /** A task restored from the service's store: files before `index` were sent; `index` starts again. */
+  restoreAt(index: number, tries: number): void {
+    this.index = Math.min(Math.max(0, index), this.config.parts.length - 1);
+    for (let i = 0; i < this.index; i++) this.processed[i] = this.sizes[i] ?? 0;
+    this.tries = tries;
+  }
+
   /** After `abort()`: `run()` may be called again (a task the service parked and schedules again). */
   rearm(): void {
     this.aborted = false;
