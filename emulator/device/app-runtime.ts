@@ -75,6 +75,8 @@ function createRuntime(): AppRuntime {
         break;
     }
   });
+  // The test process (the device) is gone: so is the app.
+  process.on('disconnect', () => process.exit(0));
   const send = (body: unknown): void => {
     process.send?.({ kind: 'emu:message', body });
   };
