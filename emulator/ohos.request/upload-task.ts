@@ -146,8 +146,8 @@ class LegacyUploadTask implements request.UploadTask, LiveTask, SchedulableTask 
     this.reschedule();
   }
 
-  // The service's scheduling (scheduler.ts). An API 9 task is BACKGROUND, of network ANY, not metered and,
-  // without the API 10 default, not roaming (`ParseConfigV9`, js_initialize.cpp); any network change that
+  // The service's scheduling (scheduler.ts). An API 9 task is BACKGROUND, of network ANY, not metered and
+  // not roaming (`js_common.h` `Config` defaults; `ParseConfigV9` does not read them); any network change that
   // stops it fails it (`network_offline`/`network_unavailable`: "version = API9 AND action = UPLOAD").
   readonly mode = Mode.BACKGROUND;
   readonly network = Network.ANY;
