@@ -193,6 +193,27 @@ describe("emulated device: the app's life and the service's rules (docs/platform
     expect(end.payload?.state).toBe(State.FAILED);
   });
 
+  it('the app dies with a FOREGROUND upload running: the service fails it 60 s (scaled) later; a BACKGROUND one goes on', async () => {
+    device = await startDevice({ timeScale: 0.001, progressIntervalMs: 20 });
+    const path = `${FILES_DIR}/both.bin`;
+    await device.writeFile(path, { size: 6_000_000, seed: 17 });
+    const app = await launchAgentApp(device);
+    const url = (id: string) => uploadUrl(server, { id, readBps: 3_000_000 });
+    const fg = (await call(app, {
+      op: 'create',
+      config: uploadConfig(url('dies-fg'), path, { mode: Mode.FOREGROUND }),
+    })) as string;
+    const bg = (await call(app, { op: 'create', config: uploadConfig(url('dies-bg'), path) })) as string;
+    await call(app, { op: 'start', tid: fg });
+    await call(app, { op: 'start', tid: bg });
+    await server.waitFor((r) => r.id === 'dies-fg' && r.bytesReceived > 0);
+    await app.kill();
+    const failed = await device.waitForServiceTask((t) => t.tid === fg && t.stateName === 'FAILED');
+    expect(failed.reason).toBe('The app is background or terminate');
+    await device.waitForServiceTask((t) => t.tid === bg && t.stateName === 'COMPLETED');
+    expect(server.byId('dies-bg')).toHaveLength(1);
+  });
+
   it('network drop: the service parks a BACKGROUND upload and sends the file again from byte 0 when Wi-Fi is back', async () => {
     device = await startDevice({ timeScale: 0.001, progressIntervalMs: 20 });
     const path = `${FILES_DIR}/drop.bin`;
