@@ -11,6 +11,13 @@
  *   `extras` carries `body: ''`). Every Progress has `extras` (`Convert2JSValue(Progress)` always sets it).
  * - Listeners stay until `request.agent.remove(tid)`, which stops a running task (no 'completed'/'failed'
  *   follows; a 'remove' listener gets the REMOVED progress) and frees it; unknown ids reject with 21900006.
+ * - `start()` hands the task to the scheduler (scheduler.ts, docs/platform/ohos.request.md §1d): it runs,
+ *   or waits (WAITING) for the network or the app; the network and the app's state may park it (it sends
+ *   its current file again from byte 0 when it runs again) or fail it.
+ * - `getTask`, `touch`, `search` (§1d): token checks as the service makes them (`query.rs`).
+ *
+ * This is the request service and the app's JS layer in one process. On an emulated device the app's side
+ * is agent-remote.ts and this module runs in the device's service process (device/service-main.ts).
  */
 import type { AsyncCallback, Callback } from '@ohos.base';
 import type common from '@ohos.app.ability.common';
