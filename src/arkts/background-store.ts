@@ -100,7 +100,6 @@ async function writeWhole(path: string, text: string): Promise<void> {
 
 export class BackgroundStore {
   readonly dir: string;
-  private entries: BackgroundEntry[] | undefined;
   private loadState: RecordState = 'ok';
   /** Every read and write of the record, in order. */
   private queue: Promise<unknown> = Promise.resolve();
@@ -197,8 +196,8 @@ export class BackgroundStore {
     return run;
   }
 
+  /** Reads the record at each step: another process of the app may have changed it since. */
   private async load(): Promise<BackgroundEntry[]> {
-    if (this.entries) return this.entries;
     let entries: BackgroundEntry[] = [];
     const path = this.recordPath;
     if (!(await fileIo.access(path))) {
@@ -219,7 +218,6 @@ export class BackgroundStore {
         await fileIo.rename(path, `${path}.corrupt`).catch(() => undefined);
       }
     }
-    this.entries = entries;
     return entries;
   }
 
@@ -228,7 +226,6 @@ export class BackgroundStore {
     const tmp = `${this.recordPath}.tmp`;
     await writeWhole(tmp, JSON.stringify({ v: RECORD_VERSION, uploads: entries }));
     await fileIo.rename(tmp, this.recordPath);
-    this.entries = entries;
     this.loadState = 'ok';
   }
 }

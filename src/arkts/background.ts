@@ -81,7 +81,8 @@ export function backgroundConfig(req: UploadRequest<ArkTsSource>, path: string, 
   return {
     action: request.agent.Action.UPLOAD,
     url: req.url,
-    title: req.fileName,
+    // The service refuses a title over 256 characters; API 12 shows its own title anyway.
+    title: req.fileName.slice(0, 256),
     method: 'POST',
     mode: request.agent.Mode.BACKGROUND,
     headers: { ...req.header, 'Content-Type': 'multipart/form-data' },

@@ -4,7 +4,8 @@
  * the copy of a user file, aborts, and the combinations that cannot run. What survives the app's death is
  * in background-device.test.ts.
  */
-import { readFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { dirname } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { request } from '@kit.BasicServicesKit';
 import { configure, uploadFile, uploadStats } from '../../src/arkts/index';
@@ -46,6 +47,14 @@ function record(): string[] {
   } catch {
     return [];
   }
+}
+
+/** Writes the record as the library does, whole and renamed over: a reading process never sees a part. */
+function writeRecord(uploads: object[]): void {
+  const real = sandbox.realPath(`${dir}/uploads.json`) as string;
+  mkdirSync(dirname(real), { recursive: true });
+  writeFileSync(`${real}.test`, JSON.stringify({ v: 1, uploads }));
+  renameSync(`${real}.test`, real);
 }
 
 async function file(size: number): Promise<{ filePath: string; sha256: string }> {
@@ -155,6 +164,30 @@ describe('background: true', () => {
       abort: { atPercent: 30 },
     });
     expectFailure(r, 'uploadFile:fail abort');
+  });
+
+  it('the record is capped: beyond 500 uploads not reported yet, a new one is refused, and leaves nothing', async () => {
+    const uploads = Array.from({ length: 500 }, (_, i) => ({
+      id: `${900000 + i}`,
+      url: server.uploadUrl,
+      filePath: `${context.filesDir}/gone.bin`,
+      name: 'file',
+      fileName: 'gone.bin',
+      size: 1,
+      created: Date.now(),
+    }));
+    writeRecord(uploads);
+    const { filePath } = await file(1024);
+    const id = 'over-the-cap';
+    await expect(
+      uploadFile({ url: `${server.uploadUrl}?id=${id}`, filePath, name: 'file', background: true }),
+    ).rejects.toEqual({
+      errMsg:
+        'uploadFile:fail cannot keep a background upload: too many background uploads not reported yet (500): call restoreUploads() to learn their outcomes',
+    });
+    expect(record()).toHaveLength(500);
+    expect(server.byId(id)).toEqual([]);
+    writeRecord([]);
   });
 
   it("fails at once where it cannot run: backend 'http' or 'uploadFile'", async () => {
