@@ -11,8 +11,8 @@
  *   process learns the state, the reason and the last headers from touch(): such an outcome is marked
  *   `afterTheFact`, without `statusCode` or `data`;
  * - it shows a notification: progress in it is turned on (`gauge`);
- * - network: any, cellular included (`metered`), as a foreground upload; or Wi-Fi only, waiting for it;
- *   a drop makes it wait and start the file again (`retry`).
+ * - network: any, cellular included, as a foreground upload; or Wi-Fi only, waiting for it; a drop makes
+ *   it wait and start the file again (`retry`).
  * Every upload is in the app's record (background-store.ts) from its creation until its outcome is
  * delivered, or it is aborted: then it is forgotten, its task removed, its copy deleted.
  */
@@ -87,7 +87,8 @@ export function backgroundConfig(req: UploadRequest<ArkTsSource>, path: string, 
     mode: request.agent.Mode.BACKGROUND,
     headers: { ...req.header, 'Content-Type': 'multipart/form-data' },
     data,
-    // Cellular counts as metered: without `metered` a task on cellular waits for Wi-Fi.
+    // Cellular counts as metered. The 5.0 service lets an ANY task use it whatever `metered` says; set anyway,
+    // so that no build that applies it parks a background upload on cellular (docs/background.md).
     network: wifi ? request.agent.Network.WIFI : request.agent.Network.ANY,
     metered: !wifi,
     roaming: true,

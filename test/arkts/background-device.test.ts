@@ -148,6 +148,28 @@ describe('what happens on the way', () => {
     await app.process.kill();
   });
 
+  it("Wi-Fi to cellular: the default goes on over cellular, network: 'wifi' waits for Wi-Fi", async () => {
+    const wifiOnly = await file();
+    const any = await file();
+    const app = await DeviceApp.launch(device);
+    const options = { name: 'file', background: true } as const;
+    app.upload('wifi', { ...options, url: url(wifiOnly.id), filePath: wifiOnly.filePath, network: 'wifi' });
+    app.upload('any', { ...options, url: url(any.id), filePath: any.filePath });
+    await app.atPercent('wifi', 30);
+    await app.atPercent('any', 30);
+    device.setNetwork({ type: 'cellular' });
+    // The default finishes on cellular (the switch may cut its connection: the service sends it again).
+    expectSuccess(await app.settled('any'));
+    expect(received(any.id)).toBe(any.sha256);
+    // Wi-Fi only: parked on cellular, the whole file again once on Wi-Fi.
+    await device.waitForServiceTask((t) => t.url === url(wifiOnly.id) && t.stateName === 'WAITING');
+    device.setNetwork({ type: 'wifi' });
+    const r = await app.settled('wifi');
+    expect(JSON.parse(expectSuccess(r).data).files[0].sha256).toBe(wifiOnly.sha256);
+    expect(server.byId(wifiOnly.id).length).toBeGreaterThanOrEqual(2);
+    await app.process.kill();
+  });
+
   it('a user file (file://media/...): its copy is kept while the outcome is unknown, deleted once it is known', async () => {
     const photo = await device.addUserFile({ content: { size: SIZE, seed: 99 }, displayName: 'clip.mp4' });
     const id = `bg-media-${++n}`;
