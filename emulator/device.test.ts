@@ -96,7 +96,7 @@ describe('emulated device: the request service outlives the app (docs/platform/a
     const path = `${FILES_DIR}/big.bin`;
     const sha = await device.writeFile(path, { size, seed: 7 });
     const first = await launchAgentApp(device);
-    const url = uploadUrl(server, { id: 'survives-kill', readBps: 12_000_000 });
+    const url = uploadUrl(server, { id: 'survives-kill', readBps: 8_000_000 });
     const tid = (await call(first, {
       op: 'create',
       config: uploadConfig(url, path, { token: 'token-of-test' }),
