@@ -8,7 +8,8 @@ import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { request } from '@kit.BasicServicesKit';
-import { configure, uploadFile, uploadStats } from '../../src/arkts/index';
+import type { common } from '@kit.AbilityKit';
+import { configure, restoreUploads, uploadFile, uploadStats } from '../../src/arkts/index';
 import { BACKGROUND_DIR } from '../../src/arkts/background-store';
 import { addUserFile, emulationStats } from '../../emulator/control';
 import { APPLICATION_DIRS, getSandbox } from '../../emulator/sandbox';
@@ -203,5 +204,45 @@ describe('background: true', () => {
     }
     configure({ backend: 'agent' });
     expect(() => configure({ backend: 'http', background: true })).toThrow("backend 'http' cannot run one");
+  });
+
+  it('without request.agent, it fails at once and says why', async () => {
+    const { filePath } = await file(1024);
+    const agent = request.agent as { create: unknown };
+    const create = agent.create;
+    agent.create = undefined;
+    try {
+      await expect(uploadFile({ url: server.uploadUrl, filePath, name: 'file', background: true })).rejects.toEqual({
+        errMsg: 'uploadFile:fail background uploads need request.agent, which this system does not have',
+      });
+    } finally {
+      agent.create = create;
+    }
+  });
+});
+
+describe('restoreUploads()', () => {
+  it("leaves out this process's own uploads, which their tasks report", async () => {
+    const { filePath } = await file(6 * 1024 * 1024);
+    const task = uploadFile({
+      url: `${server.uploadUrl}?readBps=${8 * 1024 * 1024}`,
+      filePath,
+      name: 'file',
+      background: true,
+    });
+    let during: Promise<unknown[]> | undefined;
+    task.onProgressUpdate(() => {
+      during ??= restoreUploads();
+    });
+    await task;
+    expect(during).toBeDefined();
+    expect(await during).toEqual([]);
+    expect(record()).toEqual([]);
+  });
+
+  it('a context that is none: a rejection that says so', async () => {
+    await expect(restoreUploads({} as common.Context)).rejects.toEqual({
+      errMsg: 'restoreUploads:fail parameter error: parameter.context should be an application Context (with cacheDir)',
+    });
   });
 });
