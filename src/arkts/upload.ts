@@ -90,9 +90,18 @@ function interruptible(inner: Transport<ArkTsSource>): Transport<ArkTsSource> {
   return {
     start(req, sink) {
       let timer: ReturnType<typeof setTimeout> | undefined;
+      let since = 0;
       const stop = watchAppState(req.source.context, (background) => {
         clearTimeout(timer);
-        timer = background ? setTimeout(() => sink.fail(INTERRUPTED), interruptAfterMs) : undefined;
+        timer = undefined;
+        if (background) {
+          since = Date.now();
+          timer = setTimeout(() => sink.fail(INTERRUPTED), interruptAfterMs);
+        } else if (since > 0 && Date.now() - since >= interruptAfterMs) {
+          // Suspended before its timer could fire: the time in the background was long enough all the same.
+          sink.fail(INTERRUPTED);
+        }
+        if (!background) since = 0;
       });
       const handle = inner.start(req, sink);
       return {

@@ -11,7 +11,7 @@ import { request } from '@kit.BasicServicesKit';
 import type { common } from '@kit.AbilityKit';
 import { configure, restoreUploads, uploadFile, uploadStats } from '../../src/arkts/index';
 import { BACKGROUND_DIR } from '../../src/arkts/background-store';
-import { addUserFile, emulationStats } from '../../emulator/control';
+import { addUserFile, appStateCallbacks, emulationStats, setAppState } from '../../emulator/control';
 import { APPLICATION_DIRS, getSandbox } from '../../emulator/sandbox';
 import type { UploadServer } from '../../server/types';
 import { runScenario } from '../contract/driver';
@@ -244,5 +244,44 @@ describe('restoreUploads()', () => {
     await expect(restoreUploads({} as common.Context)).rejects.toEqual({
       errMsg: 'restoreUploads:fail parameter error: parameter.context should be an application Context (with cacheDir)',
     });
+  });
+});
+
+describe("foreground uploads and the app's background (in one process; suspension itself: background-device.test.ts)", () => {
+  afterEach(() => {
+    setAppState('foreground');
+    configure({ interruptAfterMs: 5000 });
+  });
+
+  it("@ohos.net.http: still running interruptAfterMs after the app left the foreground, 'interrupted'", async () => {
+    configure({ backend: 'http', interruptAfterMs: 50 });
+    const { filePath } = await file(8 * 1024 * 1024);
+    const id = 'interrupted-http';
+    const task = uploadFile({ url: `${server.uploadUrl}?id=${id}&readBps=${2 * 1024 * 1024}`, filePath, name: 'file' });
+    let once = false;
+    task.onProgressUpdate(() => {
+      if (!once) setAppState('background');
+      once = true;
+    });
+    await expect(task).rejects.toEqual({ errMsg: 'uploadFile:fail interrupted' });
+    // The watch on the app's state ends with the upload.
+    expect(appStateCallbacks()).toBe(0);
+  });
+
+  it('back in the foreground in time, it goes on and succeeds', async () => {
+    // The upload takes about a second; away for less than 100 ms, it is not interrupted.
+    configure({ backend: 'http', interruptAfterMs: 100 });
+    const { filePath, sha256 } = await file(8 * 1024 * 1024);
+    const task = uploadFile({ url: `${server.uploadUrl}?readBps=${8 * 1024 * 1024}`, filePath, name: 'file' });
+    let once = false;
+    task.onProgressUpdate(() => {
+      if (once) return;
+      once = true;
+      setAppState('background');
+      setAppState('foreground');
+    });
+    expect(JSON.parse((await task).data).files[0].sha256).toBe(sha256);
+    expect(once).toBe(true);
+    expect(appStateCallbacks()).toBe(0);
   });
 });
