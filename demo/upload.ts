@@ -5,6 +5,7 @@
  * Options: --size <MB> (default 48), --rate <MB/s> the server reads at (default 6),
  *          --device-pacing (progress at most once a second, as devices do; default 250 ms),
  *          --backend http|agent|uploadFile (default agent).
+ *          --background: the upload outlives its app (demo/background.ts).
  */
 import { configure, uploadFile } from '../src/arkts/index';
 import type { ArkTsBackend } from '../src/arkts/types';
@@ -94,4 +95,12 @@ async function main(): Promise<void> {
   }
 }
 
-void main();
+if (process.argv.includes('--background')) {
+  import('./background').then(
+    (demo) => demo.backgroundDemo(),
+    (err: unknown) => {
+      console.error(err);
+      process.exitCode = 1;
+    },
+  );
+} else void main();

@@ -20,7 +20,18 @@ import {
   type FileIoCall,
 } from './state';
 
+import { resetScheduler } from './ohos.request/scheduler';
+import {
+  appStateListenerCount,
+  changeAppState,
+  changeNetwork,
+  resetAppState,
+  type AppState,
+  type NetworkState,
+} from './app-state';
+
 export type { EmulationSettings, FileIoCall } from './state';
+export type { AppState, NetworkState } from './app-state';
 export { addUserFile, linkUserFile, revokeUserFile, userFileRealPath } from './media-library';
 export type { UserFile, UserFileSpec } from './media-library';
 
@@ -138,6 +149,29 @@ export function whenFileCopied(callback: () => void): void {
   };
 }
 
+/**
+ * The app goes to the background or comes back: the `applicationStateChange` callbacks of the contexts'
+ * `getApplicationContext()` run, and the request service's rule for FOREGROUND tasks starts or is cancelled
+ * (docs/platform/app-lifecycle.md). The process is not suspended (a test process cannot stop itself): for
+ * that, use a device (emulator/device.ts). `resetEmulation()` brings the app back to the foreground.
+ */
+export function setAppState(state: AppState): void {
+  changeAppState(state);
+}
+
+/**
+ * The device's network changes: the request service applies its network rules to the tasks
+ * (docs/platform/ohos.request.md, "Network"), and `@ohos.net.http` meets it. `resetEmulation()` restores Wi-Fi.
+ */
+export function setNetwork(state: NetworkState): void {
+  changeNetwork(state);
+}
+
+/** `applicationStateChange` callbacks registered now (`getApplicationContext().on(...)` without `off`). */
+export function appStateCallbacks(): number {
+  return appStateListenerCount();
+}
+
 /** Errors thrown by app listeners since the last call (the emulation catches them and goes on). */
 export function takeListenerErrors(): unknown[] {
   return listenerErrors.splice(0, listenerErrors.length);
@@ -168,6 +202,8 @@ export async function resetEmulation(): Promise<void> {
     ),
   );
   Object.assign(settings, DEFAULT_SETTINGS);
+  resetAppState();
+  resetScheduler();
   fileFaults.clear();
   listenerErrors.length = 0;
 }

@@ -8,14 +8,17 @@
  * the same way (request_request `js_initialize.cpp` `CheckUserFileSpec`). docs/platform/user-files.md
  * has the facts and their sources.
  *
- * The files live in a real directory of their own, outside the sandbox root, removed at exit.
+ * The files live in a real directory of their own, outside the sandbox root, removed at exit. On an
+ * emulated device (emulator/device.ts) the library is the device's `media/` folder with an `index.json`,
+ * which the test process writes (`device.addUserFile`) and app processes read.
  */
-import { linkSync, mkdtempSync, open, realpathSync, rmSync } from 'node:fs';
+import { linkSync, mkdtempSync, open, readFileSync, realpathSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { fileIoError, fileIoErrorFromNode } from './errors';
 import { type SandboxContent, writeContent } from './sandbox';
+import { deviceDirOfProcess, deviceMediaRoot } from './device/env';
 
 /** What a test puts in the media library (`addUserFile`). */
 export interface UserFileSpec {
@@ -62,16 +65,58 @@ export function isMediaUri(uri: string): boolean {
 }
 
 /** A new asset's URI and where its bytes are to be. */
-function newAsset(displayName: string, kind: UserFileSpec['kind']): { uri: string; realPath: string } {
+function newAsset(
+  displayName: string,
+  kind: UserFileSpec['kind'],
+  id = ++ids,
+  root = libraryRoot(),
+): { uri: string; realPath: string } {
   if (displayName === '' || displayName.includes('/')) {
     throw new Error(`a display name is one non-empty path segment, got "${displayName}"`);
   }
-  const id = ++ids;
   const folder = `${kind === 'video' ? 'VID' : 'IMG'}_${1_700_000_000 + id}_${String(id).padStart(3, '0')}`;
   return {
     uri: `${PREFIX}Photo/${id}/${folder}/${encodeURIComponent(displayName)}`,
-    realPath: join(libraryRoot(), String(id)),
+    realPath: join(root, String(id)),
   };
+}
+
+type DeviceIndex = Record<string, Asset>;
+
+function readDeviceIndex(mediaRoot: string): DeviceIndex {
+  try {
+    return JSON.parse(readFileSync(join(mediaRoot, 'index.json'), 'utf8')) as DeviceIndex;
+  } catch {
+    return {};
+  }
+}
+
+/** An asset of this process's library, or, on an emulated device, of the device's library. */
+function assetOf(uri: string): Asset | undefined {
+  const own = assets.get(uri);
+  if (own !== undefined) return own;
+  const deviceDir = deviceDirOfProcess();
+  return deviceDir === undefined ? undefined : readDeviceIndex(deviceMediaRoot(deviceDir))[uri];
+}
+
+/** `device.addUserFile`: a user file in a device's media library (`mediaRoot`), seen by its app processes. */
+export async function addDeviceUserFile(mediaRoot: string, spec: UserFileSpec): Promise<UserFile> {
+  const index = readDeviceIndex(mediaRoot);
+  const { uri, realPath } = newAsset(spec.displayName, spec.kind, Object.keys(index).length + 1, mediaRoot);
+  const sha256 = await writeContent(realPath, spec.content);
+  index[uri] = { realPath, readable: spec.access !== 'denied' };
+  const path = join(mediaRoot, 'index.json');
+  writeFileSync(`${path}.tmp`, JSON.stringify(index));
+  renameSync(`${path}.tmp`, path);
+  return { uri, sha256, size: contentSize(spec.content) };
+}
+
+function contentSize(content: SandboxContent): number {
+  return typeof content === 'string'
+    ? Buffer.byteLength(content)
+    : content instanceof Uint8Array
+      ? content.length
+      : content.size;
 }
 
 /** Adds a file to the media library; resolves with its URI, the sha256 of its content and its size. */
@@ -79,13 +124,7 @@ export async function addUserFile(spec: UserFileSpec): Promise<UserFile> {
   const { uri, realPath } = newAsset(spec.displayName, spec.kind);
   const sha256 = await writeContent(realPath, spec.content);
   assets.set(uri, { realPath, readable: spec.access !== 'denied' });
-  const size =
-    typeof spec.content === 'string'
-      ? Buffer.byteLength(spec.content)
-      : spec.content instanceof Uint8Array
-        ? spec.content.length
-        : spec.content.size;
-  return { uri, sha256, size };
+  return { uri, sha256, size: contentSize(spec.content) };
 }
 
 /**
@@ -108,7 +147,7 @@ export function revokeUserFile(uri: string): void {
 
 /** Where an asset is on this machine (for tests and benchmarks that inspect or link it), or undefined. */
 export function userFileRealPath(uri: string): string | undefined {
-  return assets.get(uri)?.realPath;
+  return assetOf(uri)?.realPath;
 }
 
 /**
@@ -117,7 +156,7 @@ export function userFileRealPath(uri: string): string | undefined {
  * URI the library does not have, 13900012 Permission denied without a read grant or for a writing mode.
  */
 export function userFileToOpen(uri: string, mode: number): string {
-  const asset = assets.get(uri);
+  const asset = assetOf(uri);
   if (!asset) throw fileIoError('ENOENT');
   if (!asset.readable || (mode & WRITING) !== 0) throw fileIoError('EACCES');
   return asset.realPath;

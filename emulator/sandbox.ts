@@ -12,6 +12,8 @@ import { mkdir, writeFile as writeWhole } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join, posix } from 'node:path';
 import type common from '@ohos.app.ability.common';
+import { applicationContext, type EmulatedApplicationContext } from './app-state';
+import { DEVICE_DIR_ENV, deviceSandboxRoot } from './device/env';
 
 export const BUNDLE_NAME = 'com.example.uploaddemo';
 
@@ -58,9 +60,12 @@ export interface Sandbox {
    * A stage-model context whose directories are in this sandbox (usable as `common.Context`), of the app
    * `BUNDLE_NAME` (`applicationInfo.name`).
    */
-  createContext(): common.Context;
-  /** The application-level context (APPLICATION_DIRS), of the same app. */
-  createApplicationContext(): common.Context;
+  createContext(): common.Context & { getApplicationContext(): EmulatedApplicationContext };
+  /**
+   * The application-level context (APPLICATION_DIRS), of the same app, with the `applicationStateChange`
+   * subscription (`on`/`off`) of `app-state.ts`.
+   */
+  createApplicationContext(): EmulatedApplicationContext;
   /** Removes every file and recreates the empty context directories. */
   clear(): void;
 }
@@ -76,10 +81,19 @@ class SandboxImpl implements Sandbox {
   readonly root: string;
 
   constructor() {
-    // realpath: the sandbox root must not hide a symlink (e.g. /tmp -> /private/tmp), see requestPaths.
-    this.root = realpathSync(mkdtempSync(join(tmpdir(), 'ohos-sandbox-')));
-    const root = this.root;
-    process.once('exit', () => rmSync(root, { recursive: true, force: true }));
+    const deviceDir = process.env[DEVICE_DIR_ENV];
+    if (deviceDir !== undefined && deviceDir !== '') {
+      // An app (or the request service) of an emulated device (emulator/device.ts): the device's sandbox,
+      // which outlives this process.
+      const root = deviceSandboxRoot(deviceDir);
+      mkdirSync(root, { recursive: true });
+      this.root = realpathSync(root);
+    } else {
+      // realpath: the sandbox root must not hide a symlink (e.g. /tmp -> /private/tmp), see requestPaths.
+      this.root = realpathSync(mkdtempSync(join(tmpdir(), 'ohos-sandbox-')));
+      const root = this.root;
+      process.once('exit', () => rmSync(root, { recursive: true, force: true }));
+    }
     this.createContextDirs();
   }
 
@@ -112,14 +126,20 @@ class SandboxImpl implements Sandbox {
     }
   }
 
-  createContext(): common.Context {
+  createContext(): common.Context & { getApplicationContext(): EmulatedApplicationContext } {
     // applicationInfo.name is the bundle name (SDK doc of ApplicationInfo.name); the rest of
-    // ApplicationInfo is not modelled.
-    return { stageMode: true, applicationInfo: { name: BUNDLE_NAME }, ...CONTEXT_DIRS };
+    // ApplicationInfo is not modelled. `getApplicationContext()` is Context's (application/Context.d.ts).
+    const application = this.createApplicationContext();
+    return {
+      stageMode: true,
+      applicationInfo: { name: BUNDLE_NAME },
+      ...CONTEXT_DIRS,
+      getApplicationContext: () => application,
+    };
   }
 
-  createApplicationContext(): common.Context {
-    return { stageMode: true, applicationInfo: { name: BUNDLE_NAME }, ...APPLICATION_DIRS };
+  createApplicationContext(): EmulatedApplicationContext {
+    return applicationContext({ bundleName: BUNDLE_NAME, ...APPLICATION_DIRS });
   }
 
   clear(): void {

@@ -38,6 +38,11 @@ export interface EmulationSettings {
    * on: `{headers, body}`, as the SDK's doc comment of `agent.Progress.extras` describes it.
    */
   nestedExtras: boolean;
+  /**
+   * Multiplies the durations of the platform's rules: the 60 s after which the request service fails a
+   * FOREGROUND upload of an app in the background (docs/platform/app-lifecycle.md). 0.001 makes 60 s last 60 ms.
+   */
+  timeScale: number;
 }
 
 export const DEFAULT_SETTINGS: Readonly<EmulationSettings> = Object.freeze({
@@ -46,6 +51,7 @@ export const DEFAULT_SETTINGS: Readonly<EmulationSettings> = Object.freeze({
   totalTimeoutMs: 10 * 60 * 1000,
   statusInProtocolError: false,
   nestedExtras: false,
+  timeScale: 1,
 });
 
 /** How many automatic retries a task gets after network failures (`RETRY_TIMES = 4`, request_task.rs). */
@@ -97,6 +103,9 @@ export const fileFaults = new Map<string, number>();
 export function fileFaultKey(call: FileIoCall, path: string): string {
   return `${call} ${posix.normalize(path)}`;
 }
+
+/** Called as an agent task changes state or sends progress (the request service's store, device/service-main.ts). */
+export const taskHooks: { changed: ((task: unknown) => void) | undefined } = { changed: undefined };
 
 /** Errors thrown by listeners; the dispatcher keeps them here instead of letting them break a task. */
 export const listenerErrors: unknown[] = [];

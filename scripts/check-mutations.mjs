@@ -39,7 +39,7 @@ const mutations = [
         '  private headersSeen = false;\n',
         '  private headersSeen = false;\n  private readonly calledAt = Date.now();\n',
       ],
-      ['      this.request.timeout,\n    );', '      this.request.timeout - (Date.now() - this.calledAt),\n    );'],
+      ['    const ms = this.request.timeout;\n', '    const ms = this.request.timeout - (Date.now() - this.calledAt);\n'],
     ],
     tests: ['test/core/engine.test.ts', '-t', 'is counted from the moment the upload leaves the queue'],
   },
@@ -328,8 +328,8 @@ const mutations = [
   {
     name: "bridge: a files upload's withCredentials does not reach the host",
     file: 'src/hybrid/bridge-transport.ts',
-    from: "  if (req.form === 'files') return { url, files, header, formData, timeout, retry, withCredentials };",
-    to: "  if (req.form === 'files') return { url, files, header, formData, timeout, retry };",
+    from: '      ? { url, files, header, formData, timeout, retry, withCredentials }',
+    to: '      ? { url, files, header, formData, timeout, retry }',
     tests: ['test/bridge/cookies.test.ts', '-t', 'only with withCredentials'],
   },
   {
@@ -510,7 +510,7 @@ const mutations = [
   {
     name: 'files: request.agent is given several files (it would send a request each)',
     file: 'src/arkts/upload.ts',
-    from: "if (backend === 'agent') return count > 1 ? refusing(oneRequestOnly('request.agent', count)) : agentTransport;",
+    from: "if (backend === 'agent') return count > 1 ? failing(oneRequestOnly('request.agent', count)) : agentTransport;",
     to: "if (backend === 'agent') return agentTransport;",
     tests: ['test/arkts/files.test.ts', '-t', 'several files: a parameter error'],
   },

@@ -52,7 +52,9 @@ describe('sandbox: the app view of storage (SDK FileSpec.path; js_initialize.cpp
       cacheDir: '/data/storage/el2/base/haps/entry/cache',
       filesDir: '/data/storage/el2/base/haps/entry/files',
       tempDir: '/data/storage/el2/base/haps/entry/temp',
+      getApplicationContext: expect.any(Function),
     });
+    expect(context.getApplicationContext().filesDir).toBe(APPLICATION_DIRS.filesDir);
     for (const dir of [context.cacheDir, context.filesDir, context.tempDir]) {
       expect(statSync(sandbox.realPath(dir) ?? '').isDirectory()).toBe(true);
     }
@@ -60,7 +62,7 @@ describe('sandbox: the app view of storage (SDK FileSpec.path; js_initialize.cpp
 
   it('the application-level context has the area base directory without haps/<module>, which exists', () => {
     const app = sandbox.createApplicationContext();
-    expect(app).toEqual({ stageMode: true, applicationInfo: { name: BUNDLE_NAME }, ...APPLICATION_DIRS });
+    expect(app).toMatchObject({ stageMode: true, applicationInfo: { name: BUNDLE_NAME }, ...APPLICATION_DIRS });
     expect(app.tempDir).toBe('/data/storage/el2/base/temp');
     expect(statSync(sandbox.realPath(app.tempDir) ?? '').isDirectory()).toBe(true);
   });
@@ -198,6 +200,29 @@ describe('fileIo (@ohos.file.fs subset)', () => {
     expect(denied.uri.endsWith('/a%20b.jpg')).toBe(true);
     expect(await errorCode(() => fileIo.open(denied.uri))).toBe(13900012);
     expect(await errorCode(() => fileIo.open(`${photo.uri}.missing`))).toBe(13900002);
+    expect(emulationStats().openFiles).toBe(0);
+  });
+
+  it('write / fsync / rename / readText: text written as UTF-8, renamed over a file in one step, read back', async () => {
+    const dir = `${FILES}/record`;
+    await fileIo.mkdir(dir, true).catch(() => undefined);
+    const file = await fileIo.open(
+      `${dir}/r.json.tmp`,
+      fileIo.OpenMode.WRITE_ONLY | fileIo.OpenMode.CREATE | fileIo.OpenMode.TRUNC,
+    );
+    expect(await fileIo.write(file.fd, '{"é":1}')).toBe(8);
+    await fileIo.fsync(file.fd);
+    await fileIo.close(file);
+    await sandbox.writeFile(`${dir}/r.json`, 'old');
+    await fileIo.rename(`${dir}/r.json.tmp`, `${dir}/r.json`);
+    expect(await fileIo.readText(`${dir}/r.json`)).toBe('{"é":1}');
+    expect(await fileIo.access(`${dir}/r.json.tmp`)).toBe(false);
+    // A descriptor opened read-only cannot be written (13900008); a missing source cannot be renamed (13900002).
+    const readOnly = await fileIo.open(`${dir}/r.json`);
+    expect(await errorCode(() => fileIo.write(readOnly.fd, 'x'))).toBe(13900008);
+    await fileIo.close(readOnly);
+    expect(await errorCode(() => fileIo.rename(`${dir}/none`, `${dir}/r.json`))).toBe(13900002);
+    expect(await errorCode(() => fileIo.readText(`${dir}/none`))).toBe(13900002);
     expect(emulationStats().openFiles).toBe(0);
   });
 

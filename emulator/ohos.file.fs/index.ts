@@ -13,6 +13,7 @@ import {
   close as closeFd,
   constants,
   fstat,
+  fsync as fsyncNode,
   ftruncate,
   open as openFd,
   read as readFd,
@@ -25,6 +26,8 @@ import {
   lstat as lstatReal,
   mkdir as mkdirReal,
   readdir as readdirReal,
+  readFile as readFileReal,
+  rename as renameReal,
   rm as rmReal,
   stat as statReal,
   unlink as unlinkReal,
@@ -42,6 +45,7 @@ type File = FileIoModule.File;
 const openReal = promisify(openFd);
 const closeReal = promisify(closeFd);
 const fstatReal = promisify(fstat);
+const fsyncReal = promisify(fsyncNode);
 const ftruncateReal = promisify(ftruncate);
 const readReal = promisify(readFd);
 const writeReal = promisify(writeFd);
@@ -247,17 +251,71 @@ export function unlink(path: string, callback?: AsyncCallback<void>): Promise<vo
   );
 }
 
+/**
+ * Writes `buffer` (text is written as UTF-8, the only `encoding` the SDK names) at the descriptor's offset, or
+ * at `options.offset`; resolves with the number of bytes written. A descriptor not opened for writing is
+ * 13900008 Bad file descriptor, as write(2) says.
+ */
+export async function write(
+  fd: number,
+  buffer: ArrayBuffer | string,
+  options?: { offset?: number; length?: number; encoding?: string },
+): Promise<number> {
+  const file = appFile(fd);
+  if (!file.writable) throw fileIoError('EBADF');
+  if (options?.encoding !== undefined && options.encoding !== 'utf-8') throw fileIoError('EINVAL');
+  const bytes = typeof buffer === 'string' ? Buffer.from(buffer, 'utf8') : Buffer.from(buffer);
+  const length = options?.length ?? bytes.length;
+  if (!Number.isInteger(length) || length < 0 || length > bytes.length) throw fileIoError('EINVAL');
+  const position = options?.offset ?? null;
+  return nodeCall(async () => (await writeReal(fd, bytes, 0, length, position)).bytesWritten);
+}
+
+/** Flushes a descriptor from `open` to the storage. */
+export async function fsync(fd: number): Promise<void> {
+  appFile(fd);
+  await nodeCall(() => fsyncReal(fd));
+}
+
+/**
+ * Renames a file or directory, replacing a file at `newPath` (rename(2): atomic on the same file system,
+ * which the app's sandbox is).
+ */
+export async function rename(oldPath: string, newPath: string): Promise<void> {
+  const from = existingRealPath(oldPath);
+  const to = realPathOf(newPath);
+  if (to === undefined) throw fileIoError('ENOENT');
+  await nodeCall(() => renameReal(from, to));
+}
+
+/** A whole file as text (UTF-8), or `length` bytes of it from `offset`. */
+export async function readText(
+  filePath: string,
+  options?: { offset?: number; length?: number; encoding?: string },
+): Promise<string> {
+  const real = existingRealPath(filePath);
+  if (options?.encoding !== undefined && options.encoding !== 'utf-8') throw fileIoError('EINVAL');
+  const whole = await nodeCall(() => readFileReal(real));
+  const start = options?.offset ?? 0;
+  const end = options?.length === undefined ? whole.length : start + options.length;
+  return whole.subarray(start, end).toString('utf8');
+}
+
 const fileIo: typeof FileIoModule = {
   access,
   close,
   copyFile,
+  fsync,
   listFile,
   lstat,
   mkdir,
   open,
+  readText,
+  rename,
   rmdir,
   stat,
   unlink,
+  write,
   AccessModeType,
   OpenMode,
 };

@@ -28,7 +28,8 @@
  */
 import { Agent as HttpAgent, type ClientRequest, type IncomingMessage, request as httpRequest } from 'node:http';
 import { Agent as HttpsAgent, request as httpsRequest } from 'node:https';
-import type { Socket } from 'node:net';
+import { isIP, type Socket } from 'node:net';
+import { currentNetwork, watchNetwork } from '../app-state';
 import { errnoCode } from '../errors';
 import { trackSocket } from '../state';
 import { Curl } from './errors';
@@ -87,6 +88,7 @@ export class CurlTransfer {
   private socket: Socket | undefined;
   private readonly timers: Array<ReturnType<typeof setTimeout>> = [];
   private readonly first: URL | undefined;
+  private unwatchNetwork: (() => void) | undefined;
 
   constructor(
     private readonly spec: TransferSpec,
@@ -110,6 +112,21 @@ export class CurlTransfer {
       this.end({ ok: false, code: Curl.URL_MALFORMAT, detail: `bad URL ${this.spec.url}` });
       return;
     }
+    // The device's network (app-state.ts): offline, no connection can be made; a connection under way breaks
+    // (docs/platform/app-lifecycle.md, "The app's own HTTP").
+    if (currentNetwork().type === 'none') {
+      const literal = isIP(first.hostname.replace(/^\[|\]$/g, '')) !== 0;
+      this.end({
+        ok: false,
+        code: literal ? Curl.COULDNT_CONNECT : Curl.COULDNT_RESOLVE_HOST,
+        detail: 'the device is offline',
+      });
+      return;
+    }
+    this.unwatchNetwork = watchNetwork((network) => {
+      if (network.type !== 'none') return;
+      this.request?.destroy(Object.assign(new Error('the network went away'), { code: 'ENETDOWN' }));
+    });
     if (this.spec.timeoutMs > 0) {
       this.timer(this.spec.timeoutMs, () =>
         this.end({ ok: false, code: Curl.OPERATION_TIMEDOUT, detail: 'transfer timeout' }),
@@ -122,6 +139,7 @@ export class CurlTransfer {
   kill(): Promise<void> {
     this.ended = true;
     this.clearTimers();
+    this.unwatchNetwork?.();
     const socket = this.socket;
     this.request?.destroy();
     if (socket === undefined || socket.destroyed) return Promise.resolve();
@@ -132,6 +150,7 @@ export class CurlTransfer {
     if (this.ended) return;
     this.ended = true;
     this.clearTimers();
+    this.unwatchNetwork?.();
     this.request?.destroy();
     this.resolve(result);
   }

@@ -11,11 +11,18 @@
  *   `extras` carries `body: ''`). Every Progress has `extras` (`Convert2JSValue(Progress)` always sets it).
  * - Listeners stay until `request.agent.remove(tid)`, which stops a running task (no 'completed'/'failed'
  *   follows; a 'remove' listener gets the REMOVED progress) and frees it; unknown ids reject with 21900006.
+ * - `start()` hands the task to the scheduler (scheduler.ts, docs/platform/ohos.request.md §1d): it runs,
+ *   or waits (WAITING) for the network or the app; the network and the app's state may park it (it sends
+ *   its current file again from byte 0 when it runs again) or fail it.
+ * - `getTask`, `touch`, `search` (§1d): token checks as the service makes them (`query.rs`).
+ *
+ * This is the request service and the app's JS layer in one process. On an emulated device the app's side
+ * is agent-remote.ts and this module runs in the device's service process (device/service-main.ts).
  */
 import type { AsyncCallback, Callback } from '@ohos.base';
 import type common from '@ohos.app.ability.common';
 import type request from '@ohos.request';
-import { Action, Mode, State } from './agent-enums';
+import { Action, Mode, Network, State } from './agent-enums';
 import { EventQueue, Listeners } from '../dispatcher';
 import { requestError, RequestErrorCode } from '../errors';
 import { flatHeaders, headerMap, type FilePart, type FormField, type ResponseInfo } from './http-transfer';
@@ -46,7 +53,8 @@ import {
   type ContextDirs,
   type OpenedFile,
 } from './paths';
-import { agentTasks, settings, type LiveAgentTask } from '../state';
+import { agentTasks, settings, taskHooks, type LiveAgentTask } from '../state';
+import { admission, registerTask, unregisterTask, type SchedulableTask } from './scheduler';
 import { rangeOf, UploadEngine, type EngineConfig, type EngineResult, type ProgressSnapshot } from './upload-engine';
 
 export { Action, Faults, Mode, Network, State } from './agent-enums';
@@ -57,7 +65,7 @@ type HttpResponse = request.agent.HttpResponse;
 type TaskInfo = request.agent.TaskInfo;
 type ProgressCallback = (progress: Progress) => void;
 
-interface AgentEvents {
+export interface AgentEvents {
   progress: [progress: Progress];
   completed: [progress: Progress];
   failed: [progress: Progress];
@@ -107,6 +115,69 @@ export function show(id: unknown, callback?: unknown): Promise<TaskInfo> | void 
   return complete(asCallback<TaskInfo>(callback), async () => taskOf(id).info(), 10);
 }
 
+/** `request.agent.touch` (API 10): `show` for a task created with this token; 21900006 otherwise. */
+export function touch(id: string, token: string, callback: AsyncCallback<TaskInfo>): void;
+export function touch(id: string, token: string): Promise<TaskInfo>;
+export function touch(id: unknown, token: unknown, callback?: unknown): Promise<TaskInfo> | void {
+  if (typeof id !== 'string') paramError('Incorrect parameter type, tid is not a string');
+  checkToken(token);
+  return complete(
+    asCallback<TaskInfo>(callback),
+    async () => {
+      const task = taskOf(id);
+      if (task.token !== token) throw requestError(RequestErrorCode.TASK_NOT_FOUND, 'task not found error');
+      return task.info();
+    },
+    10,
+  );
+}
+
+/** `request.agent.search` (API 10): ids of the app's tasks created in [after, before] (default: the last 24 h). */
+export function search(callback: AsyncCallback<string[]>): void;
+export function search(filter: request.agent.Filter, callback: AsyncCallback<string[]>): void;
+export function search(filter?: request.agent.Filter): Promise<string[]>;
+export function search(first?: unknown, second?: unknown): Promise<string[]> | void {
+  const callback = asCallback<string[]>(typeof first === 'function' ? first : second);
+  const filter = typeof first === 'function' ? undefined : first;
+  return complete(callback, async () => searchTasks(filter), 10);
+}
+
+/** `request.agent.getTask` (API 11): the Task of an id, when the token matches the task's ("null" when none). */
+export function getTask(context: common.BaseContext, id: string, token?: string): Promise<request.agent.Task> {
+  contextDirs(context);
+  if (typeof id !== 'string') paramError('Incorrect parameter type, tid is not of string type');
+  if (id === '') paramError('Parameter verification failed, tid is empty');
+  if (token !== undefined) checkToken(token);
+  return (async () => {
+    const task = agentTasks.get(id);
+    if (!(task instanceof AgentTask) || task.token !== (token ?? 'null')) {
+      throw requestError(RequestErrorCode.TASK_NOT_FOUND, 'task not found error');
+    }
+    return task;
+  })();
+}
+
+const DAY_MS = 24 * 60 * 60 * 1000;
+
+function searchTasks(filter: unknown): string[] {
+  const before = isObject(filter) && typeof filter.before === 'number' ? filter.before : Date.now();
+  const after = isObject(filter) && typeof filter.after === 'number' ? filter.after : before - DAY_MS;
+  if (before < after) paramError('Parameter verification failed, filter before is small than after');
+  const ids: string[] = [];
+  for (const task of agentTasks.values()) {
+    if (task instanceof AgentTask && task.matches(filter, after, before)) ids.push(task.tid);
+  }
+  return ids;
+}
+
+export function checkToken(token: unknown): void {
+  if (typeof token !== 'string') paramError('Incorrect parameter type, token is not of string type');
+  const bytes = Buffer.byteLength(token, 'utf8');
+  if (bytes < TOKEN_BYTES.min || bytes > TOKEN_BYTES.max) {
+    paramError('Parameter verification failed, the length of token should between 8 and 2048 bytes');
+  }
+}
+
 function taskOf(id: string): AgentTask {
   const task = agentTasks.get(id);
   if (!(task instanceof AgentTask)) throw requestError(RequestErrorCode.TASK_NOT_FOUND, 'task not found');
@@ -141,29 +212,58 @@ interface TaskDescription {
   readonly files: readonly OpenedFile[];
   readonly mode: number;
   readonly retry: boolean;
+  /** `Config.network` (ANY when absent or not one of the three), `metered` (default false), `roaming` (default true). */
+  readonly network: number;
+  readonly metered: boolean;
+  readonly roaming: boolean;
+  /** A task the service read back from its store after a restart (device/service-main.ts). */
+  readonly restored?: RestoredTask;
 }
 
-class AgentTask implements request.agent.Task, LiveAgentTask {
+/** What a restarted service knows of a task that was running or waiting: from its store. */
+export interface RestoredTask {
+  readonly tid: string;
+  readonly ctime: number;
+  /** The file being sent; the files before it were sent. */
+  readonly index: number;
+  readonly tries: number;
+  /** Headers of the last file answered. */
+  readonly headers: Record<string, string>;
+}
+
+export class AgentTask implements request.agent.Task, LiveAgentTask, SchedulableTask {
   readonly tid: string;
   config: Config;
+  /** `Config.token`, "null" without one (the service's default). */
+  readonly token: string;
   private state: number = State.INITIALIZED;
   private reason: Reason = REASONS.OK;
-  private readonly ctime = Date.now();
-  private mtime = this.ctime;
+  private readonly ctime: number;
+  private mtime: number;
   private readonly listeners = new Listeners<AgentEvents>();
   private readonly queue = new EventQueue();
   private readonly engine: UploadEngine;
   /** Headers of the last file answered 2xx (the service keeps them in `progress.extras`). */
   private lastHeaders: Record<string, string> = {};
+  /** The run of the engine under way (a parked task runs again only after it has ended). */
+  private running: Promise<void> = Promise.resolve();
 
   constructor(private readonly description: TaskDescription) {
-    this.tid = String(nextTid++);
+    const restored = description.restored;
+    this.tid = restored?.tid ?? String(nextTid++);
+    if (restored !== undefined) nextTid = Math.max(nextTid, Number(restored.tid) + 1);
+    this.ctime = restored?.ctime ?? Date.now();
+    this.mtime = this.ctime;
+    this.lastHeaders = { ...restored?.headers };
     this.config = description.config;
+    this.token = typeof description.config.token === 'string' ? description.config.token : 'null';
     this.engine = new UploadEngine(
       description.engine,
       {
-        progress: (snapshot) =>
-          this.post(() => this.listeners.emit('progress', this.progress(this.runningState(), snapshot))),
+        progress: (snapshot) => {
+          taskHooks.changed?.(this);
+          this.post(() => this.listeners.emit('progress', this.progress(this.runningState(), snapshot)));
+        },
         response: (_index, response) => this.onResponse(response),
         fileDone: (_index, response) => {
           this.lastHeaders = flatHeaders(response.headers);
@@ -196,11 +296,87 @@ class AgentTask implements request.agent.Task, LiveAgentTask {
         // Only a task just created can start; a stopped or failed upload cannot (SDK doc of `start`).
         if (this.state === State.REMOVED) throw requestError(RequestErrorCode.TASK_NOT_FOUND, 'task removed');
         if (this.state !== State.INITIALIZED) throw requestError(RequestErrorCode.TASK_STATE, 'task state error');
-        this.setState(State.RUNNING);
-        void this.run();
+        registerTask(this);
+        this.schedule();
       },
       10,
     );
+  }
+
+  get mode(): number {
+    return this.description.mode;
+  }
+
+  get network(): number {
+    return this.description.network;
+  }
+
+  get metered(): boolean {
+    return this.description.metered;
+  }
+
+  get roaming(): boolean {
+    return this.description.roaming;
+  }
+
+  get mayWait(): boolean {
+    return this.description.mode === Mode.BACKGROUND && this.description.retry;
+  }
+
+  isRunning(): boolean {
+    return this.state === State.RUNNING || this.state === State.RETRYING;
+  }
+
+  waitingReason(): Reason | undefined {
+    return this.state === State.WAITING ? this.reason : undefined;
+  }
+
+  park(reason: Reason): void {
+    if (!this.isRunning()) return;
+    const snapshot = this.engine.snapshot();
+    const last = this.progress(this.runningState(), snapshot);
+    this.setState(State.WAITING, reason);
+    // The running task's end sends the progress so far (running_task.rs `drop`).
+    this.post(() => this.listeners.emit('progress', last));
+    void this.engine.abort();
+  }
+
+  fail(reason: Reason): void {
+    if (!this.isActive()) return;
+    const wasRunning = this.isRunning();
+    const snapshot = this.engine.snapshot();
+    const last = this.progress(this.runningState(), snapshot);
+    this.setState(State.FAILED, reason);
+    unregisterTask(this);
+    if (wasRunning) this.post(() => this.listeners.emit('progress', last));
+    const failed = this.progress(State.FAILED, snapshot);
+    this.post(() => this.listeners.emit('failed', failed));
+    void this.engine.abort().then(() => this.closeFiles());
+  }
+
+  rewait(reason: Reason): void {
+    if (this.state === State.WAITING) this.setState(State.WAITING, reason);
+  }
+
+  reschedule(): void {
+    if (this.state === State.WAITING) this.schedule();
+  }
+
+  /** Runs the task now, or leaves it WAITING with the reason the scheduler gives. */
+  private schedule(): void {
+    const wait = admission(this);
+    if (wait !== undefined) {
+      this.setState(State.WAITING, wait);
+      return;
+    }
+    this.setState(State.RUNNING, REASONS.OK);
+    const previous = this.running;
+    this.running = (async () => {
+      await previous;
+      if (!this.isRunning()) return;
+      this.engine.rearm();
+      await this.run();
+    })();
   }
 
   stop(callback: AsyncCallback<void>): void;
@@ -212,6 +388,7 @@ class AgentTask implements request.agent.Task, LiveAgentTask {
         if (this.state === State.REMOVED) throw requestError(RequestErrorCode.TASK_NOT_FOUND, 'task removed');
         if (!this.isActive()) throw requestError(RequestErrorCode.TASK_STATE, 'task state error');
         this.setState(State.STOPPED, REASONS.USER_OPERATION);
+        unregisterTask(this);
         this.queue.clear();
         await this.engine.abort();
         this.closeFiles();
@@ -224,6 +401,7 @@ class AgentTask implements request.agent.Task, LiveAgentTask {
     if (this.state === State.REMOVED) return;
     const wasActive = this.isActive();
     this.setState(State.REMOVED);
+    unregisterTask(this);
     agentTasks.delete(this.tid);
     this.queue.clear();
     const removed = this.progress(State.REMOVED, this.engine.snapshot());
@@ -272,8 +450,56 @@ class AgentTask implements request.agent.Task, LiveAgentTask {
     return this.listeners.count();
   }
 
+  /** The engine's accounting (the service's store). */
+  engineSnapshot(): ProgressSnapshot {
+    return this.engine.snapshot();
+  }
+
+  /** The sandbox paths (or user-file URIs) of the task's files. */
+  filePaths(): string[] {
+    return this.description.files.map((file) => file.virtualPath);
+  }
+
+  /** How many files the task sends. */
+  fileCount(): number {
+    return this.description.files.length;
+  }
+
+  /**
+   * A task read back from the store after the service restarted: it waits ("Too many task in running
+   * state") until the service reschedules it (`resumeRestored`), then sends from its current file, from
+   * byte 0 (request_request `services/src/manage/task_manager.rs` `restore_all_tasks`, `database.rs`).
+   */
+  holdRestored(): void {
+    const restored = this.description.restored;
+    if (restored === undefined) return;
+    this.engine.restoreAt(restored.index, restored.tries);
+    registerTask(this);
+    this.setState(State.WAITING, REASONS.RUNNING_TASK_MEET_LIMITS);
+  }
+
+  resumeRestored(): void {
+    if (this.state === State.WAITING && this.reason === REASONS.RUNNING_TASK_MEET_LIMITS) this.schedule();
+  }
+
+  /** Closes the files of a task that is never started nor handed out (a config check). */
+  discard(): void {
+    this.closeFiles();
+  }
+
+  /** `search` filter: ctime in [after, before], and state, action and mode when given. */
+  matches(filter: unknown, after: number, before: number): boolean {
+    if (this.ctime < after || this.ctime > before) return false;
+    if (!isObject(filter)) return true;
+    if (typeof filter.state === 'number' && filter.state !== this.state) return false;
+    if (typeof filter.action === 'number' && filter.action !== Action.UPLOAD) return false;
+    if (typeof filter.mode === 'number' && filter.mode !== this.description.mode) return false;
+    return true;
+  }
+
   destroy(): void {
     this.setState(State.REMOVED);
+    unregisterTask(this);
     agentTasks.delete(this.tid);
     this.queue.clear();
     this.listeners.clear();
@@ -288,8 +514,11 @@ class AgentTask implements request.agent.Task, LiveAgentTask {
       console.error('[ohos emulation] agent task crashed:', error);
       result = { kind: 'failed', index: 0, cause: 'body' };
     }
+    // Aborted: whoever aborted closes the files (stop, remove, fail), or keeps them for the next run (park).
+    if (result.kind === 'aborted') return;
     this.closeFiles();
-    if (result.kind === 'aborted' || !this.isActive()) return;
+    if (!this.isActive()) return;
+    unregisterTask(this);
     const snapshot = this.engine.snapshot();
     // The last progress is sent when the running task ends, before the outcome (running_task.rs `drop`).
     const last = this.progress(this.runningState(), snapshot);
@@ -334,6 +563,7 @@ class AgentTask implements request.agent.Task, LiveAgentTask {
     this.state = state;
     this.reason = reason;
     this.mtime = Date.now();
+    taskHooks.changed?.(this);
   }
 
   /** RETRYING once a network failure made the task try again (SDK doc of `State.RETRYING`). */
@@ -355,11 +585,11 @@ class AgentTask implements request.agent.Task, LiveAgentTask {
   }
 }
 
-function asCallback<T>(value: unknown): AsyncCallback<T> | undefined {
+export function asCallback<T>(value: unknown): AsyncCallback<T> | undefined {
   return typeof value === 'function' ? (value as AsyncCallback<T>) : undefined;
 }
 
-function progressEvent(event: string): ProgressEvent {
+export function progressEvent(event: string): ProgressEvent {
   if (!(PROGRESS_EVENTS as ReadonlySet<string>).has(event))
     paramError(`Parameter verification failed, unknown event type ${event}`);
   return event as ProgressEvent;
@@ -373,7 +603,7 @@ interface ParsedFileSpec {
 }
 
 /** `ParseConfig` (API 10) + `CheckUploadFiles` (js_initialize.cpp), then the task. */
-function createTask(context: unknown, config: unknown): AgentTask {
+export function createTask(context: unknown, config: unknown, restored?: RestoredTask): AgentTask {
   const dirs = contextDirs(context);
   if (!isObject(config)) return paramError('Incorrect parameter type, Wrong config type, expected object');
   if (!('action' in config)) paramError('Missing mandatory parameters, can not find property action');
@@ -409,6 +639,9 @@ function createTask(context: unknown, config: unknown): AgentTask {
     };
   });
   const retry = flagProperty(config, 'retry');
+  // `ParseNetwork`: ANY unless WIFI or CELLULAR; `metered` false unless true; `roaming` true when absent.
+  const network = numberProperty(config, 'network');
+  const roaming = 'roaming' in config ? config.roaming === true : true;
   const engineConfig: EngineConfig = {
     url,
     method: uploadMethod(config.method, 'PUT'),
@@ -419,7 +652,30 @@ function createTask(context: unknown, config: unknown): AgentTask {
     // "Enable automatic retry or not for the background task. The frontend task is always fast-fail."
     retry: mode === Mode.BACKGROUND && retry,
   };
-  return new AgentTask({ config: config as unknown as Config, engine: engineConfig, files: opened, mode, retry });
+  return new AgentTask({
+    config: config as unknown as Config,
+    engine: engineConfig,
+    files: opened,
+    mode,
+    retry,
+    network: network === Network.WIFI || network === Network.CELLULAR ? network : Network.ANY,
+    metered: config.metered === true,
+    roaming,
+    restored,
+  });
+}
+
+/**
+ * A task of the store, made again by a restarted service: its files opened by path again (the service
+ * reopens them, `RequestTask::new_by_info`), registered as the module's own. Throws as `create` would (a file
+ * that is gone is 13400001).
+ */
+export function restoreTask(cacheDir: string, config: unknown, restored: RestoredTask): AgentTask {
+  const context = { stageMode: true, applicationInfo: { name: 'restored' }, cacheDir };
+  const task = createTask(context, config, restored);
+  agentTasks.set(task.tid, task);
+  task.holdRestored();
+  return task;
 }
 
 /** `ParseData` + `Convert2FormItems`: strings are form fields, FileSpec / FileSpec[] values are files. */

@@ -4,11 +4,29 @@
  */
 import type RequestModule from '@ohos.request';
 import { Action, Faults, Mode, Network, State } from './agent-enums';
-import { create, remove, show } from './agent-task';
+import * as local from './agent-task';
+import * as remote from './agent-remote';
+import { deviceDirOfProcess } from '../device/env';
 import { RequestErrorCode } from '../errors';
 import { uploadFile } from './upload-task';
 
-const agent: typeof RequestModule.agent = { Action, Mode, Network, State, Faults, create, remove, show };
+// In an app process of an emulated device (emulator/device.ts) the tasks run in the device's request
+// service process; elsewhere (tests, the demo, benchmarks) the service runs in this process.
+const service = deviceDirOfProcess() === undefined ? local : remote;
+
+const agent: typeof RequestModule.agent = {
+  Action,
+  Mode,
+  Network,
+  State,
+  Faults,
+  create: service.create,
+  remove: service.remove,
+  show: service.show,
+  touch: service.touch,
+  search: service.search,
+  getTask: service.getTask,
+};
 
 const request: typeof RequestModule = {
   EXCEPTION_PERMISSION: RequestErrorCode.PERMISSION,

@@ -17,7 +17,11 @@ export interface Reason {
 
 export const REASONS = {
   OK: { code: 0, message: '', fault: undefined },
+  RUNNING_TASK_MEET_LIMITS: { code: 4, message: 'Too many task in running state', fault: Faults.OTHERS },
   USER_OPERATION: { code: 5, message: 'User operation', fault: Faults.OTHERS },
+  APP_BACKGROUND_OR_TERMINATE: { code: 6, message: 'The app is background or terminate', fault: Faults.OTHERS },
+  NETWORK_OFFLINE: { code: 7, message: 'NetWork is offline', fault: Faults.DISCONNECTED },
+  UNSUPPORTED_NETWORK_TYPE: { code: 8, message: 'NetWork type not meet the task config', fault: Faults.OTHERS },
   BUILD_REQUEST: { code: 10, message: 'Build request error', fault: Faults.PARAM },
   TIMEOUT: { code: 12, message: 'Continuous processing task time out', fault: Faults.TIMEOUT },
   CONNECT: { code: 13, message: 'Connect error', fault: Faults.TCP },
@@ -29,6 +33,11 @@ export const REASONS = {
   DNS: { code: 23, message: 'DNS error', fault: Faults.DNS },
   TCP: { code: 24, message: 'TCP error', fault: Faults.TCP },
   SSL: { code: 25, message: 'TSL/SSL error', fault: Faults.SSL },
+  NETWORK_APP: {
+    code: 27,
+    message: 'NetWork is offline and the app is background or terminate',
+    fault: Faults.DISCONNECTED,
+  },
 } as const satisfies Record<string, Reason>;
 
 /** Why an upload failed: a transfer failure, or an HTTP status the service rejects. */

@@ -39,6 +39,8 @@ export interface ProgressSnapshot {
   readonly sizes: readonly number[];
   /** Automatic retries so far (`TaskInfo.tries`). */
   readonly tries: number;
+  /** HTTP requests begun so far (each start of a file, retries and restarts included). */
+  readonly attempts: number;
 }
 
 export type EngineResult =
@@ -69,9 +71,12 @@ export class UploadEngine {
   private readonly sizes: number[];
   private index = 0;
   private tries = 0;
+  private attempts = 0;
   private lastNotify: number;
   private transfer: TransferHandle | undefined;
   private aborted = false;
+  /** The answer to the last file sent completely. */
+  private lastDone: { response: ResponseInfo; body: Buffer } | undefined;
   private readonly wake = new EventEmitter();
 
   constructor(
@@ -92,19 +97,38 @@ export class UploadEngine {
       totalProcessed: this.processed.reduce((sum, n) => sum + n, 0),
       sizes: [...this.sizes],
       tries: this.tries,
+      attempts: this.attempts,
     };
   }
 
+  /**
+   * Sends the files from the current one (the first at the start; after `abort()` and `rearm()`, the file
+   * that was being sent, again from its first byte, and the files after it: files sent before are not sent
+   * again, as the service does when it restarts a task, services/src/task/upload.rs `upload_inner`).
+   */
   async run(): Promise<EngineResult> {
-    let last: { response: ResponseInfo; body: Buffer } | undefined;
-    for (let index = 0; index < this.config.parts.length; index++) {
+    let last: { response: ResponseInfo; body: Buffer } | undefined = this.lastDone;
+    for (let index = this.index; index < this.config.parts.length; index++) {
       this.index = index;
       const outcome = await this.uploadOne(index);
       if (outcome.kind !== 'done') return outcome;
       last = outcome;
+      this.lastDone = outcome;
     }
     if (last === undefined) throw new Error('an upload task has at least one file');
     return { kind: 'completed', lastResponse: last.response, lastBody: last.body };
+  }
+
+  /** A task restored from the service's store: files before `index` were sent; `index` starts again. */
+  restoreAt(index: number, tries: number): void {
+    this.index = Math.min(Math.max(0, index), this.config.parts.length - 1);
+    for (let i = 0; i < this.index; i++) this.processed[i] = this.sizes[i] ?? 0;
+    this.tries = tries;
+  }
+
+  /** After `abort()`: `run()` may be called again (a task the service parked and schedules again). */
+  rearm(): void {
+    this.aborted = false;
   }
 
   /** Stops the transfer in progress (its socket is closed when this resolves); `run` then ends 'aborted'. */
@@ -124,6 +148,7 @@ export class UploadEngine {
       if (this.aborted) return { kind: 'aborted' };
       // Each attempt sends the file from its start (`prepare_single_upload` resets the file's progress).
       this.processed[index] = 0;
+      this.attempts++;
       this.transfer = startTransfer(
         {
           url: this.config.url,

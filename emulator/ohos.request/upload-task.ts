@@ -14,7 +14,9 @@ import type common from '@ohos.app.ability.common';
 import type request from '@ohos.request';
 import { EventQueue, Listeners } from '../dispatcher';
 import { flatHeaders, type FilePart, type FormField } from './http-transfer';
-import { reasonOf, REASONS } from './reasons';
+import { reasonOf, REASONS, type Reason } from './reasons';
+import { Mode, Network } from './agent-enums';
+import { admission, registerTask, unregisterTask, type SchedulableTask } from './scheduler';
 import {
   beginsProperty,
   bodyValue,
@@ -68,7 +70,7 @@ export function uploadFile(context: unknown, config: unknown, callback?: unknown
   return result;
 }
 
-class LegacyUploadTask implements request.UploadTask, LiveTask {
+class LegacyUploadTask implements request.UploadTask, LiveTask, SchedulableTask {
   private readonly listeners = new Listeners<UploadEvents>();
   private readonly queue = new EventQueue();
   private readonly engine: UploadEngine;
@@ -140,7 +142,59 @@ class LegacyUploadTask implements request.UploadTask, LiveTask {
     if (this.phase !== 'created') return;
     this.phase = 'running';
     liveUploadTasks.add(this);
-    void this.run();
+    registerTask(this);
+    this.reschedule();
+  }
+
+  // The service's scheduling (scheduler.ts). An API 9 task is BACKGROUND, of network ANY, not metered and
+  // not roaming (`js_common.h` `Config` defaults; `ParseConfigV9` does not read them); any network change that
+  // stops it fails it (`network_offline`/`network_unavailable`: "version = API9 AND action = UPLOAD").
+  readonly mode = Mode.BACKGROUND;
+  readonly network = Network.ANY;
+  readonly metered = false;
+  readonly roaming = false;
+  readonly mayWait = false;
+  private waiting: Reason | undefined;
+  private failure: Reason | undefined;
+
+  isRunning(): boolean {
+    return this.phase === 'running' && this.waiting === undefined && this.failure === undefined;
+  }
+
+  waitingReason(): Reason | undefined {
+    return this.phase === 'running' ? this.waiting : undefined;
+  }
+
+  park(reason: Reason): void {
+    this.fail(reason);
+  }
+
+  /** Stops the transfer; the last progress, then 'fail' with `reason` for the file sent and those after it. */
+  fail(reason: Reason): void {
+    if (this.phase !== 'running' || this.failure !== undefined) return;
+    this.failure = reason;
+    unregisterTask(this);
+    const last = this.engine.snapshot();
+    void this.engine.abort().then(() => this.closeFiles());
+    this.post(() => this.listeners.emit('progress', last.totalProcessed, sum(last.sizes)));
+    const states = this.files.map((file, i) => {
+      const state = i < last.index ? REASONS.OK : reason;
+      return { path: file.virtualPath, responseCode: state.code, message: state.message };
+    });
+    this.post(() => {
+      this.listeners.emit('fail', states);
+      this.finish();
+    });
+  }
+
+  rewait(reason: Reason): void {
+    if (this.waiting !== undefined) this.waiting = reason;
+  }
+
+  reschedule(): void {
+    if (this.phase !== 'running' || this.failure !== undefined) return;
+    this.waiting = admission(this);
+    if (this.waiting === undefined) void this.run();
   }
 
   listenerCount(): number {
@@ -159,8 +213,10 @@ class LegacyUploadTask implements request.UploadTask, LiveTask {
       console.error('[ohos emulation] upload task crashed:', error);
       result = { kind: 'failed', index: 0, cause: 'body' };
     }
+    if (result.kind === 'aborted') return;
     this.closeFiles();
-    if (result.kind === 'aborted' || this.phase !== 'running') return;
+    unregisterTask(this);
+    if (this.phase !== 'running') return;
     // The last progress is sent when the running task ends, before the outcome (running_task.rs `drop`).
     const last = this.engine.snapshot();
     this.post(() => this.listeners.emit('progress', last.totalProcessed, sum(last.sizes)));
@@ -179,6 +235,7 @@ class LegacyUploadTask implements request.UploadTask, LiveTask {
     this.queue.clear();
     this.listeners.clear();
     liveUploadTasks.delete(this);
+    unregisterTask(this);
     if (wasRunning) await this.engine.abort();
     this.closeFiles();
   }

@@ -52,36 +52,50 @@ export function agentConfig(req: UploadRequest<ArkTsSource>, file: LocalFile): r
   };
 }
 
-class AgentUpload implements TransportHandle {
-  private closed = false;
-  private task: Task | undefined;
-  private file: LocalFile | undefined;
+/**
+ * One upload on a request.agent task: FOREGROUND here; background.ts builds the BACKGROUND ones (and those a
+ * later process finds again) on it.
+ */
+export class AgentUpload implements TransportHandle {
+  protected closed = false;
+  protected task: Task | undefined;
+  protected file: LocalFile | undefined;
   private status = 0;
   private header: HeaderRecord = {};
 
   constructor(
-    private readonly req: UploadRequest<ArkTsSource>,
-    private readonly sink: TransportSink,
+    protected readonly req: UploadRequest<ArkTsSource>,
+    protected readonly sink: TransportSink,
   ) {}
 
   async run(): Promise<void> {
-    const { context } = this.req.files[0].source;
     const file = await openFilePart(this.req, 0);
     this.file = file;
     if (this.closed) return;
-    const task = await request.agent.create(context, agentConfig(this.req, file));
+    const task = await this.createTask(file);
     if (this.closed) {
       this.removeTask(task);
       return;
     }
+    this.watch(task);
+    await task.start();
+  }
+
+  /** The platform task of this upload, not started yet. */
+  protected createTask(file: LocalFile): Promise<Task> {
+    return request.agent.create(this.req.files[0].source.context, agentConfig(this.req, file));
+  }
+
+  /** Listens to the task's events until close(). */
+  protected watch(task: Task): void {
     this.task = task;
-    task.on('progress', (p: Progress) => this.sink.progress(p.processed, file.size));
+    const size = (): number => (this.file ? this.file.size : 0);
+    task.on('progress', (p: Progress) => this.sink.progress(p.processed, size()));
     task.on('response', (r: request.agent.HttpResponse) => this.onResponse(r));
     task.on('completed', (p: Progress) => this.onCompleted(p));
     task.on('failed', () => {
       this.onFailed(task.tid).catch((err: unknown) => this.sink.fail(reasonOfError(err).message));
     });
-    await task.start();
   }
 
   private onResponse(r: request.agent.HttpResponse): void {
@@ -137,7 +151,7 @@ class AgentUpload implements TransportHandle {
     this.sink.fail(failure.message, failure.retryable && this.status === 0);
   }
 
-  private removeTask(task: Task): void {
+  protected removeTask(task: Task): void {
     // First: an off() that throws must not leave the platform task behind.
     request.agent.remove(task.tid).catch((err: unknown) => {
       logError(`request.agent.remove(${task.tid}) failed:`, err);

@@ -506,8 +506,12 @@ class BridgeHost implements UploadBridge {
       header: o.header,
       formData,
       fileName: o.fileName,
-      timeout: o.timeout,
+      // No timeout (0) is background mode's default: given as absent.
+      timeout: o.timeout > 0 ? o.timeout : undefined,
       retry: o.retry,
+      background: o.background === true,
+      network: o.background === true ? o.network : undefined,
+      tag: o.background === true ? o.tag : undefined,
       context,
     });
     entry.task = task;

@@ -8,6 +8,8 @@
  *   const res = await task;
  */
 export { configure, uploadFile, uploadStats } from './upload';
+export { restoreUploads } from './background';
+export type { RestoredSuccessResult, RestoredUploadInfo, RestoredUploadTask } from './background';
 export { attachUploadBridge } from './bridge-host';
 export { installTaroUploadFile } from './taro';
 export type { TaroUploadFileHost } from './taro';

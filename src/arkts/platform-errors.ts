@@ -42,8 +42,17 @@ export function reasonOfError(err: unknown): UploadFailure {
 /** The request service's reason 14 text (services/src/task/reason.rs): the connection closed before the answer. */
 const REQUEST_ERROR = 'Request error';
 
+/**
+ * The request service's reason 6 text (services/src/task/reason.rs): it failed a FOREGROUND upload 60 s after
+ * the app left the foreground, or when it ended.
+ */
+const APP_BACKGROUND = 'The app is background or terminate';
+/** What the user is told when the app's going to the background ended an upload, as WeChat says it. */
+export const INTERRUPTED = 'interrupted';
+
 /** request.agent.Faults, for a failed task (API 12 tells them through agent.show()). */
 export function reasonOfFault(fault: request.agent.Faults | undefined, text: string): UploadFailure {
+  if (text.startsWith(APP_BACKGROUND)) return new UploadFailure(INTERRUPTED);
   const suffix = text ? ` (${text})` : '';
   switch (fault) {
     case request.agent.Faults.DISCONNECTED:
@@ -74,7 +83,7 @@ export function reasonOfFault(fault: request.agent.Faults | undefined, text: str
 /** TaskState.responseCode of request.uploadFile: the request service's reason codes. */
 const RESPONSE_CODES: Record<number, [string, boolean]> = {
   5: ['stopped', false],
-  6: ['the app went to the background', false],
+  6: [INTERRUPTED, false],
   7: ['network offline', true],
   8: ['network type not allowed', false],
   10: ['cannot build the request', false],
@@ -99,6 +108,7 @@ export function reasonOfTaskState(responseCode: number, message: string): Upload
   if (!known) return new UploadFailure(`upload failed (${responseCode}${detail})`);
   const [text, retryable] = known;
   if (text === 'timeout') return new UploadFailure('timeout');
+  if (text === INTERRUPTED) return new UploadFailure(INTERRUPTED);
   return new UploadFailure(`${text} (${responseCode}${detail})`, retryable);
 }
 

@@ -25,4 +25,9 @@ export interface ArkTsSettings extends UploadSettings {
    * has neither. docs/engines.md says what each engine gives.
    */
   backend?: ArkTsBackend;
+  /**
+   * How long an upload on @ohos.net.http goes on once the app is in the background before it ends with
+   * `uploadFile:fail interrupted` (default 5000, WeChat's figure; the system suspends the app soon after).
+   */
+  interruptAfterMs?: number;
 }

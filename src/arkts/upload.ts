@@ -9,13 +9,22 @@ import type { SourceRules, UploadRequest } from '../core/options';
 import type { Transport } from '../core/transport';
 import type { UploadTaskPromise } from '../core/types';
 import { agentTransport } from './agent-transport';
+import { watchAppState } from './app-state';
+import { backgroundTransport } from './background';
 import { resolveContext, setDefaultContext } from './context';
 import { httpCannotSend, httpTransport } from './http-transport';
-import { UploadFailure } from './platform-errors';
+import { INTERRUPTED, UploadFailure } from './platform-errors';
 import type { ArkTsBackend, ArkTsSettings, ArkTsSource, ArkTsUploadFileOptions } from './types';
 import { uploadFileTransport } from './upload-file-transport';
 
 let backend: ArkTsBackend = 'auto';
+/**
+ * How long an @ohos.net.http upload goes on once the app is in the background before it is ended with
+ * `uploadFile:fail interrupted`, as WeChat does: the system suspends the app's process a few seconds after it
+ * leaves the foreground, and its transfer with it (docs/background.md).
+ */
+export const DEFAULT_INTERRUPT_AFTER_MS = 5000;
+let interruptAfterMs = DEFAULT_INTERRUPT_AFTER_MS;
 
 function hasNetHttp(): boolean {
   return typeof http === 'object' && http !== null && typeof http.createHttp === 'function';
@@ -41,16 +50,6 @@ const arktsSourceRules: SourceRules<ArkTsSource> = {
   fileName: (source) => baseName(source.filePath),
 };
 
-/** A transport that fails every upload at its start, with `reason`. */
-function refusing(reason: string): Transport<ArkTsSource> {
-  return {
-    start(_req, sink) {
-      sink.fail(reason);
-      return { close() {} };
-    },
-  };
-}
-
 /**
  * Several files go in one request, or not at all: request.agent (without the `multipart` option of API 15,
  * which the library does not use) and request.uploadFile send each file in a request of its own
@@ -68,18 +67,70 @@ function oneRequestOnly(engine: string, count: number): string {
  */
 function transportFor(req: UploadRequest<ArkTsSource>): Transport<ArkTsSource> {
   const count = req.files.length;
-  if (backend === 'http') return httpTransport;
-  if (backend === 'agent') return count > 1 ? refusing(oneRequestOnly('request.agent', count)) : agentTransport;
+  if (req.background) {
+    if (backend === 'http' || backend === 'uploadFile') return failing(backgroundRefused(backend));
+    if (!hasAgent()) return failing('background uploads need request.agent, which this system does not have');
+    return count > 1 ? failing(oneRequestOnly('background mode (request.agent)', count)) : backgroundTransport;
+  }
+  if (backend === 'http') return interruptible(httpTransport);
+  if (backend === 'agent') return count > 1 ? failing(oneRequestOnly('request.agent', count)) : agentTransport;
   if (backend === 'uploadFile')
-    return count > 1 ? refusing(oneRequestOnly('request.uploadFile', count)) : uploadFileTransport;
+    return count > 1 ? failing(oneRequestOnly('request.uploadFile', count)) : uploadFileTransport;
   if (count > 1) {
-    if (hasNetHttp()) return httpTransport;
-    return refusing(
+    if (hasNetHttp()) return interruptible(httpTransport);
+    return failing(
       `parameter error: parameter.files lists ${count} files, and only @ohos.net.http sends several files in one request, which this system does not have`,
     );
   }
-  if (hasNetHttp() && httpCannotSend(req) === undefined) return httpTransport;
+  if (hasNetHttp() && httpCannotSend(req) === undefined) return interruptible(httpTransport);
   return hasAgent() ? agentTransport : uploadFileTransport;
+}
+
+function backgroundRefused(name: ArkTsBackend): string {
+  return `background uploads run on request.agent: backend '${name}' cannot run one (configure({ backend: 'agent' }) or 'auto')`;
+}
+
+/** A transport that fails every upload at once with `reason`. */
+function failing(reason: string): Transport<ArkTsSource> {
+  return {
+    start(_req, sink) {
+      sink.fail(reason);
+      return { close: () => undefined };
+    },
+  };
+}
+
+/**
+ * An engine that runs in the app's process (@ohos.net.http): an upload still running `interruptAfterMs` after
+ * the app went to the background ends with `interrupted` (back in the foreground sooner, it goes on).
+ */
+function interruptible(inner: Transport<ArkTsSource>): Transport<ArkTsSource> {
+  return {
+    start(req, sink) {
+      let timer: ReturnType<typeof setTimeout> | undefined;
+      let since = 0;
+      const stop = watchAppState(req.files[0].source.context, (background) => {
+        clearTimeout(timer);
+        timer = undefined;
+        if (background) {
+          since = Date.now();
+          timer = setTimeout(() => sink.fail(INTERRUPTED), interruptAfterMs);
+        } else if (since > 0 && Date.now() - since >= interruptAfterMs) {
+          // Suspended before its timer could fire: the time in the background was long enough all the same.
+          sink.fail(INTERRUPTED);
+        }
+        if (!background) since = 0;
+      });
+      const handle = inner.start(req, sink);
+      return {
+        close: () => {
+          clearTimeout(timer);
+          stop();
+          return handle.close();
+        },
+      };
+    },
+  };
 }
 
 const arktsTransport: Transport<ArkTsSource> = {
@@ -108,9 +159,16 @@ export function configure(settings: ArkTsSettings): void {
   if (settings.backend !== undefined && !known.includes(settings.backend)) {
     throw new RangeError(`backend should be 'auto', 'http', 'agent' or 'uploadFile', got ${String(settings.backend)}`);
   }
+  const nextBackend = settings.backend ?? backend;
+  if (settings.background === true && (nextBackend === 'http' || nextBackend === 'uploadFile'))
+    throw new RangeError(backgroundRefused(nextBackend));
+  const wait = settings.interruptAfterMs;
+  if (wait !== undefined && !(typeof wait === 'number' && wait >= 0 && wait <= 2147483647))
+    throw new RangeError(`interruptAfterMs should be a number of milliseconds >= 0, got ${String(wait)}`);
   engine.configure(settings);
   if ('context' in settings) setDefaultContext(settings.context);
   if (settings.backend !== undefined) backend = settings.backend;
+  if (wait !== undefined) interruptAfterMs = wait;
 }
 
 /** Uploads not finished yet, running and waiting: for diagnostics and leak checks. */

@@ -53,6 +53,13 @@ export interface StartOptions {
    * only when it is true (absent: false, as from a page of an earlier version).
    */
   withCredentials?: boolean;
+  /**
+   * Background mode (present only when the page asks for it): the native side uploads on a BACKGROUND
+   * request.agent task; `timeout` is then 0 (none) or the longest time without progress.
+   */
+  background?: boolean;
+  network?: 'any' | 'wifi';
+  tag?: string;
 }
 
 export type PageMessage =
@@ -126,7 +133,14 @@ function checkStart(o: unknown): string | undefined {
   if (files) return files;
   if (!isStringRecord(o.header)) return 'options.header should be an object of strings';
   if (!isFields(o.formData)) return 'options.formData should be a list of {name, value} strings';
-  if (typeof o.timeout !== 'number' || !(o.timeout > 0)) return 'options.timeout should be a positive number';
+  if (o.background !== undefined && typeof o.background !== 'boolean') return 'options.background should be a boolean';
+  if (o.network !== undefined && o.network !== 'any' && o.network !== 'wifi')
+    return "options.network should be 'any' or 'wifi'";
+  if (o.tag !== undefined && typeof o.tag !== 'string') return 'options.tag should be a string';
+  // 0 is no timeout, which only a background upload has.
+  const noTimeout = o.background === true && o.timeout === 0;
+  if (typeof o.timeout !== 'number' || !(o.timeout > 0 || noTimeout))
+    return 'options.timeout should be a positive number';
   const r = o.retry;
   if (!isRecord(r) || typeof r.count !== 'number' || typeof r.backoff !== 'number')
     return 'options.retry should be {count, backoff}';

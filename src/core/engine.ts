@@ -10,7 +10,7 @@
  */
 import { describeThrown, failMsg, logError, OK_MSG, parameterError, Reason } from './errors';
 import { normalizeOptions } from './options';
-import type { Checked, SourceRules, UploadRequest } from './options';
+import type { Checked, OptionDefaults, SourceRules, UploadRequest } from './options';
 import { ProgressReducer } from './progress';
 import { ListenerRegistry } from './registry';
 import { DEFAULT_MAX_CONCURRENT, Scheduler } from './scheduler';
@@ -23,6 +23,7 @@ import type {
   ProgressListener,
   ProgressUpdate,
   UploadFileFailResult,
+  UploadFileLateSuccessResult,
   UploadFileSuccessResult,
   UploadSettings,
   UploadTaskPromise,
@@ -31,15 +32,22 @@ import type {
 type Phase = 'waiting' | 'running' | 'done';
 type Timer = ReturnType<typeof setTimeout>;
 
-type Outcome =
-  | { ok: true; result: UploadFileSuccessResult; totalBytes: number }
-  | { ok: false; result: UploadFileFailResult };
+/** A success as it happened, or (a restored background upload) as learned after the fact. */
+type SuccessResult = UploadFileSuccessResult | UploadFileLateSuccessResult;
+
+type Outcome = { ok: true; result: SuccessResult; totalBytes: number } | { ok: false; result: UploadFileFailResult };
 
 interface Callbacks {
-  success?: (result: UploadFileSuccessResult) => void;
+  success?: (result: SuccessResult) => void;
   fail?: (result: UploadFileFailResult) => void;
-  complete?: (result: UploadFileSuccessResult | UploadFileFailResult) => void;
+  complete?: (result: SuccessResult | UploadFileFailResult) => void;
 }
+
+/**
+ * A timer that fires this much later than asked means the process was frozen meanwhile (an app suspended in
+ * the background): the time without progress it measured was not seen by the app.
+ */
+const FROZEN_MS = 1000;
 
 export interface EngineStats {
   /** Tasks whose outcome is not known yet. */
@@ -99,27 +107,40 @@ class UploadRun<Source> implements Job {
   private retryTimer: Timer | undefined;
   private attempt = 0;
   private headersSeen = false;
+  private late = false;
 
   constructor(
     private readonly engine: EngineState<Source>,
     private readonly request: UploadRequest<Source>,
     private readonly callbacks: Callbacks,
-    private readonly resolve: (result: UploadFileSuccessResult) => void,
+    private readonly resolve: (result: SuccessResult) => void,
     private readonly reject: (result: UploadFileFailResult) => void,
   ) {}
 
   run(): void {
     if (this.phase !== 'waiting') return;
     this.phase = 'running';
-    this.deadline = setTimeout(
-      () => this.finish({ ok: false, result: { errMsg: failMsg(Reason.timeout) } }),
-      this.request.timeout,
-    );
+    this.armDeadline();
     // The transport starts a microtask later, never inside uploadFile(): an abort() in the caller's same turn
     // then ends the upload before any transport has begun, so nothing is sent, on every target.
     later(() => {
       if (this.phase === 'running') this.startAttempt();
     });
+  }
+
+  /**
+   * `timeout`: from now on, for the whole upload; in background mode, the time without progress, set again at
+   * each progress report (0: none). A timer that fired late because the process was frozen starts again.
+   */
+  private armDeadline(): void {
+    clearTimeout(this.deadline);
+    const ms = this.request.timeout;
+    if (!(ms > 0)) return;
+    const due = Date.now() + ms;
+    this.deadline = setTimeout(() => {
+      if (this.request.background && Date.now() - due > FROZEN_MS) this.armDeadline();
+      else this.finish({ ok: false, result: { errMsg: failMsg(Reason.timeout) } });
+    }, ms);
   }
 
   abort(): void {
@@ -139,6 +160,7 @@ class UploadRun<Source> implements Job {
     const sink: TransportSink = {
       progress: (sent, total) => {
         if (!current()) return;
+        if (this.request.background) this.armDeadline();
         const update = this.reducer.report(sent, total);
         if (update) this.progressListeners.emit(update);
       },
@@ -150,6 +172,9 @@ class UploadRun<Source> implements Job {
       },
       fail: (reason, retryable) => {
         if (current()) this.failAttempt(reason, retryable === true);
+      },
+      afterTheFact: () => {
+        if (current()) this.late = true;
       },
     };
     let handle: TransportHandle | undefined;
@@ -165,6 +190,10 @@ class UploadRun<Source> implements Job {
 
   private failAttempt(reason: string, retryable: boolean): void {
     const { count, backoff } = this.request.retry;
+    if (this.late) {
+      this.finish({ ok: false, result: { errMsg: failMsg(reason), afterTheFact: true } });
+      return;
+    }
     if (!retryable || this.headersSeen || this.attempt >= count) {
       this.finish({ ok: false, result: { errMsg: failMsg(reason) } });
       return;
@@ -181,6 +210,10 @@ class UploadRun<Source> implements Job {
   }
 
   private successOutcome(response: TransportResponse): Outcome {
+    if (this.late) {
+      const result: UploadFileLateSuccessResult = { errMsg: OK_MSG, header: response.header, afterTheFact: true };
+      return { ok: true, totalBytes: response.totalBytes, result };
+    }
     return {
       ok: true,
       totalBytes: response.totalBytes,
@@ -251,6 +284,8 @@ interface EngineState<Source> {
   draining: number;
   readonly scheduler: Scheduler;
   readonly live: Set<UploadRun<Source>>;
+  /** configure()'s defaults of the options. */
+  readonly defaults: OptionDefaults;
 }
 
 /** A throwaway request for a task whose options were rejected: it never reaches a transport. */
@@ -264,6 +299,9 @@ function invalidRequest<Source>(): UploadRequest<Source> {
     timeout: 0,
     retry: { count: 0, backoff: 0 },
     withCredentials: false,
+    background: false,
+    network: 'any',
+    tag: undefined,
   };
 }
 
@@ -287,6 +325,7 @@ export function createUploadEngine<Source, Options>(
     scheduler: new Scheduler(DEFAULT_MAX_CONCURRENT),
     live: new Set(),
     draining: 0,
+    defaults: { background: false },
   };
 
   function uploadFile(options: Options): UploadTaskPromise {
@@ -295,13 +334,13 @@ export function createUploadEngine<Source, Options>(
     let checked: Checked<UploadRequest<Source>>;
     try {
       callbacks = pickCallbacks(options);
-      checked = normalizeOptions(options, rules);
+      checked = normalizeOptions(options, rules, state.defaults);
     } catch (err) {
       checked = { ok: false, reason: parameterError(`options cannot be read: ${describeThrown(err)}`) };
     }
-    let resolve!: (result: UploadFileSuccessResult) => void;
+    let resolve!: (result: SuccessResult) => void;
     let reject!: (result: UploadFileFailResult) => void;
-    const promise = new Promise<UploadFileSuccessResult>((res, rej) => {
+    const promise = new Promise<SuccessResult>((res, rej) => {
       resolve = res;
       reject = rej;
     });
@@ -315,6 +354,8 @@ export function createUploadEngine<Source, Options>(
       resolve,
       reject,
     );
+    // A late success (UploadFileLateSuccessResult) only comes from a transport that reports afterTheFact():
+    // the restored uploads' own entry point types their promise with it.
     const task = promise as UploadTaskPromise;
     task.abort = () => run.abort();
     task.onProgressUpdate = (listener: ProgressListener) => {
@@ -338,12 +379,14 @@ export function createUploadEngine<Source, Options>(
   }
 
   function configure(settings: UploadSettings): void {
-    if (settings.maxConcurrent !== undefined) {
-      const n = settings.maxConcurrent;
-      if (!Number.isInteger(n) || n < 1)
-        throw new RangeError(`maxConcurrent should be an integer >= 1, got ${String(n)}`);
-      state.scheduler.setLimit(n);
-    }
+    const n = settings.maxConcurrent;
+    if (n !== undefined && (!Number.isInteger(n) || n < 1))
+      throw new RangeError(`maxConcurrent should be an integer >= 1, got ${String(n)}`);
+    const background = settings.background;
+    if (background !== undefined && typeof background !== 'boolean')
+      throw new TypeError(`background should be a boolean, got ${String(background)}`);
+    if (n !== undefined) state.scheduler.setLimit(n);
+    if (background !== undefined) state.defaults.background = background;
   }
 
   function stats(): EngineStats {

@@ -48,7 +48,21 @@ export interface UploadRequest<Source> {
   timeout: number;
   retry: NormalizedRetry;
   withCredentials: boolean;
+  /** Background mode (the option, else the target's default). */
+  background: boolean;
+  /** Background mode: the networks it may use. */
+  network: 'any' | 'wifi';
+  /** Background mode: the app's label for the upload. */
+  tag: string | undefined;
 }
+
+/** What a target's configure() sets as the default of an option. */
+export interface OptionDefaults {
+  background: boolean;
+}
+
+/** The longest `tag`, in UTF-16 code units: it is kept in the app's record of background uploads. */
+export const MAX_TAG_LENGTH = 1024;
 
 export type Checked<T> = { ok: true; value: T } | { ok: false; reason: string };
 
@@ -194,8 +208,9 @@ function checkFormData(formData: unknown): Checked<FormField[]> {
   return { ok: true, value: out };
 }
 
-function checkTimeout(timeout: unknown): Checked<number> {
-  if (absent(timeout)) return { ok: true, value: DEFAULT_TIMEOUT };
+/** `timeout`; 0 for none (background mode's default: a long upload must not be cut at 60 s). */
+function checkTimeout(timeout: unknown, background: boolean): Checked<number> {
+  if (absent(timeout)) return { ok: true, value: background ? 0 : DEFAULT_TIMEOUT };
   if (typeof timeout !== 'number') return { ok: false, reason: wrongType('timeout', 'Number', timeout) };
   if (!(timeout > 0) || timeout > MAX_TIMEOUT) {
     return {
@@ -236,6 +251,41 @@ function checkName(path: string, value: unknown): string | undefined {
   if (CONTROL_IN_HEADER.test(value))
     return parameterError(`parameter.${path} must not contain CR, LF or another control character`);
   return undefined;
+}
+
+interface BackgroundChoice {
+  background: boolean;
+  network: 'any' | 'wifi';
+  tag: string | undefined;
+}
+
+/** `background`, and the options that only apply to it (`network`, `tag`). */
+function checkBackground(o: Record<string, unknown>, defaults: OptionDefaults): Checked<BackgroundChoice> {
+  if (!absent(o.background) && typeof o.background !== 'boolean')
+    return { ok: false, reason: wrongType('background', 'Boolean', o.background) };
+  const background = absent(o.background) ? defaults.background : o.background === true;
+  const onlyInBackground = (key: string): Checked<BackgroundChoice> => ({
+    ok: false,
+    reason: parameterError(`parameter.${key} applies to background uploads only (background: true)`),
+  });
+  let network: 'any' | 'wifi' = 'any';
+  if (!absent(o.network)) {
+    if (o.network !== 'any' && o.network !== 'wifi') {
+      const got = typeof o.network === 'string' ? `"${shorten(o.network)}"` : typeName(o.network);
+      return { ok: false, reason: parameterError(`parameter.network should be 'any' or 'wifi', got ${got}`) };
+    }
+    if (!background) return onlyInBackground('network');
+    network = o.network;
+  }
+  let tag: string | undefined;
+  if (!absent(o.tag)) {
+    if (typeof o.tag !== 'string') return { ok: false, reason: wrongType('tag', 'String', o.tag) };
+    if (o.tag.length > MAX_TAG_LENGTH)
+      return { ok: false, reason: parameterError(`parameter.tag is longer than ${MAX_TAG_LENGTH} characters`) };
+    if (!background) return onlyInBackground('tag');
+    tag = o.tag;
+  }
+  return { ok: true, value: { background, network, tag } };
 }
 
 const CALLBACKS = ['success', 'fail', 'complete'] as const;
@@ -303,7 +353,11 @@ function readFiles<Source>(o: Record<string, unknown>, rules: SourceRules<Source
 }
 
 /** Checks the whole options object; the first problem found is the reason. */
-export function normalizeOptions<Source>(options: unknown, rules: SourceRules<Source>): Checked<UploadRequest<Source>> {
+export function normalizeOptions<Source>(
+  options: unknown,
+  rules: SourceRules<Source>,
+  defaults: OptionDefaults = { background: false },
+): Checked<UploadRequest<Source>> {
   if (!isRecord(options))
     return { ok: false, reason: parameterError(`options should be Object instead of ${typeName(options)}`) };
   const o = options as Partial<UploadFileOptions<unknown>> & Record<string, unknown>;
@@ -325,7 +379,9 @@ export function normalizeOptions<Source>(options: unknown, rules: SourceRules<So
   if (!header.ok) return header;
   const formData = checkFormData(o.formData);
   if (!formData.ok) return formData;
-  const timeout = checkTimeout(o.timeout);
+  const background = checkBackground(o, defaults);
+  if (!background.ok) return background;
+  const timeout = checkTimeout(o.timeout, background.value.background);
   if (!timeout.ok) return timeout;
   const retry = checkRetry(o.retry);
   if (!retry.ok) return retry;
@@ -342,6 +398,7 @@ export function normalizeOptions<Source>(options: unknown, rules: SourceRules<So
       timeout: timeout.value,
       retry: retry.value,
       withCredentials: o.withCredentials === true,
+      ...background.value,
     },
   };
 }

@@ -29,6 +29,13 @@ export interface TransportSink {
    * caller's `retry` option may try again.
    */
   fail(reason: string, retryable?: boolean): void;
+  /**
+   * The outcome reported next was learned after the fact: from what the platform kept of an upload that
+   * ended while no process of the app watched it (a restored background upload). The result is marked
+   * `afterTheFact: true`; a success then carries the headers only (its `statusCode` and `data` are not
+   * passed on, whatever the response says).
+   */
+  afterTheFact(): void;
 }
 
 export interface TransportHandle {

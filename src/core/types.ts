@@ -20,9 +20,25 @@ export interface UploadFileSuccessResult {
   errMsg: string;
 }
 
+/**
+ * The success of a background upload that ended while no process of the app was running, learned later
+ * from what the system's request service kept (restoreUploads()): the headers of the last answer, and no
+ * `statusCode` or `data`, which the service does not keep (docs/background.md).
+ */
+export interface UploadFileLateSuccessResult {
+  /** Always `uploadFile:ok`. */
+  errMsg: string;
+  /** The response headers the service kept, names lower-cased. */
+  header: HeaderRecord;
+  /** Learned after the fact. */
+  afterTheFact: true;
+}
+
 export interface UploadFileFailResult {
   /** `uploadFile:fail <reason>`, e.g. `uploadFile:fail abort`, `uploadFile:fail timeout`. */
   errMsg: string;
+  /** Present on a restored background upload that failed while no process of the app was running. */
+  afterTheFact?: true;
 }
 
 export type UploadFileCompleteResult = UploadFileSuccessResult | UploadFileFailResult;
@@ -80,13 +96,28 @@ export interface UploadFileOptions<Source = string> {
   /**
    * Milliseconds until `uploadFile:fail timeout`, counted from the moment the upload leaves the queue (the
    * file's check and any temporary copy included); default 60000. Over the bridge, the native side counts
-   * it again from its own queue.
+   * it again from its own queue. In background mode it is the longest time without progress (waiting for
+   * a network included), and there is none by default.
    */
   timeout?: number;
   /** The file name sent in the multipart part; default the last segment of filePath. Not with `files`. */
   fileName?: string;
   /** Off by default. */
   retry?: RetryOptions;
+  /**
+   * Background mode (ArkTS, and native files over the hybrid bridge): the upload runs as a task of the
+   * system's request service, which goes on while the app is in the background, suspended or dead, and
+   * can be found again by a later process with restoreUploads(). Default: configure()'s, else false.
+   * docs/background.md.
+   */
+  background?: boolean;
+  /**
+   * Background mode only: the networks the upload may use. `'any'` (default): any, cellular included, as a
+   * foreground upload does; `'wifi'`: Wi-Fi only, and on another network it waits for Wi-Fi.
+   */
+  network?: 'any' | 'wifi';
+  /** Background mode only: the app's own label for the upload, given back by restoreUploads(). */
+  tag?: string;
   /**
    * Hybrid pages only: send the WebView's cookies with an upload to another origin, and keep the
    * answer's. Web data: XMLHttpRequest's `withCredentials` (HTTP authentication too; the server must then
@@ -123,4 +154,6 @@ export interface UploadTaskPromise extends Promise<UploadFileSuccessResult>, Upl
 export interface UploadSettings {
   /** Uploads that may run at once; the rest wait in order. Default 10. */
   maxConcurrent?: number;
+  /** The default of every upload's `background` option. Default false. */
+  background?: boolean;
 }

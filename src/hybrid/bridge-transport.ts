@@ -156,9 +156,17 @@ function startOptions(req: UploadRequest<HybridSource>): StartOptions {
     name: part.name,
     fileName: part.fileName,
   }));
-  if (req.form === 'files') return { url, files, header, formData, timeout, retry, withCredentials };
-  const { filePath, name, fileName } = files[0];
-  return { url, filePath, name, header, formData, fileName, timeout, retry, withCredentials };
+  const options: StartOptions =
+    req.form === 'files'
+      ? { url, files, header, formData, timeout, retry, withCredentials }
+      : { url, ...files[0], header, formData, timeout, retry, withCredentials };
+  // Only when asked for: a page that never asks sends the messages it always sent.
+  if (req.background) {
+    options.background = true;
+    options.network = req.network;
+    if (req.tag !== undefined) options.tag = req.tag;
+  }
+  return options;
 }
 
 const closed: TransportHandle = { close() {} };

@@ -15,10 +15,19 @@ import { pageTransport } from './page-transport';
 import { hybridSourceRules, routeOf } from './sources';
 import type { HybridSettings, HybridSource, HybridUploadFileOptions } from './types';
 
+/** Web data goes with the page: it cannot outlive it, so it has no background mode. */
+const NO_BACKGROUND_ON_PAGE =
+  'background uploads need a native file (a path of the app sandbox, uploaded by the native side): web data (a Blob, File, blob: or data: URL) is uploaded by the page itself, which does not outlive the app';
+
 const hybridTransport: Transport<HybridSource> = {
   start(req, sink) {
     // Every file of an upload goes the same way (hybridSourceRules.together).
-    return (routeOf(req.files[0].source) === 'page' ? pageTransport : bridgeTransport).start(req, sink);
+    if (routeOf(req.files[0].source) === 'native') return bridgeTransport.start(req, sink);
+    if (req.background) {
+      sink.fail(NO_BACKGROUND_ON_PAGE);
+      return { close: () => undefined };
+    }
+    return pageTransport.start(req, sink);
   },
 };
 

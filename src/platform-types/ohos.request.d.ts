@@ -133,11 +133,24 @@ declare module '@ohos.request' {
         SSL = 0x70,
         REDIRECT = 0x80
       }
+      interface Filter {
+        before?: number;
+        after?: number;
+        state?: State;
+        action?: Action;
+        mode?: Mode;
+      }
       interface TaskInfo {
+        readonly url?: string;
+        readonly data?: string | Array<FormItem>;
         readonly tid: string;
+        readonly action: Action;
+        readonly mode: Mode;
         readonly progress: Progress;
+        readonly ctime: number;
         readonly faults: Faults;
         readonly reason: string;
+        readonly extras?: object;
       }
       interface HttpResponse {
         readonly version: string,
@@ -167,6 +180,12 @@ declare module '@ohos.request' {
       function remove(id: string): Promise<void>;
       function show(id: string, callback: AsyncCallback<TaskInfo>): void;
       function show(id: string): Promise<TaskInfo>;
+      function touch(id: string, token: string, callback: AsyncCallback<TaskInfo>): void;
+      function touch(id: string, token: string): Promise<TaskInfo>;
+      function search(callback: AsyncCallback<Array<string>>): void;
+      function search(filter: Filter, callback: AsyncCallback<Array<string>>): void;
+      function search(filter?: Filter): Promise<Array<string>>;
+      function getTask(context: BaseContext, id: string, token?: string): Promise<Task>;
     }
   }
   export default request;

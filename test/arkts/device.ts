@@ -3,9 +3,11 @@
  * for a describe block or a test file: started in beforeAll, stopped in afterAll.
  */
 import type { common } from '@kit.AbilityKit';
+import { readFileSync } from 'node:fs';
+import { BACKGROUND_DIR } from '../../src/arkts/background-store';
 import { COPY_DIR } from '../../src/arkts/staging';
 import { configureEmulation, emulationStats, resetEmulation } from '../../emulator/control';
-import { getSandbox } from '../../emulator/sandbox';
+import { APPLICATION_DIRS, getSandbox } from '../../emulator/sandbox';
 import { startUploadServer } from '../../server/upload-server';
 import type { UploadServer } from '../../server/types';
 
@@ -22,9 +24,20 @@ export async function stopEmulatedDevice(server: UploadServer | undefined): Prom
   await server?.close();
 }
 
+/** Entries in the app's record of background uploads (none when there is no record). */
+function backgroundEntries(): number {
+  const real = getSandbox().realPath(`${APPLICATION_DIRS.filesDir}/${BACKGROUND_DIR}/uploads.json`);
+  try {
+    return (JSON.parse(readFileSync(real ?? '', 'utf8')) as { uploads: unknown[] }).uploads.length;
+  } catch {
+    return 0;
+  }
+}
+
 /**
  * What the device holds that must be back at zero when no upload runs: platform tasks, requests and
- * listeners, sockets on both ends, the library's temporary copies in this context's cacheDir, open files.
+ * listeners, sockets on both ends, the library's temporary copies in this context's cacheDir, open files,
+ * and of background uploads, the record's entries and the copies of user files.
  */
 export function deviceLeaks(server: UploadServer, context: common.Context): Record<string, number> {
   const e = emulationStats();
@@ -37,6 +50,8 @@ export function deviceLeaks(server: UploadServer, context: common.Context): Reco
     clientSockets: e.openSockets,
     serverSockets: server.openSockets(),
     cacheCopies: getSandbox().list(`${context.cacheDir}/${COPY_DIR}`).length,
+    backgroundEntries: backgroundEntries(),
+    backgroundCopies: getSandbox().list(`${APPLICATION_DIRS.filesDir}/${BACKGROUND_DIR}/copies`).length,
     openFiles: e.openFiles,
   };
 }

@@ -19,12 +19,12 @@ process.on('unhandledRejection', () => {
   unhandled++;
 });
 
-function arktsTarget(server: UploadServer, backend: ArkTsBackend): SourceTarget {
+function arktsTarget(server: UploadServer, backend: ArkTsBackend, background: boolean): SourceTarget {
   const sandbox = getSandbox();
   const context = sandbox.createContext();
-  configure({ context, backend });
+  configure({ context, backend, background });
   return {
-    name: `ArkTS (${backend})`,
+    name: `ArkTS (${backend}${background ? ', background' : ''})`,
     server,
     errorResponses:
       backend === 'uploadFile' ? { status: 'withheld', body: false } : { status: 'success', body: backend === 'http' },
@@ -67,6 +67,8 @@ function arktsTarget(server: UploadServer, backend: ArkTsBackend): SourceTarget 
 export interface ArktsTargetOptions {
   /** The engine the adapter uploads with (default request.agent, as on the bridge's native side). */
   backend?: ArkTsBackend;
+  /** Every upload in background mode (configure({ background: true })); default false. */
+  background?: boolean;
 }
 
 /** What useArktsTarget fills in. */
@@ -77,7 +79,7 @@ export function useArktsTarget(options: ArktsTargetOptions = {}): ArktsSuite {
   return useSuite<ArktsSuite>({
     async start(suite) {
       suite.server = await startEmulatedDevice();
-      suite.target = arktsTarget(suite.server, options.backend ?? 'agent');
+      suite.target = arktsTarget(suite.server, options.backend ?? 'agent', options.background === true);
     },
     stop: (suite) => stopEmulatedDevice(suite.server),
   });

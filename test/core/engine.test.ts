@@ -18,7 +18,16 @@ import {
   watch,
 } from './scripted-transport';
 import type { ScriptedAttempt, ScriptedTransport, Seen } from './scripted-transport';
-import { eventOf, expectFailure, expectSuccess, headersOf, kinds, percents, progressOf } from '../contract/recording';
+import {
+  eventOf,
+  expectFailure,
+  expectOutcome,
+  expectSuccess,
+  headersOf,
+  kinds,
+  percents,
+  progressOf,
+} from '../contract/recording';
 
 beforeEach(() => {
   vi.useFakeTimers();
@@ -251,6 +260,75 @@ describe('timeout', () => {
     waiting.task.abort();
     expect(vi.getTimerCount()).toBe(0);
     await flush();
+  });
+});
+
+describe('background mode: timeout is the time without progress', () => {
+  it('none by default: an upload with no progress for hours still runs', async () => {
+    const { transport, seen } = await upload({ background: true });
+    vi.advanceTimersByTime(6 * 3600 * 1000);
+    await flush();
+    expect(seen.events).toEqual([]);
+    transport.last.progress(100, 100).respond();
+    await flush();
+    expectSuccess(seen);
+  });
+
+  it('a timeout counts from the last progress: progress keeps it alive, silence ends it', async () => {
+    const { transport, seen } = await upload({ background: true, timeout: 1000 });
+    for (let i = 1; i <= 5; i++) {
+      vi.advanceTimersByTime(900);
+      transport.last.progress(i * 10, 100);
+    }
+    await flush();
+    expect(percents(seen)).toEqual([10, 20, 30, 40, 50]);
+    vi.advanceTimersByTime(999);
+    await flush();
+    expect(kinds(seen)).not.toContain('fail');
+    vi.advanceTimersByTime(1);
+    await flush();
+    expectFailure(seen, 'uploadFile:fail timeout');
+    expect(transport.closes).toEqual([1]);
+  });
+
+  it('a timer that fires late because the process was frozen starts again instead of failing', async () => {
+    const { transport, seen } = await upload({ background: true, timeout: 1000 });
+    // The process is frozen for a minute: the clock moves on, the timer fires 59 s late.
+    vi.setSystemTime(Date.now() + 60000);
+    vi.advanceTimersByTime(1000);
+    await flush();
+    expect(kinds(seen)).toEqual([]);
+    transport.last.progress(50, 100);
+    vi.advanceTimersByTime(1000);
+    await flush();
+    expectFailure(seen, 'uploadFile:fail timeout');
+  });
+});
+
+describe('an outcome learned after the fact (afterTheFact())', () => {
+  it('a success carries the headers, no statusCode or data, and is marked', async () => {
+    const { transport, seen } = await upload({ background: true });
+    transport.last
+      .progress(40, 100)
+      .afterTheFact()
+      .respond({ statusCode: 0, data: '', header: { etag: '"x"' } });
+    await flush();
+    const result = { errMsg: 'uploadFile:ok', header: { etag: '"x"' }, afterTheFact: true };
+    expect(seen.events.slice(-4)).toEqual([
+      { kind: 'progress', progress: 100, sent: 100, expected: 100 },
+      { kind: 'success', result },
+      { kind: 'complete', result },
+      { kind: 'resolved', result },
+    ]);
+    expect(headersOf(seen)).toEqual([{ kind: 'headers', header: { etag: '"x"' } }]);
+  });
+
+  it('a failure is marked, and never retried', async () => {
+    const { transport, seen } = await upload({ background: true, retry: { count: 3 } });
+    transport.last.afterTheFact().fail('network disconnected', true);
+    await flush();
+    expect(expectOutcome(seen).result).toEqual({ errMsg: 'uploadFile:fail network disconnected', afterTheFact: true });
+    expect(transport.attempts).toHaveLength(1);
   });
 });
 

@@ -41,6 +41,47 @@ async function accepted(options: unknown, rules: SourceRules<string> = pathRules
   return transport.last.request;
 }
 
+describe('bad background options', () => {
+  const cases: Array<[string, Record<string, unknown>, string]> = [
+    [
+      'background a string',
+      { background: 'true' },
+      'parameter error: parameter.background should be Boolean instead of String',
+    ],
+    [
+      'network unknown',
+      { background: true, network: '5g' },
+      `parameter error: parameter.network should be 'any' or 'wifi', got "5g"`,
+    ],
+    [
+      'network a number',
+      { background: true, network: 1 },
+      `parameter error: parameter.network should be 'any' or 'wifi', got Number`,
+    ],
+    [
+      'network without background',
+      { network: 'wifi' },
+      'parameter error: parameter.network applies to background uploads only (background: true)',
+    ],
+    [
+      'tag without background',
+      { tag: 'a' },
+      'parameter error: parameter.tag applies to background uploads only (background: true)',
+    ],
+    ['tag a number', { background: true, tag: 7 }, 'parameter error: parameter.tag should be String instead of Number'],
+    [
+      'tag too long',
+      { background: true, tag: 'x'.repeat(1025) },
+      'parameter error: parameter.tag is longer than 1024 characters',
+    ],
+  ];
+  for (const [name, patch, reason] of cases) {
+    it(name, async () => {
+      await expectRefused({ ...base(), ...patch }, `uploadFile:fail ${reason}`);
+    });
+  }
+});
+
 describe('bad options', () => {
   // The table every target runs over real HTTP: the same errMsg here, over no transport at all.
   for (const { bad, errMsg } of badCases('String')) {
@@ -310,7 +351,32 @@ describe('valid options reach the transport normalised', () => {
       timeout: 60000,
       retry: { count: 0, backoff: 1000 },
       withCredentials: false,
+      background: false,
+      network: 'any',
+      tag: undefined,
     });
+  });
+
+  it('background: no timeout by default, network and tag kept; the default from configure()', async () => {
+    const request = await accepted({ ...base(), background: true, network: 'wifi', tag: 'holiday video' });
+    expect(request).toMatchObject({ background: true, network: 'wifi', tag: 'holiday video', timeout: 0 });
+    expect((await accepted({ ...base(), background: true, timeout: 5000 })).timeout).toBe(5000);
+
+    const { engine, transport } = scriptedEngine();
+    engine.configure({ background: true });
+    const task = engine.uploadFile(uploadOptions({ tag: 'by default' }));
+    const foreground = engine.uploadFile(uploadOptions({ background: false }));
+    await flush();
+    task.abort();
+    foreground.abort();
+    await Promise.allSettled([task, foreground]);
+    expect(transport.attempts.map((a) => [a.request.background, a.request.tag, a.request.timeout])).toEqual([
+      [true, 'by default', 0],
+      [false, undefined, 60000],
+    ]);
+    expect(() => engine.configure({ background: 'yes' as unknown as boolean })).toThrow(
+      'background should be a boolean, got yes',
+    );
   });
 
   it('withCredentials: true when asked for, false when absent or null', async () => {

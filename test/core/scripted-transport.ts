@@ -84,6 +84,12 @@ export class ScriptedAttempt implements TransportHandle {
     return this;
   }
 
+  /** The outcome that follows was learned after the fact (a restored background upload). */
+  afterTheFact(): this {
+    this.sink.afterTheFact();
+    return this;
+  }
+
   /** Every kind of report once: after the outcome or close(), none of them may reach the caller. */
   reportEverything(): this {
     return this.progress(10, 100).headers({ late: 'yes' }).progress(99, 100).respond().fail('late', true);
