@@ -104,10 +104,11 @@ describe('a background upload outlives its app process', () => {
   it('one that finishes while the app is dead is restored later: the outcome after the fact, no status or data', async () => {
     const { filePath, sha256, id } = await file();
     const first = await DeviceApp.launch(device);
-    first.upload('u', { url: url(id), filePath, name: 'file', background: true });
+    // Slow enough that it cannot finish before the kill, however busy the machine.
+    first.upload('u', { url: url(id, SLOW), filePath, name: 'file', background: true });
     await first.atPercent('u', 10);
     await first.process.kill();
-    await device.waitForServiceTask((t) => t.url === url(id) && t.stateName === 'COMPLETED');
+    await device.waitForServiceTask((t) => t.url === url(id, SLOW) && t.stateName === 'COMPLETED');
     await expect.poll(() => received(id)).toBe(sha256);
 
     const second = await DeviceApp.launch(device);
@@ -174,10 +175,11 @@ describe('what happens on the way', () => {
     const photo = await device.addUserFile({ content: { size: SIZE, seed: 99 }, displayName: 'clip.mp4' });
     const id = `bg-media-${++n}`;
     const first = await DeviceApp.launch(device);
-    first.upload('u', { url: url(id), filePath: photo.uri, name: 'file', background: true });
+    // Slow enough that it cannot finish before the kill, however busy the machine.
+    first.upload('u', { url: url(id, SLOW), filePath: photo.uri, name: 'file', background: true });
     await first.atPercent('u', 30);
     await first.process.kill();
-    await device.waitForServiceTask((t) => t.url === url(id) && t.stateName === 'COMPLETED');
+    await device.waitForServiceTask((t) => t.url === url(id, SLOW) && t.stateName === 'COMPLETED');
     await expect
       .poll(() => server.byId(id).at(-1)?.summary?.files[0])
       .toMatchObject({ sha256: photo.sha256, filename: 'clip.mp4' });
