@@ -11,6 +11,15 @@ import { platformModules } from './emulator/platform-modules.mjs';
  */
 const alias = Object.fromEntries(Object.entries(platformModules).map(([name, url]) => [name, fileURLToPath(url)]));
 
+/**
+ * Integration files spend most of their time waiting on sockets, servers and Chromium, not computing, so
+ * they run several at a time even on two cores (vitest's default is one worker less than the cores: a
+ * single worker there). Each file is a process of its own with its own emulated device and upload server
+ * on a free port; they share only the run's Chromium (test/chromium-server.ts), each in its own contexts.
+ * INTEGRATION_WORKERS overrides the number.
+ */
+const integrationWorkers = Number(process.env.INTEGRATION_WORKERS) || 6;
+
 export default defineConfig({
   resolve: { alias },
   test: {
@@ -28,6 +37,8 @@ export default defineConfig({
           name: 'integration',
           include: ['test/**/*.test.ts', 'emulator/**/*.test.ts', 'server/**/*.test.ts'],
           exclude: ['test/core/**'],
+          maxWorkers: integrationWorkers,
+          globalSetup: ['test/chromium-server.ts'],
           testTimeout: 30000,
           hookTimeout: 30000,
         },

@@ -36,8 +36,18 @@ export function sha256(bytes: Buffer | string): string {
   return createHash('sha256').update(bytes).digest('hex');
 }
 
-/** The test page's script: an IIFE of page-entry.ts and what it imports (src/hybrid, the driver). */
-export async function buildPageScript(): Promise<string> {
+let pageScript: Promise<string> | undefined;
+
+/**
+ * The test page's script: an IIFE of page-entry.ts and what it imports (src/hybrid, the driver). Built
+ * once per test file (every page of the file gets the same script).
+ */
+export function buildPageScript(): Promise<string> {
+  pageScript ??= bundlePageScript();
+  return pageScript;
+}
+
+async function bundlePageScript(): Promise<string> {
   const result = await build({
     entryPoints: [ENTRY],
     bundle: true,
