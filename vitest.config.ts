@@ -15,7 +15,7 @@ const alias = Object.fromEntries(Object.entries(platformModules).map(([name, url
  * Integration files spend most of their time waiting on sockets, servers and Chromium, not computing, so
  * they run several at a time even on two cores (vitest's default is one worker less than the cores: a
  * single worker there). Each file is a process of its own with its own emulated device and upload server
- * on a free port; they share only the run's Chromium (test/chromium-server.ts), each in its own contexts.
+ * on a free port, and a Chromium of its own where it needs one.
  * INTEGRATION_WORKERS overrides the number.
  */
 const integrationWorkers = Number(process.env.INTEGRATION_WORKERS) || 6;
@@ -38,9 +38,9 @@ export default defineConfig({
           include: ['test/**/*.test.ts', 'emulator/**/*.test.ts', 'server/**/*.test.ts'],
           exclude: ['test/core/**'],
           maxWorkers: integrationWorkers,
-          globalSetup: ['test/chromium-server.ts'],
-          testTimeout: 30000,
-          hookTimeout: 30000,
+          // Room for a machine that several files (or other work) keep busy; a hang still fails.
+          testTimeout: 60000,
+          hookTimeout: 60000,
         },
       },
     ],

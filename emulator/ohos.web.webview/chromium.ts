@@ -5,7 +5,7 @@
  * outside connections are refused that only adds noise and delay.
  */
 import { chromium } from 'playwright-core';
-import type { Browser, BrowserContext, BrowserServer, Page } from 'playwright-core';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
 
 export const CHROMIUM_PATH = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 
@@ -19,40 +19,26 @@ const ARGS = [
   '--disable-sync',
 ];
 
-/**
- * The environment variable that names a running Chromium's Playwright endpoint (a `ws://` URL, from
- * `startChromiumServer()`). Where it is set, `launchChromium()` connects to that browser instead of starting
- * one: a test run starts one Chromium and every test file works in browser contexts of its own in it.
- */
-export const CHROMIUM_ENDPOINT_VARIABLE = 'HARMONY_UPLOAD_CHROMIUM_WS';
-
-function startFailure(err: unknown): Error {
-  const hint = `cannot start Chromium at ${CHROMIUM_PATH} (install Debian's chromium: bash scripts/ensure-chromium.sh, or set CHROMIUM_PATH)`;
-  return new Error(`${hint}: ${err instanceof Error ? err.message : String(err)}`);
-}
-
-/**
- * A Chromium to open pages in: the shared one named by `HARMONY_UPLOAD_CHROMIUM_WS` if set, else one of
- * its own. `close()` closes what the caller opened; on a shared browser it closes the caller's contexts and
- * disconnects, and the browser runs on for the others.
- */
 export async function launchChromium(): Promise<Browser> {
-  const endpoint = process.env[CHROMIUM_ENDPOINT_VARIABLE];
-  if (endpoint) return chromium.connect(endpoint);
   try {
     return await chromium.launch({ executablePath: CHROMIUM_PATH, args: ARGS });
   } catch (err) {
-    throw startFailure(err);
+    const hint = `cannot start Chromium at ${CHROMIUM_PATH} (install Debian's chromium: bash scripts/ensure-chromium.sh, or set CHROMIUM_PATH)`;
+    throw new Error(`${hint}: ${err instanceof Error ? err.message : String(err)}`);
   }
 }
 
-/** Starts a Chromium that other processes connect to (`launchChromium()` with its `wsEndpoint()`). */
-export async function startChromiumServer(): Promise<BrowserServer> {
-  try {
-    return await chromium.launchServer({ executablePath: CHROMIUM_PATH, args: ARGS });
-  } catch (err) {
-    throw startFailure(err);
-  }
+let shared: Promise<Browser> | undefined;
+
+/**
+ * One Chromium for the whole process, started on first use, for callers that each work in browser contexts
+ * of their own and leave the browser open: a test file that opens several pages starts the browser once.
+ * It ends with the process (Playwright stops the browsers it started as the process exits, and Chromium
+ * stops when the pipe to it closes).
+ */
+export function sharedChromium(): Promise<Browser> {
+  shared ??= launchChromium();
+  return shared;
 }
 
 /**
