@@ -103,7 +103,9 @@ function formCases(form: SourceForm, profile: SourceProfile): SourceCase[] {
         const timeout = lingers ? 1000 : undefined;
         const r = await t.run({
           options: { url: urlFor(t.server, { id, stallAfter: 0 }), filePath: file.filePath, name: 'file', timeout },
-          abort: { afterMs: 300 },
+          // Late enough for the request to have reached the server, a copy and the bridge's hops first included,
+          // on a busy machine too (no progress event tells it: the server reads none of the body).
+          abort: { afterMs: 500 },
         });
         expectFailure(r, 'uploadFile:fail abort');
         const rec = await t.server.waitFor((x) => x.id === id && x.closedAt !== undefined, lingers ? 8000 : 5000);
