@@ -1,5 +1,6 @@
 import { fileURLToPath } from 'node:url';
 import { defineConfig } from 'vitest/config';
+import { BaseSequencer, type TestSpecification } from 'vitest/node';
 import { platformModules } from './emulator/platform-modules.mjs';
 
 /**
@@ -11,10 +12,50 @@ import { platformModules } from './emulator/platform-modules.mjs';
  */
 const alias = Object.fromEntries(Object.entries(platformModules).map(([name, url]) => [name, fileURLToPath(url)]));
 
+/**
+ * Integration files spend most of their time waiting on sockets, servers and Chromium, not computing, so
+ * they run several at a time even on two cores (vitest's default is one worker less than the cores: a
+ * single worker there). Each file is a process of its own with its own emulated device and upload server
+ * on a free port, and a Chromium of its own where it needs one.
+ * INTEGRATION_WORKERS overrides the number.
+ */
+const integrationWorkers = Number(process.env.INTEGRATION_WORKERS) || 6;
+
+/**
+ * The slowest integration files, started first in this order so that none of them is left running alone at
+ * the end. Vitest's own order (by the durations it cached from earlier runs) follows any run, a single file's
+ * with a filter too; this one is the same on every machine. The ones that compute (the stress files) are
+ * spread among the ones that wait. `npm test` prints the stage's time: a file that grows slow joins the list.
+ */
+const SLOWEST_FIRST = [
+  'test/arkts/stress.test.ts',
+  'test/arkts/contract.test.ts',
+  'test/taro/taro-hybrid.test.ts',
+  'test/bridge/stress.test.ts',
+  'test/arkts/sources.test.ts',
+  'test/bridge/events.test.ts',
+  'test/hybrid/stress.test.ts',
+  'test/taro/taro-harmony.test.ts',
+  'test/bridge/security.test.ts',
+  'test/bridge/hostile.test.ts',
+  'test/arkts/faults.test.ts',
+];
+
+class SlowestFirst extends BaseSequencer {
+  override async sort(files: TestSpecification[]): Promise<TestSpecification[]> {
+    const rank = (spec: TestSpecification): number => {
+      const i = SLOWEST_FIRST.findIndex((path) => spec.moduleId.endsWith(`/${path}`));
+      return i < 0 ? SLOWEST_FIRST.length : i;
+    };
+    return (await super.sort(files)).sort((a, b) => rank(a) - rank(b));
+  }
+}
+
 export default defineConfig({
   resolve: { alias },
   test: {
     pool: 'forks',
+    sequence: { sequencer: SlowestFirst },
     // Listeners that throw on purpose are reported by the library with console.error; keep the output readable.
     onConsoleLog: (log: string) => !log.includes('(expected by the test)'),
     projects: [
@@ -28,8 +69,10 @@ export default defineConfig({
           name: 'integration',
           include: ['test/**/*.test.ts', 'emulator/**/*.test.ts', 'server/**/*.test.ts'],
           exclude: ['test/core/**'],
-          testTimeout: 30000,
-          hookTimeout: 30000,
+          maxWorkers: integrationWorkers,
+          // Room for a machine that several files (or other work) keep busy; a hang still fails.
+          testTimeout: 60000,
+          hookTimeout: 60000,
         },
       },
     ],

@@ -28,6 +28,19 @@ export async function launchChromium(): Promise<Browser> {
   }
 }
 
+let shared: Promise<Browser> | undefined;
+
+/**
+ * One Chromium for the whole process, started on first use, for callers that each work in browser contexts
+ * of their own and leave the browser open: a test file that opens several pages starts the browser once.
+ * It ends with the process (Playwright stops the browsers it started as the process exits, and Chromium
+ * stops when the pipe to it closes).
+ */
+export function sharedChromium(): Promise<Browser> {
+  shared ??= launchChromium();
+  return shared;
+}
+
 /**
  * Closes the idle keep-alive connections of a browser context, through chrome://net-internals (the one
  * switch Chromium offers for it). The browser keeps finished requests' connections for reuse; once they

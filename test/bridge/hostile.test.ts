@@ -9,7 +9,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { parsePageMessage } from '../../src/bridge/protocol';
 import { uniqueId, urlFor } from '../contract/cases';
 import { checkHostileOptions } from '../hybrid/hostile-options';
-import { captureReplies, postRaw, replies, startOptions } from './messages';
+import { captureReplies, postRaw, postRawAll, replies, startOptions } from './messages';
 import { nativeFile, useBridgeTarget } from './target';
 
 const validStart = (filePath: string, url: string): Record<string, unknown> => ({
@@ -92,7 +92,7 @@ describe('hostile messages to the native host', () => {
     const small = await nativeFile(256);
     const big = await nativeFile(6 * 1024 * 1024, 'steady.bin');
     const steadyId = uniqueId('steady');
-    // Slow enough (24 s) to be running while every message below arrives.
+    // Slow enough (24 s) to be running while every message below arrives, on a busy machine too.
     const steady = validStart(big.filePath, urlFor(suite.server, { id: steadyId, readBps: 256 * 1024 }));
     steady.page = 'steadypage';
     steady.id = 'steady';
@@ -114,7 +114,10 @@ describe('hostile messages to the native host', () => {
     );
     // The generated starts name page ids other than the steady upload's, as a script in the page or a stale
     // copy of the library would: with onPageBegin forwarded, none of them is a page load.
-    for (const m of messages) await postRaw(suite.side, m);
+    // Posted by the page in one go (its proxy calls stay in order), and heard by the host when the count is in.
+    const calls = suite.side.webview.proxyCalls;
+    await postRawAll(suite.side, messages);
+    await expect.poll(() => suite.side.webview.proxyCalls, { timeout: 30000 }).toBe(calls + messages.length);
     expect(suite.server.byId(steadyId)[0]?.closedAt, 'the steady upload outlasts the messages').toBeUndefined();
 
     const rec = await suite.server.waitFor((x) => x.id === steadyId && x.responded, 60000);

@@ -3,6 +3,7 @@
  * delivered to a page (decoded from its runJavaScript scripts, or caught in the page in place of the
  * library's receiver), and messages posted to the native proxy as a page's own script could post them.
  */
+import { vi } from 'vitest';
 import type { BridgePage } from './target';
 
 /** The messages the native side delivered, decoded from their runJavaScript scripts. */
@@ -35,11 +36,43 @@ export async function replies(side: BridgePage, settleMs = 400): Promise<Array<R
   );
 }
 
+/**
+ * The replies captureReplies() recorded, as soon as `ready` holds for them: waits for the replies a test
+ * expects instead of a fixed time. Fails after `timeoutMs`.
+ */
+export async function repliesWhen(
+  side: BridgePage,
+  ready: (replies: Array<Record<string, unknown>>) => boolean,
+  timeoutMs = 10000,
+): Promise<Array<Record<string, unknown>>> {
+  const read = (): Promise<Array<Record<string, unknown>>> =>
+    side.harness.page.evaluate(() => (window as unknown as { __replies: Array<Record<string, unknown>> }).__replies);
+  return vi.waitFor(
+    async () => {
+      const got = await read();
+      if (!ready(got))
+        throw new Error(
+          `the expected replies did not arrive; the last of ${got.length}: ${JSON.stringify(got.slice(-3))}`,
+        );
+      return got;
+    },
+    { timeout: timeoutMs, interval: 20 },
+  );
+}
+
 /** Posts `text` to the native proxy from the top page, as a script of the page can. */
 export async function postRaw(side: BridgePage, text: string): Promise<void> {
   await side.harness.page.evaluate((t) => {
     (window as unknown as { __harmonyUploadNative: { post(m: string): void } }).__harmonyUploadNative.post(t);
   }, text);
+}
+
+/** Posts every one of `texts` to the native proxy from the top page, in order, in one turn of the page. */
+export async function postRawAll(side: BridgePage, texts: string[]): Promise<void> {
+  await side.harness.page.evaluate((all) => {
+    const proxy = (window as unknown as { __harmonyUploadNative: { post(m: string): void } }).__harmonyUploadNative;
+    for (const t of all) proxy.post(t);
+  }, texts);
 }
 
 /** Adds an iframe of the page's own origin to the page, and posts `text` to the native proxy from it. */

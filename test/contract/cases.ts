@@ -135,11 +135,12 @@ async function expectServerSawAbort(server: UploadServer, id: string): Promise<U
 }
 
 /**
- * Slow enough for many progress events and a comfortable moment to abort (~3 s). Loopback socket
- * buffers swallow the first few MB at once, as a device's would, hence a file well above that.
+ * Slow enough for several progress events (the targets report at most one every 100 ms) and a moment to
+ * abort in (about 1 s). Loopback socket buffers swallow the first few MB at once, as a device's would,
+ * hence a file well above that.
  */
 const sizeForSlowUpload = 16 * 1024 * 1024;
-const slowParams = { readBps: 4 * 1024 * 1024 };
+const slowParams = { readBps: 16 * 1024 * 1024 };
 
 export const badCases = (filePathTypes: string): Array<{ bad: NonNullable<Scenario['bad']>; errMsg: string }> => [
   { bad: 'optionsUndefined', errMsg: 'uploadFile:fail parameter error: options should be Object instead of Undefined' },
@@ -584,13 +585,15 @@ export const contractCases: ContractCase[] = [
       const tag = uniqueId('many');
       const scenarios: Scenario[] = Array.from({ length: 100 }, (_, i) => ({
         options: {
-          url: urlFor(t.server, { id: `${tag}-${i}`, readBps: 1024 * 1024 }),
+          url: urlFor(t.server, { id: `${tag}-${i}`, readBps: 512 * 1024 }),
           filePath: file.filePath,
           name: 'file',
           formData: { i },
         },
         listeners: 'none',
         settleMs: 0,
+        // The last ones wait for the 90 before them: allow for a busy machine before calling it a hang.
+        hangMs: 45000,
       }));
       const results = await t.runMany(scenarios);
       for (const r of results) expectSuccess(r);

@@ -27,6 +27,13 @@ export function lcg(seed: number): () => number {
   };
 }
 
+/**
+ * How long a task of a storm may go without an outcome before it counts as hung. Hundreds of tasks share one
+ * queue of ten, so the last ones wait for most of the storm: on a busy machine that is far longer than one
+ * upload's time limit. (The test's own timeout is longer still.)
+ */
+const STRESS_HANG_MS = 90000;
+
 const PLANS: Array<AbortPlan | undefined> = ['sync', 'firstProgress', 'headers', 'afterOutcome', undefined];
 
 function pickPlan(rand: () => number): AbortPlan | undefined {
@@ -70,6 +77,7 @@ export function stressCases(sizes: StressSizes, seed = 20261125): ContractCase[]
             abort: pickPlan(rand),
             listeners: 'standard',
             settleMs: 50,
+            hangMs: STRESS_HANG_MS,
           };
         });
         const recordings = await t.runMany(scenarios);
@@ -97,6 +105,7 @@ export function stressCases(sizes: StressSizes, seed = 20261125): ContractCase[]
               options: { url: urlFor(t.server, { id: `${tag}-${i}` }), filePath: file.filePath, name: 'file' },
               listeners: 'standard',
               settleMs: 0,
+              hangMs: STRESS_HANG_MS,
             },
           ]);
           expectConsistent(r, `upload ${i}`);
@@ -122,6 +131,7 @@ export function stressCases(sizes: StressSizes, seed = 20261125): ContractCase[]
             },
             listeners: 'standard' as const,
             settleMs: 0,
+            hangMs: STRESS_HANG_MS,
           })),
         );
         for (const [i, r] of recordings.entries()) expectConsistent(r, `upload ${i}`);

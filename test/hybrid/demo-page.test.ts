@@ -50,6 +50,7 @@ describe('hybrid demo page', () => {
   const bytes = randomBytes(FILE_SIZE);
   const pageErrors: string[] = [];
 
+  // Handing 24 MB to the file input is one long message to Chromium: allow for a busy machine.
   beforeAll(async () => {
     const script = await hybridIife();
     console.info(`demo page test: the hybrid script from ${script.origin} (${script.path})`);
@@ -66,7 +67,7 @@ describe('hybrid demo page', () => {
     await page.goto(`${server.origin}/`);
     await page.setInputFiles('#file', { name: 'holiday.mp4', mimeType: 'video/mp4', buffer: bytes });
     await page.check('#slow');
-  });
+  }, 60000);
 
   afterAll(async () => {
     await browser?.close();

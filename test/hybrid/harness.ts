@@ -8,9 +8,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
-import type { Browser, BrowserContext, CDPSession, Page } from 'playwright-core';
+import type { BrowserContext, CDPSession, Page } from 'playwright-core';
 import type { Recording, Scenario } from '../contract/driver';
-import { IdleSocketCloser, launchChromium } from '../../emulator/ohos.web.webview/chromium';
+import { IdleSocketCloser, sharedChromium } from '../../emulator/ohos.web.webview/chromium';
 import { BLOB_REF } from './page-api';
 import type { EngineCounts, LoadFileOptions, RawOutcome, UrlMaker, UrlRevoker, XhrCounts } from './page-api';
 import { startPageHost } from '../../server/page-host';
@@ -36,8 +36,18 @@ export function sha256(bytes: Buffer | string): string {
   return createHash('sha256').update(bytes).digest('hex');
 }
 
-/** The test page's script: an IIFE of page-entry.ts and what it imports (src/hybrid, the driver). */
-export async function buildPageScript(): Promise<string> {
+let pageScript: Promise<string> | undefined;
+
+/**
+ * The test page's script: an IIFE of page-entry.ts and what it imports (src/hybrid, the driver). Built
+ * once per test file (every page of the file gets the same script).
+ */
+export function buildPageScript(): Promise<string> {
+  pageScript ??= bundlePageScript();
+  return pageScript;
+}
+
+async function bundlePageScript(): Promise<string> {
   const result = await build({
     entryPoints: [ENTRY],
     bundle: true,
@@ -69,7 +79,6 @@ export class Harness {
   private pickedDir: string | undefined;
 
   private constructor(
-    private readonly browser: Browser,
     private readonly context: BrowserContext,
     readonly page: Page,
     readonly host: PageHost,
@@ -85,17 +94,17 @@ export class Harness {
       '/other.html': { contentType: 'text/html; charset=utf-8', body: PAGE_HTML },
       '/harness.js': { contentType: 'text/javascript; charset=utf-8', body: script },
     });
-    const browser = await launchChromium();
-    const context = await browser.newContext();
+    // The file's one Chromium; each page is in a browser context of its own (cookies, caches, connections).
+    const context = await (await sharedChromium()).newContext();
     const page = await context.newPage();
     await options.beforeLoad?.(page, host.origin);
     await page.goto(`${host.origin}/`);
     await page.waitForFunction(() => window.harness !== undefined);
-    return new Harness(browser, context, page, host, await IdleSocketCloser.open(context));
+    return new Harness(context, page, host, await IdleSocketCloser.open(context));
   }
 
   async close(): Promise<void> {
-    await this.browser.close();
+    await this.context.close();
     await this.host.close();
     if (this.pickedDir) rmSync(this.pickedDir, { recursive: true, force: true });
   }

@@ -48,10 +48,12 @@ describe('page path: the XHR transport', () => {
   });
 
   it('abort mid-upload closes the connection: the server sees the body cut short, and no XHR stays open', async () => {
-    const file = await suite.harness.addFile(8 * 1024 * 1024);
+    // Well above what loopback socket buffers swallow at once (several MB), or the first progress event can
+    // come with the answer already in.
+    const file = await suite.harness.addFile(16 * 1024 * 1024);
     const id = uniqueId('abort');
     const r = await suite.harness.run({
-      options: { url: urlFor(suite.server, { id, readBps: 2 * 1024 * 1024 }), filePath: file.filePath, name: 'file' },
+      options: { url: urlFor(suite.server, { id, readBps: 4 * 1024 * 1024 }), filePath: file.filePath, name: 'file' },
       abort: { atPercent: 5 },
     });
     expectFailure(r, 'uploadFile:fail abort');
@@ -156,7 +158,8 @@ describe('page path: the XHR transport', () => {
   });
 
   it("progress counts the file's bytes, not the multipart body's: expected is the file size with large fields", async () => {
-    const file = await suite.harness.addFile(6 * 1024 * 1024);
+    // The file part well above what loopback socket buffers swallow at once, so that it is seen going out.
+    const file = await suite.harness.addFile(12 * 1024 * 1024);
     const r = await suite.harness.run({
       options: {
         url: urlFor(suite.server, { readBps: 6 * 1024 * 1024 }),
