@@ -39,7 +39,10 @@ const mutations = [
         '  private headersSeen = false;\n',
         '  private headersSeen = false;\n  private readonly calledAt = Date.now();\n',
       ],
-      ['    const ms = this.request.timeout;\n', '    const ms = this.request.timeout - (Date.now() - this.calledAt);\n'],
+      [
+        '    const ms = this.request.timeout;\n',
+        '    const ms = this.request.timeout - (Date.now() - this.calledAt);\n',
+      ],
     ],
     tests: ['test/core/engine.test.ts', '-t', 'is counted from the moment the upload leaves the queue'],
   },
