@@ -30,6 +30,7 @@ function arktsTarget(server: UploadServer, backend: ArkTsBackend, background: bo
       backend === 'uploadFile' ? { status: 'withheld', body: false } : { status: 'success', body: backend === 'http' },
     emptyFormFields: backend !== 'http',
     abortEndsTransfer: backend !== 'http',
+    abortEndsSeveralFiles: false,
     ...emulatedSources(context),
     async file(size: number, name = 'file.bin'): Promise<TargetFile> {
       const filePath = `${context.filesDir}/contract/${++files}-${name}`;

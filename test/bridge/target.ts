@@ -132,6 +132,7 @@ function bridgeTarget(side: BridgePage, server: UploadServer): SourceTarget {
     errorResponses: { status: side.backend === 'uploadFile' ? 'withheld' : 'success', body: http },
     emptyFormFields: !http,
     abortEndsTransfer: !http,
+    abortEndsSeveralFiles: false,
     filePathTypes: 'String or Blob',
     file: nativeFile,
     missingFile() {

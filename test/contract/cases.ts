@@ -34,6 +34,11 @@ export interface ContractTarget {
    */
   readonly abortEndsTransfer?: boolean;
   /**
+   * The same for an upload of several files (default: abortEndsTransfer). false on the native targets,
+   * where only @ohos.net.http sends several files in one request, whatever the backend ('auto' included).
+   */
+  readonly abortEndsSeveralFiles?: boolean;
+  /**
    * The types the target's filePath accepts, as its parameter errors name them: 'String' (the default)
    * where it is a path, 'String or Blob' where web data (Blob, File) is accepted too.
    */

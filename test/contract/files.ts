@@ -151,7 +151,7 @@ export const filesCases: FilesCase[] = [
       const files = [await t.file(size, 'x1.bin'), await t.file(size, 'x2.bin'), await t.file(size, 'x3.bin')];
       const id = uniqueId('files-abort');
       // Where the platform sends the body on after abort() (@ohos.net.http), the task's timeout bounds it.
-      const lingers = t.abortEndsTransfer === false;
+      const lingers = (t.abortEndsSeveralFiles ?? t.abortEndsTransfer) === false;
       const r = await t.run({
         options: {
           url: urlFor(t.server, { id, readBps: 3 * 1024 * 1024 }),
