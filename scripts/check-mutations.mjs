@@ -463,8 +463,8 @@ const mutations = [
   },
   {
     name: "picker files: the descriptor a user file's copy is made from is never closed",
-    file: 'src/arkts/staging.ts',
-    from: 'closeFile(opened);',
+    file: 'src/arkts/files.ts',
+    from: '    closeFile(file);',
     to: '',
     tests: ['test/arkts/sources.test.ts', '-t', 'file://media/: the server receives'],
   },

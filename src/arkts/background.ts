@@ -34,7 +34,7 @@ import type {
 } from '../core/types';
 import { AgentUpload } from './agent-transport';
 import { resolveContext } from './context';
-import { closeFile, unreadable } from './files';
+import { withOpenFile } from './files';
 import type { LocalFile } from './files';
 import { failOnError, reasonOfError, reasonOfFault, UploadFailure } from './platform-errors';
 import { headersOfObject } from './responses';
@@ -177,23 +177,17 @@ class BackgroundUpload extends AgentUpload {
 
   /** Streams the user file into the app's filesDir with the file API: never through JS memory. */
   private async copyUserFile(file: LocalFile, path: string): Promise<void> {
-    let opened: fileIo.File;
-    try {
-      opened = await fileIo.open(file.path, fileIo.OpenMode.READ_ONLY);
-    } catch (err) {
-      throw unreadable(file.filePath, err);
-    }
-    try {
-      await fileIo.mkdir(this.copyDir as string, true);
-      await fileIo.copyFile(opened.fd, path);
-    } catch (err) {
-      await deleteCopy(this.copyDir);
-      throw new UploadFailure(
-        `cannot copy ${file.filePath} into the app's files for a background upload (${describeThrown(err)})`,
-      );
-    } finally {
-      closeFile(opened);
-    }
+    await withOpenFile(file.path, file.filePath, async (opened) => {
+      try {
+        await fileIo.mkdir(this.copyDir as string, true);
+        await fileIo.copyFile(opened.fd, path);
+      } catch (err) {
+        await deleteCopy(this.copyDir);
+        throw new UploadFailure(
+          `cannot copy ${file.filePath} into the app's files for a background upload (${describeThrown(err)})`,
+        );
+      }
+    });
   }
 
   /** Forgets the upload in the record, then deletes the copy: once, whichever comes first, outcome or close. */

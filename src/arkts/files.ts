@@ -129,21 +129,37 @@ export function closeFile(file: fileIo.File): void {
   fileIo.close(file).catch((err: unknown) => logError('could not close a file:', err));
 }
 
-/** The size of a user file: open it (the grant is checked here), fstat, close. */
-async function userFileSize(uri: string): Promise<number> {
+/**
+ * Runs `use` with a file opened read-only by `uri` (a user file's grant is checked at the open), then closes
+ * it. A failed open is `file not found` or `cannot read file`, naming `filePath`, as the caller gave it.
+ */
+export async function withOpenFile<T>(
+  uri: string,
+  filePath: string,
+  use: (file: fileIo.File) => Promise<T>,
+): Promise<T> {
   let file: fileIo.File;
   try {
     file = await fileIo.open(uri, fileIo.OpenMode.READ_ONLY);
   } catch (err) {
-    throw unreadable(uri, err);
+    throw unreadable(filePath, err);
   }
   try {
-    return (await fileIo.stat(file.fd)).size;
-  } catch (err) {
-    throw unreadable(uri, err);
+    return await use(file);
   } finally {
     closeFile(file);
   }
+}
+
+/** The size of a user file: open it (the grant is checked here), fstat, close. */
+function userFileSize(uri: string): Promise<number> {
+  return withOpenFile(uri, uri, async (file) => {
+    try {
+      return (await fileIo.stat(file.fd)).size;
+    } catch (err) {
+      throw unreadable(uri, err);
+    }
+  });
 }
 
 /**

@@ -14,7 +14,7 @@
 import { fileIo } from '@kit.CoreFileKit';
 import type { common } from '@kit.AbilityKit';
 import { describeThrown, logError } from '../core/errors';
-import { closeFile, normalizePath, unreadable } from './files';
+import { normalizePath, withOpenFile } from './files';
 import { UploadFailure } from './platform-errors';
 import type { LocalFile } from './files';
 
@@ -141,15 +141,7 @@ export async function stageFile(
   stillWanted: () => boolean,
 ): Promise<StagedCopy | undefined> {
   if (!file.userFile) return stageCopy(context, file.path, name, stillWanted, file.filePath);
-  let opened: fileIo.File;
-  try {
-    opened = await fileIo.open(file.path, fileIo.OpenMode.READ_ONLY);
-  } catch (err) {
-    throw unreadable(file.filePath, err);
-  }
-  try {
-    return await stageCopy(context, opened.fd, name, stillWanted, file.filePath);
-  } finally {
-    closeFile(opened);
-  }
+  return withOpenFile(file.path, file.filePath, (opened) =>
+    stageCopy(context, opened.fd, name, stillWanted, file.filePath),
+  );
 }
