@@ -117,7 +117,10 @@ export class WebCookieManager {
     const parsed = httpUrl(url);
     const cdp = await session();
     const { cookies } = await cdp.send('Network.getCookies', { urls: [parsed.href] });
-    return cookies.map((c) => (c.name === '' ? c.value : `${c.name}=${c.value}`)).join('; ');
+    // In the order of a request's Cookie line, which the DevTools list does not keep: longer paths first
+    // (RFC 6265 §5.4, step 2, as Chromium's cookie store sorts them); a stable sort keeps ties as listed.
+    const ordered = [...cookies].sort((a, b) => b.path.length - a.path.length);
+    return ordered.map((c) => (c.name === '' ? c.value : `${c.name}=${c.value}`)).join('; ');
   }
 
   static async configCookie(url: string, value: string): Promise<void> {
