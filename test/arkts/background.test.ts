@@ -206,6 +206,36 @@ describe('background: true', () => {
     expect(() => configure({ backend: 'http', background: true })).toThrow("backend 'http' cannot run one");
   });
 
+  it('files with several entries: refused at once (a request per file), nothing sent, nothing recorded', async () => {
+    const a = await file(1024);
+    const b = await file(2048);
+    const url = `${server.uploadUrl}?id=background-files-refused`;
+    const files = [
+      { name: 'a', filePath: a.filePath },
+      { name: 'b', filePath: b.filePath },
+    ];
+    await expect(uploadFile({ url, files, background: true })).rejects.toEqual({
+      errMsg:
+        'uploadFile:fail parameter error: parameter.files lists 2 files, and a background upload sends one (request.agent would send each in a request of its own): upload them one at a time, or in one request without background mode',
+    });
+    expect(server.byId('background-files-refused')).toEqual([]);
+  });
+
+  it('files with one entry: uploaded on a BACKGROUND task, with its name and fileName', async () => {
+    const configs = createdConfigs();
+    const { filePath, sha256 } = await file(64 * 1024);
+    const res = await uploadFile({
+      url: server.uploadUrl,
+      files: [{ name: 'photo', filePath, fileName: 'one.bin' }],
+      background: true,
+    });
+    expect(JSON.parse(res.data).files).toEqual([
+      expect.objectContaining({ field: 'photo', filename: 'one.bin', sha256 }),
+    ]);
+    expect(configs).toHaveLength(1);
+    expect(configs[0]?.mode).toBe(request.agent.Mode.BACKGROUND);
+  });
+
   it('without request.agent, it fails at once and says why', async () => {
     const { filePath } = await file(1024);
     const agent = request.agent as { create: unknown };
