@@ -50,6 +50,17 @@ function record(): string[] {
   }
 }
 
+/** The entries of the app's record of background uploads, as stored. */
+function recordEntries(): object[] {
+  const real = sandbox.realPath(`${dir}/uploads.json`);
+  if (!real) return [];
+  try {
+    return (JSON.parse(readFileSync(real, 'utf8')) as { uploads: object[] }).uploads;
+  } catch {
+    return [];
+  }
+}
+
 /** Writes the record as the library does, whole and renamed over: a reading process never sees a part. */
 function writeRecord(uploads: object[]): void {
   const real = sandbox.realPath(`${dir}/uploads.json`) as string;
@@ -221,14 +232,21 @@ describe('background: true', () => {
     expect(server.byId('background-files-refused')).toEqual([]);
   });
 
-  it('files with one entry: uploaded on a BACKGROUND task, with its name and fileName', async () => {
+  it('files with one entry: uploaded on a BACKGROUND task, recorded with its filePath, name and fileName', async () => {
     const configs = createdConfigs();
-    const { filePath, sha256 } = await file(64 * 1024);
-    const res = await uploadFile({
-      url: server.uploadUrl,
+    const { filePath, sha256 } = await file(12 * 1024 * 1024);
+    const task = uploadFile({
+      url: `${server.uploadUrl}?readBps=${8 * 1024 * 1024}`,
       files: [{ name: 'photo', filePath, fileName: 'one.bin' }],
       background: true,
     });
+    let entries: object[] = [];
+    task.onProgressUpdate(() => {
+      if (entries.length === 0) entries = recordEntries();
+    });
+    const res = await task;
+    // What restoreUploads() would give back after the app's death.
+    expect(entries).toEqual([expect.objectContaining({ filePath, name: 'photo', fileName: 'one.bin' })]);
     expect(JSON.parse(res.data).files).toEqual([
       expect.objectContaining({ field: 'photo', filename: 'one.bin', sha256 }),
     ]);
