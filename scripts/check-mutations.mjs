@@ -518,6 +518,27 @@ const mutations = [
     tests: ['test/arkts/files.test.ts', '-t', 'several files: a parameter error'],
   },
   {
+    name: 'files: background mode is given several files (request.agent would send a request each)',
+    file: 'src/arkts/upload.ts',
+    from: '    return count > 1 ? failing(oneFileInBackground(count)) : backgroundTransport;',
+    to: '    return backgroundTransport;',
+    tests: ['test/arkts/background.test.ts', '-t', 'files with several entries'],
+  },
+  {
+    name: 'files over the bridge: background is not carried for the files form',
+    file: 'src/hybrid/bridge-transport.ts',
+    from: '  if (req.background) {',
+    to: "  if (req.background && req.form !== 'files') {",
+    tests: ['test/bridge/background.test.ts', '-t', 'files with'],
+  },
+  {
+    name: 'files on the page: web data in the files form is uploaded in background mode by the page',
+    file: 'src/hybrid/index.ts',
+    from: '    if (req.background) {',
+    to: "    if (req.background && req.form !== 'files') {",
+    tests: ['test/bridge/background.test.ts', '-t', 'files of web data'],
+  },
+  {
     name: 'files: a hybrid upload may mix web data and native paths',
     file: 'src/hybrid/sources.ts',
     from: '    if (other < 0) return undefined;',

@@ -60,6 +60,14 @@ function oneRequestOnly(engine: string, count: number): string {
 }
 
 /**
+ * Background mode runs on request.agent, so it too sends a request per file; and no other engine runs it, so
+ * the way out is an upload per file, or the files in one request without background mode.
+ */
+function oneFileInBackground(count: number): string {
+  return `parameter error: parameter.files lists ${count} files, and a background upload sends one (request.agent would send each in a request of its own): upload them one at a time, or in one request without background mode`;
+}
+
+/**
  * The engine of one upload, so configure({ backend }) applies to the next one. `auto`: @ohos.net.http, but
  * request.agent for an upload of one file it cannot send (an empty form field, a fileName that is no file
  * name), and request.uploadFile where the system has neither (docs/engines.md). Several files: only
@@ -70,7 +78,7 @@ function transportFor(req: UploadRequest<ArkTsSource>): Transport<ArkTsSource> {
   if (req.background) {
     if (backend === 'http' || backend === 'uploadFile') return failing(backgroundRefused(backend));
     if (!hasAgent()) return failing('background uploads need request.agent, which this system does not have');
-    return count > 1 ? failing(oneRequestOnly('background mode (request.agent)', count)) : backgroundTransport;
+    return count > 1 ? failing(oneFileInBackground(count)) : backgroundTransport;
   }
   if (backend === 'http') return interruptible(httpTransport);
   if (backend === 'agent') return count > 1 ? failing(oneRequestOnly('request.agent', count)) : agentTransport;

@@ -86,7 +86,8 @@ export interface UploadFileOptions<Source = string> {
   name?: string;
   /**
    * Several files sent in one multipart request, each part in this order (at most 100). Instead of
-   * `filePath`, `name` and `fileName`: giving both forms is a parameter error.
+   * `filePath`, `name` and `fileName`: giving both forms is a parameter error. Background mode takes one entry
+   * only (request.agent sends a request per file).
    */
   files?: Array<UploadFileEntry<Source>>;
   /** Extra request headers. `Content-Type` is the library's own (multipart with its boundary). */

@@ -50,6 +50,17 @@ function record(): string[] {
   }
 }
 
+/** The entries of the app's record of background uploads, as stored. */
+function recordEntries(): object[] {
+  const real = sandbox.realPath(`${dir}/uploads.json`);
+  if (!real) return [];
+  try {
+    return (JSON.parse(readFileSync(real, 'utf8')) as { uploads: object[] }).uploads;
+  } catch {
+    return [];
+  }
+}
+
 /** Writes the record as the library does, whole and renamed over: a reading process never sees a part. */
 function writeRecord(uploads: object[]): void {
   const real = sandbox.realPath(`${dir}/uploads.json`) as string;
@@ -204,6 +215,43 @@ describe('background: true', () => {
     }
     configure({ backend: 'agent' });
     expect(() => configure({ backend: 'http', background: true })).toThrow("backend 'http' cannot run one");
+  });
+
+  it('files with several entries: refused at once (a request per file), nothing sent, nothing recorded', async () => {
+    const a = await file(1024);
+    const b = await file(2048);
+    const url = `${server.uploadUrl}?id=background-files-refused`;
+    const files = [
+      { name: 'a', filePath: a.filePath },
+      { name: 'b', filePath: b.filePath },
+    ];
+    await expect(uploadFile({ url, files, background: true })).rejects.toEqual({
+      errMsg:
+        'uploadFile:fail parameter error: parameter.files lists 2 files, and a background upload sends one (request.agent would send each in a request of its own): upload them one at a time, or in one request without background mode',
+    });
+    expect(server.byId('background-files-refused')).toEqual([]);
+  });
+
+  it('files with one entry: uploaded on a BACKGROUND task, recorded with its filePath, name and fileName', async () => {
+    const configs = createdConfigs();
+    const { filePath, sha256 } = await file(12 * 1024 * 1024);
+    const task = uploadFile({
+      url: `${server.uploadUrl}?readBps=${8 * 1024 * 1024}`,
+      files: [{ name: 'photo', filePath, fileName: 'one.bin' }],
+      background: true,
+    });
+    let entries: object[] = [];
+    task.onProgressUpdate(() => {
+      if (entries.length === 0) entries = recordEntries();
+    });
+    const res = await task;
+    // What restoreUploads() would give back after the app's death.
+    expect(entries).toEqual([expect.objectContaining({ filePath, name: 'photo', fileName: 'one.bin' })]);
+    expect(JSON.parse(res.data).files).toEqual([
+      expect.objectContaining({ field: 'photo', filename: 'one.bin', sha256 }),
+    ]);
+    expect(configs).toHaveLength(1);
+    expect(configs[0]?.mode).toBe(request.agent.Mode.BACKGROUND);
   });
 
   it('without request.agent, it fails at once and says why', async () => {
