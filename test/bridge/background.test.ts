@@ -7,7 +7,7 @@ import { request } from '@kit.BasicServicesKit';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { expectNeverReached, uniqueId, urlFor } from '../contract/cases';
 import { expectFailure, expectSuccess } from '../contract/recording';
-import { nativeFile, useBridgeTarget } from './target';
+import { nativeFile, twoNativeFiles, useBridgeTarget } from './target';
 
 describe('background: true from a page', () => {
   const suite = useBridgeTarget({ backend: 'agent' });
@@ -60,16 +60,12 @@ describe('background: true from a page', () => {
   });
 
   it('files with several native entries: the native side refuses them as background mode, nothing is sent', async () => {
-    const a = await nativeFile(1000, 'bg-a.bin');
-    const b = await nativeFile(1000, 'bg-b.bin');
+    const { files } = await twoNativeFiles([1000, 1000], 'bg');
     const id = uniqueId('bridge-background-files-refused');
     const r = await suite.target.run({
       options: {
         url: urlFor(suite.server, { id }),
-        files: [
-          { name: 'a', filePath: a.filePath },
-          { name: 'b', filePath: b.filePath },
-        ],
+        files,
         background: true,
       },
     });

@@ -10,23 +10,19 @@ import { expectNeverReached, uniqueId, urlFor } from '../contract/cases';
 import { filesCases } from '../contract/files';
 import { expectFailure, expectSuccess } from '../contract/recording';
 import { startBase, startMessage } from './messages';
-import { bridgeDir, context, nativeFile, sandbox, useBridgeTarget } from './target';
+import { bridgeDir, context, nativeFile, sandbox, twoNativeFiles, useBridgeTarget } from './target';
 
 describe.each(['http', 'auto'] as const)('the bridge, files, native side on %s', (backend) => {
   const suite = useBridgeTarget({ backend });
   for (const c of filesCases) it(c.name, () => c.run(suite.target));
 
   it('the native task is one task over every file: its progress counts them together; onUpload lists them', async () => {
-    const a = await nativeFile(40_000, 'n1.bin');
-    const b = await nativeFile(60_000, 'n2.bin');
+    const { a, b, files } = await twoNativeFiles([40_000, 60_000], 'n');
     const id = uniqueId('bridge-files-native');
     const r = await suite.target.run({
       options: {
         url: urlFor(suite.server, { id }),
-        files: [
-          { name: 'a', filePath: a.filePath },
-          { name: 'b', filePath: b.filePath },
-        ],
+        files,
       },
     });
     expectSuccess(r);
@@ -67,16 +63,12 @@ describe('the bridge, files, native side on request.agent', () => {
   const suite = useBridgeTarget({ backend: 'agent' });
 
   it('several files: the native side refuses them (a request each), and the page is told why; nothing is sent', async () => {
-    const a = await nativeFile(1000, 'a.bin');
-    const b = await nativeFile(1000, 'b.bin');
+    const { files } = await twoNativeFiles([1000, 1000], 'agent');
     const id = uniqueId('bridge-files-agent');
     const r = await suite.target.run({
       options: {
         url: urlFor(suite.server, { id }),
-        files: [
-          { name: 'a', filePath: a.filePath },
-          { name: 'b', filePath: b.filePath },
-        ],
+        files,
       },
     });
     expectFailure(

@@ -119,6 +119,23 @@ export async function nativeFile(size: number, name = 'file.bin'): Promise<Nativ
   return { filePath, sha256, size };
 }
 
+/** Two native files, and the `files` entries (fields `a` and `b`) that name them. */
+export async function twoNativeFiles(
+  sizes: readonly [number, number],
+  prefix: string,
+): Promise<{ a: NativeFile; b: NativeFile; files: Array<{ name: string; filePath: string }> }> {
+  const a = await nativeFile(sizes[0], `${prefix}-a.bin`);
+  const b = await nativeFile(sizes[1], `${prefix}-b.bin`);
+  return {
+    a,
+    b,
+    files: [
+      { name: 'a', filePath: a.filePath },
+      { name: 'b', filePath: b.filePath },
+    ],
+  };
+}
+
 /** The bridge as the contract suite sees it: page listeners, native files, the native engine's semantics. */
 function bridgeTarget(side: BridgePage, server: UploadServer): SourceTarget {
   const { harness, bridge } = side;
