@@ -53,33 +53,22 @@ export interface DeviceOptions {
   network?: NetworkState;
 }
 
-/** What the request service's store holds of a task (for assertions). */
-export interface ServiceTaskSummary {
-  tid: string;
+/**
+ * What the request service's store holds of a task (for assertions): its stored fields (state, reason, url,
+ * files, index, processed, sizes, tries, attempts, ctime, mtime: see StoredTask), with the mode and state
+ * by name and the token reduced to whether there is one.
+ */
+export type ServiceTaskSummary = Omit<
+  StoredTask,
+  'token' | 'mode' | 'config' | 'cacheDir' | 'bodyFiles' | 'headers' | 'info'
+> & {
   /** 'background' or 'foreground' (`Config.mode`). */
   mode: 'background' | 'foreground';
-  /** `agent.State` value: 0x10 WAITING, 0x20 RUNNING, 0x21 RETRYING, 0x40 COMPLETED, 0x41 FAILED, ... */
-  state: number;
   /** The name of `state`: 'WAITING', 'RUNNING', 'COMPLETED', ... */
   stateName: string;
-  /** `TaskInfo.reason` as `show()` gives it. */
-  reason: string;
-  url: string;
-  /** The sandbox paths of the task's files. */
-  files: string[];
-  /** The file being sent, the bytes sent of each file, the bytes to send of each file. */
-  index: number;
-  processed: number[];
-  sizes: number[];
-  /** How many times the current file was started again (network retries). */
-  tries: number;
-  /** How many HTTP requests the service began for this task (every start of a file counts). */
-  attempts: number;
   /** Whether the task was created with a token. */
   hasToken: boolean;
-  ctime: number;
-  mtime: number;
-}
+};
 
 export interface Device {
   /** The device's directory (the sandbox, the media library and the service's store), removed by `stop()`. */

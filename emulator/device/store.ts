@@ -13,16 +13,18 @@ export interface StoredTask {
   token: string;
   /** `agent.Mode`: 0 BACKGROUND, 1 FOREGROUND. */
   mode: number;
-  /** `agent.State`. */
+  /** `agent.State`: 0x10 WAITING, 0x20 RUNNING, 0x21 RETRYING, 0x40 COMPLETED, 0x41 FAILED, ... */
   state: number;
   /** `TaskInfo.reason`. */
   reason: string;
   url: string;
   /** Sandbox paths of the files. */
   files: string[];
+  /** The file being sent, the bytes sent of each file, the bytes to send of each file. */
   index: number;
   processed: number[];
   sizes: number[];
+  /** How many times the current file was started again (network retries). */
   tries: number;
   /** HTTP requests begun for the task. */
   attempts: number;
