@@ -92,11 +92,12 @@ describe('emulated device: app processes', () => {
 describe('emulated device: the request service outlives the app (docs/platform/app-lifecycle.md)', () => {
   it('a BACKGROUND upload goes on after SIGKILL; a new process finds it with getTask (token checked) and sees it end', async () => {
     device = await startDevice({ timeScale: 0.001, progressIntervalMs: 20 });
-    const size = 24_000_000;
+    const size = 8_000_000;
     const path = `${FILES_DIR}/big.bin`;
     const sha = await device.writeFile(path, { size, seed: 7 });
     const first = await launchAgentApp(device);
-    const url = uploadUrl(server, { id: 'survives-kill', readBps: 8_000_000 });
+    // The server waits halfway until the new process listens (UploadServer.release): still running then.
+    const url = uploadUrl(server, { id: 'survives-kill', readBps: 8_000_000, holdAfter: size / 2 });
     const tid = (await call(first, {
       op: 'create',
       config: uploadConfig(url, path, { token: 'token-of-test' }),
@@ -117,6 +118,7 @@ describe('emulated device: the request service outlives the app (docs/platform/a
     const shown = (await call(second, { op: 'show', tid })) as { progress: { state: number } };
     expect([State.RUNNING, State.COMPLETED]).toContain(shown.progress.state);
 
+    server.release('survives-kill');
     const completed = (await second.next(event('completed', tid))) as Message;
     const record = await server.waitFor((r) => r.id === 'survives-kill' && r.responded);
     expect(record.summary?.files[0]?.sha256).toBe(sha);
@@ -137,11 +139,13 @@ describe("emulated device: the app's life and the service's rules (docs/platform
     const path = `${FILES_DIR}/while-dead.bin`;
     const sha = await device.writeFile(path, { size: 6_000_000, seed: 9 });
     const first = await launchAgentApp(device);
-    const url = uploadUrl(server, { id: 'while-dead', readBps: 6_000_000, 'header.X-Answer': 'kept' });
+    // Held by the server until the app is dead.
+    const url = uploadUrl(server, { id: 'while-dead', holdAfter: 1_000_000, 'header.X-Answer': 'kept' });
     const tid = (await call(first, { op: 'create', config: uploadConfig(url, path) })) as string;
     await call(first, { op: 'start', tid });
     await server.waitFor((r) => r.id === 'while-dead' && r.bytesReceived > 0);
     await first.kill();
+    server.release('while-dead');
     await device.waitForServiceTask((t) => t.tid === tid && t.stateName === 'COMPLETED');
     expect(server.byId('while-dead')[0]?.summary?.files[0]?.sha256).toBe(sha);
 
@@ -177,7 +181,8 @@ describe("emulated device: the app's life and the service's rules (docs/platform
     const path = `${FILES_DIR}/fg.bin`;
     await device.writeFile(path, { size: 8_000_000, seed: 5 });
     const app = await launchAgentApp(device);
-    const url = uploadUrl(server, { id: 'fg-device', readBps: 1_000_000 });
+    // Held by the server: it cannot end before the service fails it.
+    const url = uploadUrl(server, { id: 'fg-device', holdAfter: 1_000_000 });
     const tid = (await call(app, {
       op: 'create',
       config: uploadConfig(url, path, { mode: Mode.FOREGROUND }),
@@ -198,7 +203,8 @@ describe("emulated device: the app's life and the service's rules (docs/platform
     const path = `${FILES_DIR}/both.bin`;
     await device.writeFile(path, { size: 6_000_000, seed: 17 });
     const app = await launchAgentApp(device);
-    const url = (id: string) => uploadUrl(server, { id, readBps: 3_000_000 });
+    // Both held by the server; the BACKGROUND one is let go once the app is dead.
+    const url = (id: string) => uploadUrl(server, { id, holdAfter: 1_000_000 });
     const fg = (await call(app, {
       op: 'create',
       config: uploadConfig(url('dies-fg'), path, { mode: Mode.FOREGROUND }),
@@ -208,6 +214,7 @@ describe("emulated device: the app's life and the service's rules (docs/platform
     await call(app, { op: 'start', tid: bg });
     await server.waitFor((r) => r.id === 'dies-fg' && r.bytesReceived > 0);
     await app.kill();
+    server.release('dies-bg');
     const failed = await device.waitForServiceTask((t) => t.tid === fg && t.stateName === 'FAILED');
     expect(failed.reason).toBe('The app is background or terminate');
     await device.waitForServiceTask((t) => t.tid === bg && t.stateName === 'COMPLETED');
@@ -220,7 +227,8 @@ describe("emulated device: the app's life and the service's rules (docs/platform
     const size = 8_000_000;
     const sha = await device.writeFile(path, { size, seed: 13 });
     const app = await launchAgentApp(device);
-    const url = uploadUrl(server, { id: 'drop-device', readBps: 4_000_000 });
+    // The first request waits at the server, so the drop cuts it off; the second reads through.
+    const url = uploadUrl(server, { id: 'drop-device', holdAfter: 2_000_000, faultTimes: 1 });
     const tid = (await call(app, { op: 'create', config: uploadConfig(url, path) })) as string;
     await call(app, { op: 'start', tid });
     await server.waitFor((r) => r.id === 'drop-device' && r.bytesReceived > 0);
@@ -253,7 +261,8 @@ describe("emulated device: the app's life and the service's rules (docs/platform
     await app.next(event('completed', finished));
     const tid = (await call(app, {
       op: 'create',
-      config: uploadConfig(uploadUrl(server, { id: 'across-restart', readBps: 4_000_000 }), running),
+      // The first request waits at the server, so the restart cuts it off; the second reads through.
+      config: uploadConfig(uploadUrl(server, { id: 'across-restart', holdAfter: 2_000_000, faultTimes: 1 }), running),
     })) as string;
     await call(app, { op: 'start', tid });
     await server.waitFor((r) => r.id === 'across-restart' && r.bytesReceived > 0);

@@ -1,6 +1,7 @@
 /**
- * Reads a request body into a sink, honouring the reading faults: a rate limit (readBps) and a point after
- * which reading stops (stallAfter, resetAfter). Pausing the request pauses the socket, so a throttled or
+ * Reads a request body into a sink, honouring the reading faults: a rate limit (readBps), a point after
+ * which reading stops (stallAfter, resetAfter), and a point where it waits until the test lets it go on
+ * (holdAfter). Pausing the request pauses the socket, so a throttled or
  * stalled server pushes back on the client through TCP flow control, as a slow real server would.
  */
 import type { IncomingMessage } from 'node:http';
@@ -23,6 +24,13 @@ export interface ReadOptions {
   readBps?: number;
   stallAfter?: number;
   resetAfter?: number;
+  /**
+   * Reading pauses once this many body bytes are read (at the end of the chunk that reaches it) and goes
+   * on when `onHold`'s callback is called.
+   */
+  holdAfter?: number;
+  /** Called when the hold point is reached, with the function that lets reading go on. */
+  onHold?(goOn: () => void): void;
   timers: Timers;
   /** Called with the total after every chunk read. */
   onBytes(total: number): void;
@@ -36,7 +44,7 @@ const TICK_MS = 50;
 /** Bytes read and dropped after a stall point (see drainQuietly). */
 const STALL_DRAIN_BYTES = 4 * 1024 * 1024;
 
-type PauseReason = 'throttle' | 'backpressure' | 'halted';
+type PauseReason = 'throttle' | 'backpressure' | 'halted' | 'held';
 
 interface StopPoint {
   at: number;
@@ -48,6 +56,7 @@ class BodyReader {
   private ended = false;
   private settled = false;
   private discarding = false;
+  private held = false;
   private readonly paused = new Set<PauseReason>();
   private readonly sink: BodySink;
   private readonly stop: StopPoint | undefined;
@@ -87,7 +96,16 @@ class BodyReader {
     }
     this.take(chunk);
     this.limitRate(chunk.length);
+    this.holdAt();
   };
+
+  private holdAt(): void {
+    const { holdAfter, onHold } = this.options;
+    if (this.held || holdAfter === undefined || this.received < holdAfter || this.req.complete) return;
+    this.held = true;
+    this.pause('held');
+    onHold?.(() => this.resume('held'));
+  }
 
   private readonly onEnd = (): void => {
     this.ended = true;

@@ -14,6 +14,8 @@ export interface UploadPlan {
   readBps?: number;
   stallAfter?: number;
   resetAfter?: number;
+  /** Reading waits after this many body bytes until the server's `release(id)`. */
+  holdAfter?: number;
   closeEarly: boolean;
   respondEarly: boolean;
   neverEnd: boolean;
@@ -34,6 +36,7 @@ export function withoutFaults(plan: UploadPlan): UploadPlan {
     body: undefined,
     stallAfter: undefined,
     resetAfter: undefined,
+    holdAfter: undefined,
     closeEarly: false,
     respondEarly: false,
     neverEnd: false,
@@ -58,6 +61,7 @@ export function parsePlan(url: URL): UploadPlan {
     readBps: optionalInt(q, 'readBps', 1),
     stallAfter: optionalInt(q, 'stallAfter', 0),
     resetAfter: optionalInt(q, 'resetAfter', 0),
+    holdAfter: optionalInt(q, 'holdAfter', 0),
     closeEarly: flag(q, 'closeEarly'),
     respondEarly: flag(q, 'respondEarly'),
     neverEnd: flag(q, 'neverEnd'),

@@ -14,6 +14,9 @@
  *   readBps=<n>            read the request body at about n bytes per second
  *   stallAfter=<n>         stop reading after n body bytes and never answer (0 = at once)
  *   resetAfter=<n>         after n body bytes, reset the connection (TCP RST)
+ *   holdAfter=<n>          after n body bytes, stop reading until `release(id)`: the upload goes on when
+ *                          the test says so, not after some time (once an id is released, its
+ *                          requests do not wait there any more)
  *   closeEarly=1           close the connection before reading any of the body, without answering
  *   respondEarly=1         answer (status, default 413) before reading the body, then close
  *   neverEnd=1             send status, headers and part of the body, then never finish
@@ -85,6 +88,11 @@ export interface UploadServer {
   byId(id: string): UploadRecord[];
   /** Sockets currently open to the server. */
   openSockets(): number;
+  /**
+   * Lets the requests of this id that wait at their `holdAfter` point go on, and those that come later
+   * read through it.
+   */
+  release(id: string): void;
   /** Forgets the records. */
   clearRecords(): void;
   close(): Promise<void>;

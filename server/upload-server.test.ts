@@ -441,6 +441,31 @@ describe('faults', () => {
     expect(closed.clientAborted).toBe(true);
   });
 
+  it('holdAfter waits at n bytes until release(id), then reads the rest and answers', async () => {
+    const body = randomBytes(2_000_000);
+    let answered = false;
+    const reply = request(`${server.uploadUrl}?id=hold&holdAfter=100000`, { method: 'PUT', body }).finally(() => {
+      answered = true;
+    });
+    const held = await server.waitFor((r) => r.id === 'hold' && r.bytesReceived >= 100_000);
+    // A chunk at most past the point; nothing more is read while held, however long.
+    expect(held.bytesReceived).toBeLessThan(100_000 + 65_536);
+    await sleep(200);
+    expect(server.byId('hold')[0]).toMatchObject({ bytesReceived: held.bytesReceived, bodyComplete: false });
+    expect(answered).toBe(false);
+    server.release('hold');
+    expect((await reply).status).toBe(200);
+    expect(server.byId('hold')[0]?.summary?.raw).toMatchObject({ size: body.length, sha256: sha256(body) });
+  });
+
+  it('holdAfter: a request whose id was released before it got there reads through', async () => {
+    server.release('hold-later');
+    const body = randomBytes(300_000);
+    const reply = await request(`${server.uploadUrl}?id=hold-later&holdAfter=1000`, { method: 'PUT', body });
+    expect(reply.status).toBe(200);
+    expect(server.byId('hold-later')[0]).toMatchObject({ bodyComplete: true, responded: true });
+  });
+
   it('stallAfter=0 reads nothing at all', async () => {
     const req = http.request(`${server.uploadUrl}?id=stall0&stallAfter=0`, { method: 'PUT', agent: false });
     req.on('error', () => undefined);

@@ -27,6 +27,9 @@ interface ServerContext {
   readonly sockets: Set<Socket>;
   /** The upload records of each connection, completed when it closes. */
   readonly socketRecords: WeakMap<Socket, UploadRecord[]>;
+  /** Requests waiting at their holdAfter point, by id; and the ids released (see UploadServer.release). */
+  readonly holds: Map<string, Array<() => void>>;
+  readonly released: Set<string>;
 }
 
 export async function startUploadServer(options: UploadServerOptions = {}): Promise<UploadServer> {
@@ -36,6 +39,8 @@ export async function startUploadServer(options: UploadServerOptions = {}): Prom
     timers: new Timers(),
     sockets: new Set(),
     socketRecords: new WeakMap(),
+    holds: new Map(),
+    released: new Set(),
   };
   // No request timeout: stalled and throttled uploads must last until the client gives up.
   const server = createServer({ requestTimeout: 0 }, (req, res) => route(ctx, req, res));
@@ -76,6 +81,11 @@ export async function startUploadServer(options: UploadServerOptions = {}): Prom
     waitFor: (predicate, timeoutMs) => ctx.store.waitFor(predicate, timeoutMs),
     byId: (id) => ctx.store.byId(id),
     openSockets: () => ctx.sockets.size,
+    release: (id) => {
+      ctx.released.add(id);
+      for (const goOn of ctx.holds.get(id) ?? []) goOn();
+      ctx.holds.delete(id);
+    },
     clearRecords: () => ctx.store.clear(),
     close,
   };
@@ -152,8 +162,13 @@ async function handleUpload(ctx: ServerContext, req: IncomingMessage, res: Serve
   }
   if (plan.respondEarly) return exchange.respondEarly(plan);
 
+  const id = exchange.record.id;
   const outcome = await readBody(req, {
     ...plan,
+    onHold: (goOn) => {
+      if (ctx.released.has(id)) goOn();
+      else ctx.holds.set(id, [...(ctx.holds.get(id) ?? []), goOn]);
+    },
     timers: ctx.timers,
     onBytes: (total) => exchange.update((r) => (r.bytesReceived = total)),
   });

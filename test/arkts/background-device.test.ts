@@ -25,8 +25,16 @@ const COPIES = `${APP_FILES}/${BACKGROUND_DIR}/copies`;
  */
 const SIZE = 6 * 1024 * 1024;
 const RATE = 8 * 1024 * 1024;
-/** Slow enough that the upload still runs when a new app process (a second to start) restores it. */
-const SLOW = `readBps=${2 * 1024 * 1024}`;
+/**
+ * The server stops reading halfway until the test calls `server.release(id)`: the upload is still running
+ * when the app is killed and a new process restores it, however busy the machine, and it takes no longer
+ * than it must. The read rate stays, so that the file is taken over several progress intervals and the app
+ * sees progress before the hold (the service checks the interval only when it takes file bytes). With
+ * `faultTimes=1`, only the first request of the id waits there (a second one, after a network change,
+ * reads through).
+ */
+const HOLD = `readBps=${RATE}&holdAfter=${SIZE / 2}`;
+const HOLD_FIRST = `${HOLD}&faultTimes=1`;
 
 let server: UploadServer;
 let device: Device;
@@ -74,15 +82,16 @@ describe('a background upload outlives its app process', () => {
   it('killed at 40 %, a new process restores the upload and sees it finish, live, with the answer', async () => {
     const { filePath, sha256, id } = await file();
     const first = await DeviceApp.launch(device);
-    first.upload('u', { url: url(id, SLOW), filePath, name: 'file', background: true, tag: 'holiday' });
+    first.upload('u', { url: url(id, HOLD), filePath, name: 'file', background: true, tag: 'holiday' });
     await first.atPercent('u', 40);
     await first.process.kill();
     expect(percents(first.recording('u')).at(-1)).toBeLessThan(100);
 
     const second = await DeviceApp.launch(device);
     const restored = await second.restore();
-    expect(restored).toEqual([{ id: expect.any(String), url: url(id, SLOW), filePath, name: 'file', tag: 'holiday' }]);
+    expect(restored).toEqual([{ id: expect.any(String), url: url(id, HOLD), filePath, name: 'file', tag: 'holiday' }]);
     const key = restored[0]?.id as string;
+    server.release(id);
     const r = await second.settled(key);
     const result = expectSuccess(r);
     expect(result).toMatchObject({ statusCode: 200, errMsg: 'uploadFile:ok' });
@@ -104,11 +113,12 @@ describe('a background upload outlives its app process', () => {
   it('one that finishes while the app is dead is restored later: the outcome after the fact, no status or data', async () => {
     const { filePath, sha256, id } = await file();
     const first = await DeviceApp.launch(device);
-    // Slow enough that it cannot finish before the kill, however busy the machine.
-    first.upload('u', { url: url(id, SLOW), filePath, name: 'file', background: true });
+    // Held by the server until the app is dead: it cannot finish before.
+    first.upload('u', { url: url(id, HOLD), filePath, name: 'file', background: true });
     await first.atPercent('u', 10);
     await first.process.kill();
-    await device.waitForServiceTask((t) => t.url === url(id, SLOW) && t.stateName === 'COMPLETED');
+    server.release(id);
+    await device.waitForServiceTask((t) => t.url === url(id, HOLD) && t.stateName === 'COMPLETED');
     await expect.poll(() => received(id)).toBe(sha256);
 
     const second = await DeviceApp.launch(device);
@@ -130,10 +140,11 @@ describe('what happens on the way', () => {
   it('a network drop in the middle: the task waits, starts the file again on the network, and finishes', async () => {
     const { filePath, sha256, id } = await file();
     const app = await DeviceApp.launch(device);
-    app.upload('u', { url: url(id), filePath, name: 'file', background: true });
+    // The first request waits halfway at the server, so the drop cuts it off; the second reads through.
+    app.upload('u', { url: url(id, HOLD_FIRST), filePath, name: 'file', background: true });
     await app.atPercent('u', 40);
     device.setNetwork({ type: 'none' });
-    await device.waitForServiceTask((t) => t.url === url(id) && t.stateName === 'WAITING');
+    await device.waitForServiceTask((t) => t.url === url(id, HOLD_FIRST) && t.stateName === 'WAITING');
     device.setNetwork({ type: 'cellular' });
     const r = await app.settled('u');
     const result = expectSuccess(r);
@@ -154,16 +165,19 @@ describe('what happens on the way', () => {
     const any = await file();
     const app = await DeviceApp.launch(device);
     const options = { name: 'file', background: true } as const;
-    app.upload('wifi', { ...options, url: url(wifiOnly.id), filePath: wifiOnly.filePath, network: 'wifi' });
-    app.upload('any', { ...options, url: url(any.id), filePath: any.filePath });
+    // Both wait halfway at the server until the network has changed: both are running at the switch.
+    const wifiUrl = url(wifiOnly.id, HOLD_FIRST);
+    app.upload('wifi', { ...options, url: wifiUrl, filePath: wifiOnly.filePath, network: 'wifi' });
+    app.upload('any', { ...options, url: url(any.id, HOLD), filePath: any.filePath });
     await app.atPercent('wifi', 30);
     await app.atPercent('any', 30);
     device.setNetwork({ type: 'cellular' });
+    server.release(any.id);
     // The default finishes on cellular (the switch may cut its connection: the service sends it again).
     expectSuccess(await app.settled('any'));
     expect(received(any.id)).toBe(any.sha256);
     // Wi-Fi only: parked on cellular, the whole file again once on Wi-Fi.
-    await device.waitForServiceTask((t) => t.url === url(wifiOnly.id) && t.stateName === 'WAITING');
+    await device.waitForServiceTask((t) => t.url === wifiUrl && t.stateName === 'WAITING');
     device.setNetwork({ type: 'wifi' });
     const r = await app.settled('wifi');
     expect(JSON.parse(expectSuccess(r).data).files[0].sha256).toBe(wifiOnly.sha256);
@@ -175,11 +189,12 @@ describe('what happens on the way', () => {
     const photo = await device.addUserFile({ content: { size: SIZE, seed: 99 }, displayName: 'clip.mp4' });
     const id = `bg-media-${++n}`;
     const first = await DeviceApp.launch(device);
-    // Slow enough that it cannot finish before the kill, however busy the machine.
-    first.upload('u', { url: url(id, SLOW), filePath: photo.uri, name: 'file', background: true });
+    // Held by the server until the app is dead: it cannot finish before.
+    first.upload('u', { url: url(id, HOLD), filePath: photo.uri, name: 'file', background: true });
     await first.atPercent('u', 30);
     await first.process.kill();
-    await device.waitForServiceTask((t) => t.url === url(id, SLOW) && t.stateName === 'COMPLETED');
+    server.release(id);
+    await device.waitForServiceTask((t) => t.url === url(id, HOLD) && t.stateName === 'COMPLETED');
     await expect
       .poll(() => server.byId(id).at(-1)?.summary?.files[0])
       .toMatchObject({ sha256: photo.sha256, filename: 'clip.mp4' });
@@ -197,7 +212,7 @@ describe('what happens on the way', () => {
   it('abort() of a restored task ends it: uploadFile:fail abort, the task removed, the server cut off', async () => {
     const { filePath, id } = await file();
     const first = await DeviceApp.launch(device);
-    first.upload('u', { url: url(id, SLOW), filePath, name: 'file', background: true });
+    first.upload('u', { url: url(id, HOLD), filePath, name: 'file', background: true });
     await first.atPercent('u', 5);
     await first.process.kill();
 
@@ -220,7 +235,7 @@ describe('what happens on the way', () => {
   it('a corrupt record: nothing reported wrong, the running upload is found with search() and finishes', async () => {
     const { filePath, sha256, id } = await file();
     const first = await DeviceApp.launch(device);
-    first.upload('u', { url: url(id, SLOW), filePath, name: 'file', background: true, tag: 'lost with the record' });
+    first.upload('u', { url: url(id, HOLD), filePath, name: 'file', background: true, tag: 'lost with the record' });
     await first.atPercent('u', 30);
     await first.process.kill();
     await device.writeFile(RECORD, '{"v":1,"uploads":[{"id":');
@@ -228,7 +243,8 @@ describe('what happens on the way', () => {
     const second = await DeviceApp.launch(device);
     const restored = await second.restore();
     // What only the record kept (the tag) is lost; what the service keeps is back.
-    expect(restored).toEqual([{ id: expect.any(String), url: url(id, SLOW), filePath, name: 'file' }]);
+    expect(restored).toEqual([{ id: expect.any(String), url: url(id, HOLD), filePath, name: 'file' }]);
+    server.release(id);
     const r = await second.settled(restored[0]?.id as string);
     expect(received(id)).toBe(sha256);
     expect(expectOutcome(r).kind).toBe('success');
@@ -241,7 +257,7 @@ describe('foreground uploads meet the background', () => {
   it("@ohos.net.http: still running a moment after the app leaves the foreground, it ends with 'interrupted'", async () => {
     const { filePath, id } = await file();
     const app = await DeviceApp.launch(device, { backend: 'http', interruptAfterMs: 20 });
-    app.upload('u', { url: url(id, `readBps=${RATE / 4}`), filePath, name: 'file' });
+    app.upload('u', { url: url(id, HOLD), filePath, name: 'file' });
     await app.atPercent('u', 1);
     app.process.setState('background');
     await app.process.suspended();
@@ -253,10 +269,10 @@ describe('foreground uploads meet the background', () => {
   it("request.agent FOREGROUND: the service fails it 60 s (scaled) after the app left; the app is told 'interrupted'", async () => {
     const { filePath, id } = await file();
     const app = await DeviceApp.launch(device, { backend: 'agent' });
-    app.upload('u', { url: url(id, `readBps=${RATE / 8}`), filePath, name: 'file', timeout: 600000 });
+    app.upload('u', { url: url(id, HOLD), filePath, name: 'file', timeout: 600000 });
     await app.atPercent('u', 1);
     app.process.setState('background');
-    await device.waitForServiceTask((t) => t.url === url(id, `readBps=${RATE / 8}`) && t.stateName === 'FAILED');
+    await device.waitForServiceTask((t) => t.url === url(id, HOLD) && t.stateName === 'FAILED');
     app.process.setState('foreground');
     expectFailure(await app.settled('u'), 'uploadFile:fail interrupted');
     await app.process.kill();
