@@ -84,9 +84,9 @@ function childEnv(): NodeJS.ProcessEnv {
   return { ...env, CI: 'true', NO_UPDATE_NOTIFIER: '1' };
 }
 
-function run(command: string, args: string[], cwd: string, log: string): Promise<string> {
+function run(command: string, args: string[], cwd: string, log: string, env: NodeJS.ProcessEnv = {}): Promise<string> {
   return new Promise((resolve, reject) => {
-    const child = spawn(command, args, { cwd, env: childEnv(), stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(command, args, { cwd, env: { ...childEnv(), ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
     const stdout: Buffer[] = [];
     const output: Buffer[] = [];
     child.stdout.on('data', (b: Buffer) => {
@@ -250,7 +250,10 @@ function layOutApp(target: TaroTarget, installRoot: string, pkg: string, install
 async function build(target: TaroTarget, root: string, install: LibraryInstall): Promise<TaroApp> {
   const started = Date.now();
   const taro = join(root, 'node_modules/@tarojs/cli/bin/taro');
-  await run(process.execPath, [taro, 'build', '--type', target], root, join(root, 'taro-build.log'));
+  const webpackCache = join(CACHE, 'webpack', `${DEPENDENCIES[target]}-${install}`);
+  await run(process.execPath, [taro, 'build', '--type', target], root, join(root, 'taro-build.log'), {
+    TARO_FIXTURE_WEBPACK_CACHE: webpackCache,
+  });
   const buildMs = Date.now() - started;
   const output = target === 'harmony' ? join(root, 'harmony-project/entry/src/main/ets') : join(root, 'dist');
   if (!existsSync(output)) throw new Error(`taro build --type ${target} wrote nothing to ${output}`);
