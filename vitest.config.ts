@@ -70,6 +70,8 @@ export default defineConfig({
           include: ['test/**/*.test.ts', 'emulator/**/*.test.ts', 'server/**/*.test.ts'],
           exclude: ['test/core/**'],
           maxWorkers: integrationWorkers,
+          isolate: false,
+          setupFiles: ['test/fresh-modules.ts'],
           // Room for a machine that several files (or other work) keep busy; a hang still fails.
           testTimeout: 60000,
           hookTimeout: 60000,

@@ -6,7 +6,7 @@
  * `js_initialize.cpp` `CheckBelongAppBaseDir`; SDK doc of `agent.FileSpec.path`). The context directories are
  * those of the entry module of a stage-model app, as `getContext()` gives them on a device.
  */
-import { type Cipheriv, createCipheriv, createHash } from 'node:crypto';
+import { type Cipher, createCipheriv, createHash } from 'node:crypto';
 import { createWriteStream, mkdirSync, mkdtempSync, readdirSync, realpathSync, rmSync } from 'node:fs';
 import { mkdir, writeFile as writeWhole } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -218,7 +218,7 @@ function drainOrError(out: NodeJS.WritableStream): Promise<void> {
  * The generator of file content: AES-128 in counter mode over zeros, keyed by the seed. Native code, so
  * that tests that write many megabytes spend no time on it; the same seed always gives the same bytes.
  */
-function keystream(seed: number): Cipheriv {
+function keystream(seed: number): Cipher {
   const key = createHash('sha256').update(`sandbox content ${seed}`).digest().subarray(0, 16);
   return createCipheriv('aes-128-ctr', key, Buffer.alloc(16));
 }

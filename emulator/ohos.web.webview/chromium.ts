@@ -28,17 +28,26 @@ export async function launchChromium(): Promise<Browser> {
   }
 }
 
-let shared: Promise<Browser> | undefined;
+/** Where the shared Chromium is kept: on the global object, so that it outlives a reload of this module. */
+const SHARED = Symbol.for('harmony-upload-task/emulator/shared-chromium');
 
 /**
  * One Chromium for the whole process, started on first use, for callers that each work in browser contexts
- * of their own and leave the browser open: a test file that opens several pages starts the browser once.
- * It ends with the process (Playwright stops the browsers it started as the process exits, and Chromium
- * stops when the pipe to it closes).
+ * of their own and leave the browser open. Test files that share a worker process (and load this module
+ * anew each) get the same browser, so it starts once per process; one that finds it closed or crashed gets
+ * a new one. It ends with the process (Playwright stops the browsers it started as the process exits, and
+ * Chromium stops when the pipe to it closes).
  */
-export function sharedChromium(): Promise<Browser> {
-  shared ??= launchChromium();
-  return shared;
+export async function sharedChromium(): Promise<Browser> {
+  const holder = globalThis as { [SHARED]?: Promise<Browser> };
+  const running = holder[SHARED];
+  if (running) {
+    const browser = await running.catch(() => undefined);
+    if (browser?.isConnected()) return browser;
+  }
+  const launched = launchChromium();
+  holder[SHARED] = launched;
+  return launched;
 }
 
 /**

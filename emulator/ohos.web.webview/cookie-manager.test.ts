@@ -2,21 +2,19 @@
  * The WebCookieManager stand-in over a real Chromium cookie store: what it reads for a URL, and how it
  * stores a Set-Cookie line (docs/platform/ohos.web.webview.md, "The cookie store").
  */
-import type { Browser, BrowserContext } from 'playwright-core';
+import type { BrowserContext } from 'playwright-core';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { launchChromium } from './chromium';
+import { sharedChromium } from './chromium';
 import { bindCookieStore, WebCookieManager } from './cookie-manager';
 
 describe('webview.WebCookieManager stand-in', () => {
-  let browser: Browser;
   let context: BrowserContext;
 
   beforeAll(async () => {
-    browser = await launchChromium();
-    context = await browser.newContext();
+    context = await (await sharedChromium()).newContext();
     bindCookieStore(await context.newPage());
   });
-  afterAll(() => browser?.close());
+  afterAll(() => context?.close());
   beforeEach(() => context.clearCookies());
 
   it('a line with attributes is stored as the browser would store it, HttpOnly included, and read back', async () => {

@@ -14,10 +14,23 @@ import { deviceLeaks, startEmulatedDevice, stopEmulatedDevice } from './device';
 import { emulatedSources } from './source-files';
 
 let files = 0;
-let unhandled = 0;
-process.on('unhandledRejection', () => {
-  unhandled++;
-});
+/**
+ * Unhandled rejections in this process, counted by one listener per process: test files that share a
+ * worker load this module anew, and would otherwise add a listener each.
+ */
+const UNHANDLED = Symbol.for('harmony-upload-task/test/unhandled-rejections');
+const unhandledCount = ((): { n: number } => {
+  const holder = globalThis as { [UNHANDLED]?: { n: number } };
+  if (holder[UNHANDLED] === undefined) {
+    const count = { n: 0 };
+    process.on('unhandledRejection', () => {
+      count.n++;
+    });
+    holder[UNHANDLED] = count;
+  }
+  holder[UNHANDLED].n = 0;
+  return holder[UNHANDLED];
+})();
 
 function arktsTarget(server: UploadServer, backend: ArkTsBackend, background: boolean): SourceTarget {
   const sandbox = getSandbox();
@@ -48,8 +61,8 @@ function arktsTarget(server: UploadServer, backend: ArkTsBackend, background: bo
     },
     async takeUnhandledRejections() {
       await new Promise((r) => setTimeout(r, 50));
-      const n = unhandled;
-      unhandled = 0;
+      const n = unhandledCount.n;
+      unhandledCount.n = 0;
       return n;
     },
     async leaks() {

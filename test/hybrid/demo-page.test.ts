@@ -7,11 +7,11 @@ import { randomBytes } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { Browser, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startUploadServer } from '../../server/upload-server';
 import type { UploadServer } from '../../server/types';
-import { launchChromium } from '../../emulator/ohos.web.webview/chromium';
+import { sharedChromium } from '../../emulator/ohos.web.webview/chromium';
 import { sha256 } from './harness';
 import { hybridIife } from './iife';
 
@@ -45,7 +45,6 @@ function shownPercent(page: Page): Promise<number> {
 
 describe('hybrid demo page', () => {
   let server: UploadServer;
-  let browser: Browser;
   let page: Page;
   const bytes = randomBytes(FILE_SIZE);
   const pageErrors: string[] = [];
@@ -59,10 +58,9 @@ describe('hybrid demo page', () => {
       // index.html loads ../../dist/hybrid/...: from the server's root that is /dist/hybrid/...
       staticFiles: { '/dist/hybrid/harmony-upload-task.iife.js': script.path },
     });
-    browser = await launchChromium();
     mkdirSync(SCREENSHOTS, { recursive: true });
     // One page for both tests: handing 24 MB to the file input takes seconds, and the pick stays.
-    page = await browser.newPage({ viewport: { width: 720, height: 760 } });
+    page = await (await sharedChromium()).newPage({ viewport: { width: 720, height: 760 } });
     page.on('pageerror', (err) => pageErrors.push(err.message));
     await page.goto(`${server.origin}/`);
     await page.setInputFiles('#file', { name: 'holiday.mp4', mimeType: 'video/mp4', buffer: bytes });
@@ -70,7 +68,8 @@ describe('hybrid demo page', () => {
   }, 60000);
 
   afterAll(async () => {
-    await browser?.close();
+    // The page's own context goes with it; the browser is the worker's (sharedChromium).
+    await page?.close();
     await server?.close();
     expect(pageErrors).toEqual([]);
   });

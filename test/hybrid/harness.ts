@@ -36,15 +36,18 @@ export function sha256(bytes: Buffer | string): string {
   return createHash('sha256').update(bytes).digest('hex');
 }
 
-let pageScript: Promise<string> | undefined;
+/** Where the page script is kept: on the global object, so that it outlives a reload of this module. */
+const PAGE_SCRIPT = Symbol.for('harmony-upload-task/test/page-script');
 
 /**
  * The test page's script: an IIFE of page-entry.ts and what it imports (src/hybrid, the driver). Built
- * once per test file (every page of the file gets the same script).
+ * once per process: every page of every test file that the process runs gets the same script (the
+ * sources do not change during a run).
  */
 export function buildPageScript(): Promise<string> {
-  pageScript ??= bundlePageScript();
-  return pageScript;
+  const holder = globalThis as { [PAGE_SCRIPT]?: Promise<string> };
+  holder[PAGE_SCRIPT] ??= bundlePageScript();
+  return holder[PAGE_SCRIPT];
 }
 
 async function bundlePageScript(): Promise<string> {

@@ -19,7 +19,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { attachUploadBridge } from '../../src/arkts/bridge-host';
 import type { UploadBridge } from '../../src/arkts/bridge-host';
 import { configure } from '../../src/arkts/upload';
-import { launchChromium } from '../../emulator/ohos.web.webview/chromium';
+import { sharedChromium } from '../../emulator/ohos.web.webview/chromium';
 import { PlaywrightWebview } from '../../emulator/ohos.web.webview/webview-controller';
 import { getSandbox } from '../../emulator/sandbox';
 import { startPageHost } from '../../server/page-host';
@@ -75,11 +75,10 @@ beforeAll(async () => {
   ({ apps } = await buildTaroApps('harmony-hybrid', INSTALLS));
   server = await startEmulatedDevice();
   configure({ context, backend: 'agent' });
-  browser = await launchChromium();
+  browser = await sharedChromium();
 }, 20 * 60_000);
 
 afterAll(async () => {
-  await browser?.close();
   await stopEmulatedDevice(server);
 });
 
