@@ -13,11 +13,12 @@ import { platformModules } from './emulator/platform-modules.mjs';
 const alias = Object.fromEntries(Object.entries(platformModules).map(([name, url]) => [name, fileURLToPath(url)]));
 
 /**
- * Integration files spend most of their time waiting on sockets, servers and Chromium, not computing, so
- * they run several at a time even on two cores (vitest's default is one worker less than the cores: a
- * single worker there). Each file is a process of its own with its own emulated device and upload server
- * on a free port, and a Chromium of its own where it needs one.
- * INTEGRATION_WORKERS overrides the number.
+ * Integration files spend much of their time waiting on sockets, servers and Chromium, so they run several
+ * at a time even on two cores (vitest's default is one worker less than the cores: a single worker there).
+ * A worker process runs file after file (`isolate: false`): Node's packages and one Chromium are loaded
+ * once per worker. test/fresh-modules.ts loads this project's modules anew for each file, so every file
+ * has its own library state, emulated device, sandbox and upload server on a free port, and its own
+ * browser contexts. INTEGRATION_WORKERS overrides the number.
  */
 const integrationWorkers = Number(process.env.INTEGRATION_WORKERS) || 6;
 
