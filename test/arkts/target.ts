@@ -6,7 +6,7 @@ import { configure, uploadFile, uploadStats } from '../../src/arkts/index';
 import type { ArkTsBackend } from '../../src/arkts/types';
 import { useSuite } from '../contract/cases';
 import type { TargetFile, TargetSuite } from '../contract/cases';
-import { runScenario } from '../contract/driver';
+import { inSequence, runScenario } from '../contract/driver';
 import type { SourceTarget } from '../contract/sources';
 import { getSandbox } from '../../emulator/sandbox';
 import type { UploadServer } from '../../server/types';
@@ -56,6 +56,7 @@ function arktsTarget(server: UploadServer, backend: ArkTsBackend, background: bo
     },
     run: (scenario) => runScenario(uploadFile, scenario),
     runMany: (scenarios) => Promise.all(scenarios.map((s) => runScenario(uploadFile, s))),
+    runInSequence: (scenarios) => inSequence(scenarios, (s) => runScenario(uploadFile, s)),
     async configure(settings) {
       configure(settings);
     },

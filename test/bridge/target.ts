@@ -158,6 +158,7 @@ function bridgeTarget(side: BridgePage, server: UploadServer): SourceTarget {
     },
     run: (scenario) => harness.run(scenario),
     runMany: (scenarios) => harness.runMany(scenarios),
+    runInSequence: (scenarios) => harness.runInSequence(scenarios),
     configure: (settings) => harness.configure(settings),
     takeUnhandledRejections: () => harness.takeUnhandledRejections(),
     async leaks() {

@@ -49,6 +49,11 @@ export interface ContractTarget {
   run(scenario: Scenario): Promise<Recording>;
   /** Runs the scenarios at once in the target. */
   runMany(scenarios: Scenario[]): Promise<Recording[]>;
+  /**
+   * Runs the scenarios one after another in the target, each once the one before has settled, and gives
+   * all the recordings at the end (for a page: one call into it, not one per upload).
+   */
+  runInSequence(scenarios: Scenario[]): Promise<Recording[]>;
   configure(settings: { maxConcurrent?: number }): Promise<void>;
   /** Unhandled promise rejections seen in the target since the last call. */
   takeUnhandledRejections(): Promise<number>;

@@ -111,6 +111,16 @@ type UploadFn = (options: never) => UploadTaskPromise;
 const now = (): number => (typeof performance !== 'undefined' ? performance.now() : Date.now());
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 
+/** Runs the scenarios one after another: each starts once the one before has settled. */
+export async function inSequence(
+  scenarios: readonly Scenario[],
+  run: (scenario: Scenario) => Promise<Recording>,
+): Promise<Recording[]> {
+  const recordings: Recording[] = [];
+  for (const scenario of scenarios) recordings.push(await run(scenario));
+  return recordings;
+}
+
 export async function runScenario(uploadFile: UploadFn, scenario: Scenario): Promise<Recording> {
   const events: RecordedEvent[] = [];
   const started = now();

@@ -99,17 +99,19 @@ export function stressCases(sizes: StressSizes, seed = 20261125): ContractCase[]
       async run(t) {
         const file = await t.file(1024, 'seq.bin');
         const tag = uniqueId('seq');
-        for (let i = 0; i < sizes.sequential; i++) {
-          const [r] = await t.runMany([
-            {
-              options: { url: urlFor(t.server, { id: `${tag}-${i}` }), filePath: file.filePath, name: 'file' },
-              listeners: 'standard',
-              settleMs: 0,
-              hangMs: STRESS_HANG_MS,
-            },
-          ]);
-          expectConsistent(r, `upload ${i}`);
-        }
+        const recordings = await t.runInSequence(
+          Array.from({ length: sizes.sequential }, (_, i) => ({
+            options: { url: urlFor(t.server, { id: `${tag}-${i}` }), filePath: file.filePath, name: 'file' },
+            listeners: 'standard' as const,
+            settleMs: 0,
+            hangMs: STRESS_HANG_MS,
+          })),
+        );
+        expect(recordings).toHaveLength(sizes.sequential);
+        for (const [i, r] of recordings.entries()) expectConsistent(r, `upload ${i}`);
+        // One after another: each upload reached the server only after the one before had ended there.
+        const records = t.server.records.filter((x) => x.id.startsWith(`${tag}-`));
+        expect(maxOverlap(records)).toBe(1);
         expect(
           t.server.records.filter((x) => x.id.startsWith(`${tag}-`) && x.summary?.files[0].sha256 === file.sha256),
         ).toHaveLength(sizes.sequential);

@@ -191,6 +191,10 @@ export class Harness {
     return this.page.evaluate((s) => window.harness.runMany(s), scenarios);
   }
 
+  runInSequence(scenarios: Scenario[]): Promise<Recording[]> {
+    return this.page.evaluate((s) => window.harness.runInSequence(s), scenarios);
+  }
+
   configure(settings: { maxConcurrent?: number }): Promise<void> {
     return this.page.evaluate((s) => window.harness.configure(s), settings);
   }

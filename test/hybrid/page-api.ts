@@ -71,6 +71,7 @@ export interface PageHarness {
   releaseFiles(): void;
   run(scenario: Scenario): Promise<Recording>;
   runMany(scenarios: Scenario[]): Promise<Recording[]>;
+  runInSequence(scenarios: Scenario[]): Promise<Recording[]>;
   configure(settings: { maxConcurrent?: number }): void;
   uploadStats(): EngineCounts;
   xhrCounts(): XhrCounts;

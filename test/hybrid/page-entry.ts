@@ -4,7 +4,7 @@
  * Test page only: XMLHttpRequest is instrumented here to count requests left open.
  */
 import { configure, hasBridge, uploadFile, uploadStats } from '../../src/hybrid/index';
-import { runScenario } from '../contract/driver';
+import { inSequence, runScenario } from '../contract/driver';
 import type { Recording, Scenario } from '../contract/driver';
 import { BLOB_REF } from './page-api';
 import type { LoadFileOptions, PageHarness, RawOutcome, UrlMaker, XhrCounts } from './page-api';
@@ -157,6 +157,7 @@ const harness: PageHarness = {
   },
   run: (scenario): Promise<Recording> => runScenario(uploadFile, withSources(scenario)),
   runMany: (scenarios) => Promise.all(scenarios.map((s) => runScenario(uploadFile, withSources(s)))),
+  runInSequence: (scenarios) => inSequence(scenarios, (s) => runScenario(uploadFile, withSources(s))),
   configure,
   uploadStats() {
     const { live, running, waiting } = uploadStats();

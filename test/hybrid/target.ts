@@ -26,6 +26,7 @@ function pageTarget(harness: Harness, server: UploadServer, revoked: string): Co
     },
     run: (scenario) => harness.run(scenario),
     runMany: (scenarios) => harness.runMany(scenarios),
+    runInSequence: (scenarios) => harness.runInSequence(scenarios),
     configure: (settings) => harness.configure(settings),
     takeUnhandledRejections: () => harness.takeUnhandledRejections(),
     async leaks() {
