@@ -20,26 +20,36 @@ const alias = Object.fromEntries(Object.entries(platformModules).map(([name, url
  * has its own library state, emulated device, sandbox and upload server on a free port, and its own
  * browser contexts. INTEGRATION_WORKERS overrides the number.
  */
-const integrationWorkers = Number(process.env.INTEGRATION_WORKERS) || 6;
+const integrationWorkers = Number(process.env.INTEGRATION_WORKERS) || 7;
 
 /**
- * The slowest integration files, started first in this order so that none of them is left running alone at
- * the end. Vitest's own order (by the durations it cached from earlier runs) follows any run, a single file's
- * with a filter too; this one is the same on every machine. The ones that compute (the stress files) are
- * spread among the ones that wait. `npm test` prints the stage's time: a file that grows slow joins the list.
+ * The slowest integration files, longest first (their durations in a whole run on two cores), except that
+ * the three stress files, which compute, start among the first ones, which mostly wait; started in this
+ * order so that none of them is left running alone at the end. Vitest's own order (by the durations it
+ * cached from earlier runs) follows any run, a single file's with a filter too; this one is the same on
+ * every machine. `npm test` prints the stage's time: a file that grows slow joins the list.
  */
 const SLOWEST_FIRST = [
   'test/arkts/stress.test.ts',
   'test/arkts/contract.test.ts',
-  'test/taro/taro-hybrid.test.ts',
   'test/bridge/stress.test.ts',
   'test/arkts/sources.test.ts',
-  'test/bridge/events.test.ts',
   'test/hybrid/stress.test.ts',
-  'test/taro/taro-harmony.test.ts',
-  'test/bridge/security.test.ts',
+  'test/arkts/background-contract.test.ts',
   'test/bridge/hostile.test.ts',
+  'test/bridge/events.test.ts',
+  'test/taro/taro-hybrid.test.ts',
+  'test/bridge/security.test.ts',
   'test/arkts/faults.test.ts',
+  'test/bridge/fail-closed.test.ts',
+  'test/hybrid/demo-page.test.ts',
+  'test/bridge/files.test.ts',
+  'test/arkts/files.test.ts',
+  'test/hybrid/contract.test.ts',
+  'test/bridge/sources.test.ts',
+  'test/arkts/background-device.test.ts',
+  'test/taro/taro-harmony.test.ts',
+  'test/bridge/contract.test.ts',
 ];
 
 class SlowestFirst extends BaseSequencer {
