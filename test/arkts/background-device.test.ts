@@ -36,6 +36,16 @@ const RATE = 8 * 1024 * 1024;
 const HOLD = `readBps=${RATE}&holdAfter=${SIZE / 2}`;
 const HOLD_FIRST = `${HOLD}&faultTimes=1`;
 
+/**
+ * Waits until the server holds the upload of `id` halfway and the app has seen its progress. Not a
+ * percentage: the service checks its progress interval only when it takes file bytes, so what the app
+ * saw last before the hold may be any share of what was sent.
+ */
+async function heldWithProgress(app: DeviceApp, key: string, id: string): Promise<void> {
+  await server.waitFor((r) => r.id === id && r.bytesReceived >= SIZE / 2);
+  await app.atPercent(key, 1);
+}
+
 let server: UploadServer;
 let device: Device;
 let n = 0;
@@ -79,11 +89,11 @@ function recordIds(): string[] {
 }
 
 describe('a background upload outlives its app process', () => {
-  it('killed at 40 %, a new process restores the upload and sees it finish, live, with the answer', async () => {
+  it('killed halfway, a new process restores the upload and sees it finish, live, with the answer', async () => {
     const { filePath, sha256, id } = await file();
     const first = await DeviceApp.launch(device);
     first.upload('u', { url: url(id, HOLD), filePath, name: 'file', background: true, tag: 'holiday' });
-    await first.atPercent('u', 40);
+    await heldWithProgress(first, 'u', id);
     await first.process.kill();
     expect(percents(first.recording('u')).at(-1)).toBeLessThan(100);
 
@@ -115,7 +125,7 @@ describe('a background upload outlives its app process', () => {
     const first = await DeviceApp.launch(device);
     // Held by the server until the app is dead: it cannot finish before.
     first.upload('u', { url: url(id, HOLD), filePath, name: 'file', background: true });
-    await first.atPercent('u', 10);
+    await heldWithProgress(first, 'u', id);
     await first.process.kill();
     server.release(id);
     await device.waitForServiceTask((t) => t.url === url(id, HOLD) && t.stateName === 'COMPLETED');
@@ -142,7 +152,7 @@ describe('what happens on the way', () => {
     const app = await DeviceApp.launch(device);
     // The first request waits halfway at the server, so the drop cuts it off; the second reads through.
     app.upload('u', { url: url(id, HOLD_FIRST), filePath, name: 'file', background: true });
-    await app.atPercent('u', 40);
+    await heldWithProgress(app, 'u', id);
     device.setNetwork({ type: 'none' });
     await device.waitForServiceTask((t) => t.url === url(id, HOLD_FIRST) && t.stateName === 'WAITING');
     device.setNetwork({ type: 'cellular' });
@@ -169,8 +179,8 @@ describe('what happens on the way', () => {
     const wifiUrl = url(wifiOnly.id, HOLD_FIRST);
     app.upload('wifi', { ...options, url: wifiUrl, filePath: wifiOnly.filePath, network: 'wifi' });
     app.upload('any', { ...options, url: url(any.id, HOLD), filePath: any.filePath });
-    await app.atPercent('wifi', 30);
-    await app.atPercent('any', 30);
+    await heldWithProgress(app, 'wifi', wifiOnly.id);
+    await heldWithProgress(app, 'any', any.id);
     device.setNetwork({ type: 'cellular' });
     server.release(any.id);
     // The default finishes on cellular (the switch may cut its connection: the service sends it again).
@@ -191,7 +201,7 @@ describe('what happens on the way', () => {
     const first = await DeviceApp.launch(device);
     // Held by the server until the app is dead: it cannot finish before.
     first.upload('u', { url: url(id, HOLD), filePath: photo.uri, name: 'file', background: true });
-    await first.atPercent('u', 30);
+    await heldWithProgress(first, 'u', id);
     await first.process.kill();
     server.release(id);
     await device.waitForServiceTask((t) => t.url === url(id, HOLD) && t.stateName === 'COMPLETED');
@@ -213,7 +223,7 @@ describe('what happens on the way', () => {
     const { filePath, id } = await file();
     const first = await DeviceApp.launch(device);
     first.upload('u', { url: url(id, HOLD), filePath, name: 'file', background: true });
-    await first.atPercent('u', 5);
+    await heldWithProgress(first, 'u', id);
     await first.process.kill();
 
     const second = await DeviceApp.launch(device);
@@ -236,7 +246,7 @@ describe('what happens on the way', () => {
     const { filePath, sha256, id } = await file();
     const first = await DeviceApp.launch(device);
     first.upload('u', { url: url(id, HOLD), filePath, name: 'file', background: true, tag: 'lost with the record' });
-    await first.atPercent('u', 30);
+    await heldWithProgress(first, 'u', id);
     await first.process.kill();
     await device.writeFile(RECORD, '{"v":1,"uploads":[{"id":');
 
