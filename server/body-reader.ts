@@ -1,8 +1,8 @@
 /**
  * Reads a request body into a sink, honouring the reading faults: a rate limit (readBps), a point after
  * which reading stops (stallAfter, resetAfter), and a point where it waits until the test lets it go on
- * (holdAfter). Pausing the request pauses the socket, so a throttled or
- * stalled server pushes back on the client through TCP flow control, as a slow real server would.
+ * (holdAfter). Pausing the request pauses the socket, so a throttled, held or stalled server pushes back
+ * on the client through TCP flow control, as a slow real server would.
  */
 import type { IncomingMessage } from 'node:http';
 import { createSink, type BodyError, type BodySink } from './body-sinks';

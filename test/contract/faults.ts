@@ -243,12 +243,13 @@ export function faultCases(profile: (t: ContractTarget) => FaultProfile): Contra
             url: urlFor(t.server, { id, closeEarly: 1 }),
             filePath: file.filePath,
             name: 'file',
-            retry: { count: 5, backoff: 1000 },
+            retry: { count: 5, backoff: 2000 },
           },
-          // The first attempt fails at once (closeEarly), so the abort lands in the 1 s backoff; the recording
-          // goes on past the moment the next attempt would have started.
-          abort: { afterMs: 300 },
-          settleMs: 1200,
+          // The first attempt fails at once (closeEarly), so the abort lands in the 2 s backoff, also where a
+          // busy machine takes most of a second to make the first attempt; the recording goes on past the
+          // moment the next attempt would have started.
+          abort: { afterMs: 1000 },
+          settleMs: 1500,
         });
         expectFailure(r, /^uploadFile:fail abort$/);
         const attempts = t.server.byId(id).length;
