@@ -17,6 +17,8 @@ export interface UploadPlan {
   /** Reading waits after this many body bytes until the server's `release(id)`. */
   holdAfter?: number;
   closeEarly: boolean;
+  /** Read the whole body, then close the connection without answering. */
+  closeAfterBody: boolean;
   respondEarly: boolean;
   neverEnd: boolean;
   redirect?: { status: number; location: string };
@@ -38,6 +40,7 @@ export function withoutFaults(plan: UploadPlan): UploadPlan {
     resetAfter: undefined,
     holdAfter: undefined,
     closeEarly: false,
+    closeAfterBody: false,
     respondEarly: false,
     neverEnd: false,
     redirect: undefined,
@@ -63,6 +66,7 @@ export function parsePlan(url: URL): UploadPlan {
     resetAfter: optionalInt(q, 'resetAfter', 0),
     holdAfter: optionalInt(q, 'holdAfter', 0),
     closeEarly: flag(q, 'closeEarly'),
+    closeAfterBody: flag(q, 'closeAfterBody'),
     respondEarly: flag(q, 'respondEarly'),
     neverEnd: flag(q, 'neverEnd'),
     redirect: parseRedirect(url),

@@ -18,6 +18,7 @@
  *                          the test says so, not after some time (once an id is released, its
  *                          requests do not wait there any more)
  *   closeEarly=1           close the connection before reading any of the body, without answering
+ *   closeAfterBody=1       read the whole body, then close the connection without answering
  *   respondEarly=1         answer (status, default 413) before reading the body, then close
  *   neverEnd=1             send status, headers and part of the body, then never finish
  *   redirect=<301|302|303|307|308>  answer with that redirect to `to` (default /upload without redirect)

@@ -506,6 +506,15 @@ describe('faults', () => {
     expect(record.status).toBeUndefined();
   });
 
+  it('closeAfterBody reads the whole body, then closes the connection without answering', async () => {
+    const body = randomBytes(100_000);
+    const error = await requestError(`${server.uploadUrl}?id=close-after&closeAfterBody=1`, body);
+    expect(error.code).toBe('ECONNRESET');
+    const record = await server.waitFor((r) => r.id === 'close-after' && r.closedAt !== undefined);
+    expect(record).toMatchObject({ bytesReceived: body.length, bodyComplete: true, responded: false });
+    expect(record.status).toBeUndefined();
+  });
+
   it('respondEarly answers before any of the body is sent, then closes', async () => {
     const early = (query: string): Promise<Reply> =>
       new Promise((resolve, reject) => {

@@ -178,6 +178,10 @@ async function handleUpload(ctx: ServerContext, req: IncomingMessage, res: Serve
         r.bodyComplete = true;
         r.summary = outcome.summary;
       });
+      if (plan.closeAfterBody) {
+        req.socket.destroy();
+        return;
+      }
       return exchange.answer(plan, outcome.summary);
     case 'invalid':
       return exchange.send(outcome.error.status, jsonBody({ error: outcome.error.message }));

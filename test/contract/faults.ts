@@ -240,14 +240,17 @@ export function faultCases(profile: (t: ContractTarget) => FaultProfile): Contra
         const id = uniqueId('retry-abort');
         const r = await t.run({
           options: {
-            url: urlFor(t.server, { id, closeEarly: 1 }),
+            url: urlFor(t.server, { id, closeAfterBody: 1 }),
             filePath: file.filePath,
             name: 'file',
             retry: { count: 5, backoff: 2000 },
           },
-          // The first attempt fails at once (closeEarly), so the abort lands in the 2 s backoff, also where a
-          // busy machine takes most of a second to make the first attempt; the recording goes on past the
-          // moment the next attempt would have started.
+          // The first attempt fails at once: the server reads the body and closes the connection without an
+          // answer (a network failure after the whole body was sent, which no engine retries by itself; a
+          // close while the body is still being sent, as closeEarly gives on a busy machine, is one that
+          // request.uploadFile retries on its own and then reports as not retryable). So the abort lands in
+          // the 2 s backoff, also where that machine takes most of a second to make the first attempt; the
+          // recording goes on past the moment the next attempt would have started.
           abort: { afterMs: 1000 },
           settleMs: 1500,
         });
