@@ -245,12 +245,11 @@ export function faultCases(profile: (t: ContractTarget) => FaultProfile): Contra
             name: 'file',
             retry: { count: 5, backoff: 2000 },
           },
-          // The first attempt fails at once: the server reads the body and closes the connection without an
-          // answer (a network failure after the whole body was sent, which no engine retries by itself; a
-          // close while the body is still being sent, as closeEarly gives on a busy machine, is one that
-          // request.uploadFile retries on its own and then reports as not retryable). So the abort lands in
-          // the 2 s backoff, also where that machine takes most of a second to make the first attempt; the
-          // recording goes on past the moment the next attempt would have started.
+          // The first attempt fails at once: the server reads the whole body, then closes without an answer,
+          // a failure that no engine retries by itself (a close that meets the body still being sent is one
+          // request.uploadFile retries, then reports as not retryable). The abort lands in the 2 s backoff,
+          // even where a busy machine takes most of a second for the first attempt; the recording goes on
+          // past the moment the next attempt would have started.
           abort: { afterMs: 1000 },
           settleMs: 1500,
         });
